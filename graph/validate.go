@@ -1,0 +1,181 @@
+package graph
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Validate checks a source on its own: a slug id, a title and an absolute
+// http(s) URL.
+func (s *Source) Validate() []string {
+	var p []string
+	if !ValidSlug(s.ID) {
+		p = append(p, fmt.Sprintf("source id %q is not a slug (lower-case words joined by hyphens)", s.ID))
+	}
+	if strings.TrimSpace(s.Title) == "" {
+		p = append(p, "title is required")
+	}
+	if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p = append(p, fmt.Sprintf("url %q is not an absolute http(s) URL", s.URL))
+	}
+	if !plausibleYear(s.Year) {
+		p = append(p, fmt.Sprintf("year %d is not plausible (%d..%d)", *s.Year, MinYear, MaxYear))
+	}
+	return p
+}
+
+// Validate checks a node on its own: slug id, known kind, a name, plausible
+// years in order and at least one source.
+func (n *Node) Validate() []string {
+	var p []string
+	if !ValidSlug(n.ID) {
+		p = append(p, fmt.Sprintf("node id %q is not a slug (lower-case words joined by hyphens)", n.ID))
+	}
+	if !n.Kind.Valid() {
+		p = append(p, fmt.Sprintf("unknown kind %q", n.Kind))
+	}
+	if strings.TrimSpace(n.Name) == "" {
+		p = append(p, "name is required")
+	}
+	for _, y := range []struct {
+		name string
+		v    *int
+	}{{"startYear", n.StartYear}, {"endYear", n.EndYear}, {"foundedYear", n.FoundedYear}, {"year", n.Year}} {
+		if !plausibleYear(y.v) {
+			p = append(p, fmt.Sprintf("%s %d is not plausible (%d..%d)", y.name, *y.v, MinYear, MaxYear))
+		}
+	}
+	if n.StartYear != nil && n.EndYear != nil && *n.EndYear < *n.StartYear {
+		p = append(p, fmt.Sprintf("endYear %d is before startYear %d", *n.EndYear, *n.StartYear))
+	}
+	if n.Kind == KindTension && strings.TrimSpace(n.Question) == "" {
+		p = append(p, "a tension needs its question")
+	}
+	if len(n.SourceIDs) == 0 {
+		p = append(p, "at least one source is required")
+	}
+	return p
+}
+
+// Validate checks a relationship on its own: known type, both endpoints
+// named and different, a plausible year and at least one source.
+func (r *Relationship) Validate() []string {
+	var p []string
+	if !r.Type.Valid() {
+		p = append(p, fmt.Sprintf("unknown relationship type %q", r.Type))
+	}
+	if r.From == "" || r.To == "" {
+		p = append(p, "from and to are required")
+	} else if r.From == r.To {
+		p = append(p, fmt.Sprintf("relationship from %q to itself", r.From))
+	}
+	if !plausibleYear(r.Year) {
+		p = append(p, fmt.Sprintf("year %d is not plausible (%d..%d)", *r.Year, MinYear, MaxYear))
+	}
+	if len(r.SourceIDs) == 0 {
+		p = append(p, "at least one source is required")
+	}
+	return p
+}
+
+// Lookup answers whether a store already holds a record. Validation uses it
+// for references that the dataset itself does not define.
+type Lookup interface {
+	HasSource(id string) bool
+	// NodeKind returns the kind of an existing node, or "" if there is none.
+	NodeKind(id string) Kind
+}
+
+// Validate checks the whole dataset against itself and, through have, the
+// store it is going into. It fills in missing relationship ids and returns
+// an *Error with code EINVALID listing every problem, or nil.
+func (d *Dataset) Validate(have Lookup) error {
+	var problems []string
+	add := func(where string, ps ...string) {
+		for _, p := range ps {
+			problems = append(problems, where+": "+p)
+		}
+	}
+	sources := make(map[string]bool, len(d.Sources))
+	for i, s := range d.Sources {
+		where := fmt.Sprintf("sources[%d] %q", i, s.ID)
+		add(where, s.Validate()...)
+		if sources[s.ID] {
+			add(where, "duplicate source id")
+		}
+		sources[s.ID] = true
+	}
+	hasSource := func(id string) bool { return sources[id] || (have != nil && have.HasSource(id)) }
+	kinds := make(map[string]Kind, len(d.Nodes))
+	for i, n := range d.Nodes {
+		if _, dup := kinds[n.ID]; dup {
+			add(fmt.Sprintf("nodes[%d] %q", i, n.ID), "duplicate node id")
+		}
+		kinds[n.ID] = n.Kind
+	}
+	kindOf := func(id string) Kind {
+		if k, ok := kinds[id]; ok {
+			return k
+		}
+		if have != nil {
+			return have.NodeKind(id)
+		}
+		return ""
+	}
+	for i, n := range d.Nodes {
+		where := fmt.Sprintf("nodes[%d] %q", i, n.ID)
+		add(where, n.Validate()...)
+		for _, s := range n.SourceIDs {
+			if !hasSource(s) {
+				add(where, fmt.Sprintf("unknown source %q", s))
+			}
+		}
+		if n.Publisher != "" && kindOf(n.Publisher) == "" {
+			add(where, fmt.Sprintf("unknown publisher %q", n.Publisher))
+		}
+	}
+	rels := make(map[string]bool, len(d.Relationships))
+	for i, r := range d.Relationships {
+		if r.ID == "" {
+			r.ID = RelationshipID(r.From, r.Type, r.To, r.Year)
+		}
+		where := fmt.Sprintf("relationships[%d] %q", i, r.ID)
+		add(where, r.Validate()...)
+		if rels[r.ID] {
+			add(where, "duplicate relationship id")
+		}
+		rels[r.ID] = true
+		for _, end := range []string{r.From, r.To} {
+			if end != "" && kindOf(end) == "" {
+				add(where, fmt.Sprintf("unknown node %q", end))
+			}
+		}
+		for _, t := range r.TensionIDs {
+			if k := kindOf(t); k != KindTension {
+				add(where, fmt.Sprintf("tension %q is not a known tension node", t))
+			}
+		}
+		for _, s := range r.SourceIDs {
+			if !hasSource(s) {
+				add(where, fmt.Sprintf("unknown source %q", s))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%d problem(s): %s", len(problems), problems[0])
+	if len(problems) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(problems)-1)
+	}
+	return &Error{Code: EINVALID, Message: msg, Problems: problems}
+}
+
+// CheckLimit returns EINVALID when v is outside 0..max, naming the argument.
+func CheckLimit(name string, v, max int) error {
+	if v < 0 || v > max {
+		return Errorf(EINVALID, "%s must be between 0 and %d, got %d", name, max, v)
+	}
+	return nil
+}
