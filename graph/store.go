@@ -165,6 +165,9 @@ type Store interface {
 	// the given direction, sorted by id. With AsOf set, relationships dated
 	// later or whose other endpoint did not yet exist are left out.
 	Relationships(ctx context.Context, q RelQuery) ([]*Relationship, error)
+	// Exemplifying returns the relationships whose Tensions include any of
+	// tensionIDs (the episodes of those tensions), sorted by id.
+	Exemplifying(ctx context.Context, tensionIDs []string) ([]*Relationship, error)
 	// SourcesByID returns sources in the order of ids; missing give nil.
 	SourcesByID(ctx context.Context, ids []string) ([]*Source, error)
 	// Sources returns every source, sorted by id.
