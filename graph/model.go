@@ -241,6 +241,10 @@ type Dataset struct {
 	Sources       []*Source       `json:"sources"`
 	Nodes         []*Node         `json:"nodes"`
 	Relationships []*Relationship `json:"relationships"`
+	// Locate, when set, names where record i of a section ("sources",
+	// "nodes", "relationships") came from, e.g. "a.json: nodes[3]", so that
+	// validation problems point into the user's files.
+	Locate func(section string, i int) string `json:"-"`
 }
 
 // Change records one accepted mutation: who made it, when, and what.

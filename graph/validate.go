@@ -97,9 +97,15 @@ func (d *Dataset) Validate(have Lookup) error {
 			problems = append(problems, where+": "+p)
 		}
 	}
+	at := func(section string, i int, id string) string {
+		if d.Locate != nil {
+			return fmt.Sprintf("%s %q", d.Locate(section, i), id)
+		}
+		return fmt.Sprintf("%s[%d] %q", section, i, id)
+	}
 	sources := make(map[string]bool, len(d.Sources))
 	for i, s := range d.Sources {
-		where := fmt.Sprintf("sources[%d] %q", i, s.ID)
+		where := at("sources", i, s.ID)
 		add(where, s.Validate()...)
 		if sources[s.ID] {
 			add(where, "duplicate source id")
@@ -110,7 +116,7 @@ func (d *Dataset) Validate(have Lookup) error {
 	kinds := make(map[string]Kind, len(d.Nodes))
 	for i, n := range d.Nodes {
 		if _, dup := kinds[n.ID]; dup {
-			add(fmt.Sprintf("nodes[%d] %q", i, n.ID), "duplicate node id")
+			add(at("nodes", i, n.ID), "duplicate node id")
 		}
 		kinds[n.ID] = n.Kind
 	}
@@ -124,7 +130,7 @@ func (d *Dataset) Validate(have Lookup) error {
 		return ""
 	}
 	for i, n := range d.Nodes {
-		where := fmt.Sprintf("nodes[%d] %q", i, n.ID)
+		where := at("nodes", i, n.ID)
 		add(where, n.Validate()...)
 		for _, s := range n.SourceIDs {
 			if !hasSource(s) {
@@ -140,7 +146,7 @@ func (d *Dataset) Validate(have Lookup) error {
 		if r.ID == "" {
 			r.ID = RelationshipID(r.From, r.Type, r.To, r.Year)
 		}
-		where := fmt.Sprintf("relationships[%d] %q", i, r.ID)
+		where := at("relationships", i, r.ID)
 		add(where, r.Validate()...)
 		if rels[r.ID] {
 			add(where, "duplicate relationship id")
