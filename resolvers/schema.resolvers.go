@@ -7,7 +7,8 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/resolvers/generated"
@@ -16,327 +17,352 @@ import (
 
 // ID is the resolver for the id field.
 func (r *changeResolver) ID(ctx context.Context, obj *graph.Change) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return strconv.FormatInt(obj.ID, 10), nil
 }
 
 // At is the resolver for the at field.
 func (r *changeResolver) At(ctx context.Context, obj *graph.Change) (string, error) {
-	panic(fmt.Errorf("not implemented: At - at"))
+	return obj.At.UTC().Format(time.RFC3339Nano), nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *eventResolver) Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *eventResolver) Relationships(ctx context.Context, obj *graph.Event, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *eventResolver) Degree(ctx context.Context, obj *graph.Event) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Movements is the resolver for the movements field.
 func (r *eventResolver) Movements(ctx context.Context, obj *graph.Event) ([]*graph.Movement, error) {
-	panic(fmt.Errorf("not implemented: Movements - movements"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelPartOf}, graph.KindMovement)
+	return wrapAs(ns, func(n *graph.Node) *graph.Movement { return &graph.Movement{Node: n} }), err
 }
 
 // Institutions is the resolver for the institutions field.
 func (r *eventResolver) Institutions(ctx context.Context, obj *graph.Event) ([]*graph.Institution, error) {
-	panic(fmt.Errorf("not implemented: Institutions - institutions"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionBoth, nil, graph.KindInstitution)
+	return wrapAs(ns, func(n *graph.Node) *graph.Institution { return &graph.Institution{Node: n} }), err
 }
 
 // NodeCount is the resolver for the nodeCount field.
 func (r *graphStatsResolver) NodeCount(ctx context.Context, obj *graph.Stats) (int, error) {
-	panic(fmt.Errorf("not implemented: NodeCount - nodeCount"))
+	return obj.Nodes, nil
 }
 
 // RelationshipCount is the resolver for the relationshipCount field.
 func (r *graphStatsResolver) RelationshipCount(ctx context.Context, obj *graph.Stats) (int, error) {
-	panic(fmt.Errorf("not implemented: RelationshipCount - relationshipCount"))
+	return obj.Relationships, nil
 }
 
 // SourceCount is the resolver for the sourceCount field.
 func (r *graphStatsResolver) SourceCount(ctx context.Context, obj *graph.Stats) (int, error) {
-	panic(fmt.Errorf("not implemented: SourceCount - sourceCount"))
+	return obj.Sources, nil
 }
 
 // Kinds is the resolver for the kinds field.
 func (r *graphStatsResolver) Kinds(ctx context.Context, obj *graph.Stats) ([]*model.KindCount, error) {
-	panic(fmt.Errorf("not implemented: Kinds - kinds"))
+	return kindCounts(obj), nil
 }
 
 // RelationshipTypes is the resolver for the relationshipTypes field.
 func (r *graphStatsResolver) RelationshipTypes(ctx context.Context, obj *graph.Stats) ([]*model.RelationshipTypeCount, error) {
-	panic(fmt.Errorf("not implemented: RelationshipTypes - relationshipTypes"))
+	return relTypeCounts(obj), nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *institutionResolver) Sources(ctx context.Context, obj *graph.Institution) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *institutionResolver) Relationships(ctx context.Context, obj *graph.Institution, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *institutionResolver) Degree(ctx context.Context, obj *graph.Institution) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Reports is the resolver for the reports field.
 func (r *institutionResolver) Reports(ctx context.Context, obj *graph.Institution) ([]*graph.Report, error) {
-	panic(fmt.Errorf("not implemented: Reports - reports"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelPublished}, graph.KindReport)
+	return wrapAs(ns, func(n *graph.Node) *graph.Report { return &graph.Report{Node: n} }), err
 }
 
 // ChallengedBy is the resolver for the challengedBy field.
 func (r *institutionResolver) ChallengedBy(ctx context.Context, obj *graph.Institution) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: ChallengedBy - challengedBy"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionIn, []graph.RelType{graph.RelChallenged, graph.RelTargeted})
+	return entities(ns), err
 }
 
 // Sources is the resolver for the sources field.
 func (r *movementResolver) Sources(ctx context.Context, obj *graph.Movement) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *movementResolver) Relationships(ctx context.Context, obj *graph.Movement, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *movementResolver) Degree(ctx context.Context, obj *graph.Movement) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Organisations is the resolver for the organisations field.
 func (r *movementResolver) Organisations(ctx context.Context, obj *graph.Movement) ([]*graph.Organisation, error) {
-	panic(fmt.Errorf("not implemented: Organisations - organisations"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionIn, []graph.RelType{graph.RelPartOf}, graph.KindOrganisation)
+	return wrapAs(ns, func(n *graph.Node) *graph.Organisation { return &graph.Organisation{Node: n} }), err
 }
 
 // Events is the resolver for the events field.
 func (r *movementResolver) Events(ctx context.Context, obj *graph.Movement) ([]*graph.Event, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return r.movementEvents(ctx, obj.Node)
 }
 
 // Challenged is the resolver for the challenged field.
 func (r *movementResolver) Challenged(ctx context.Context, obj *graph.Movement) ([]*graph.Institution, error) {
-	panic(fmt.Errorf("not implemented: Challenged - challenged"))
+	return r.movementChallenged(ctx, obj.Node)
 }
 
 // Tensions is the resolver for the tensions field.
 func (r *movementResolver) Tensions(ctx context.Context, obj *graph.Movement) ([]*graph.Tension, error) {
-	panic(fmt.Errorf("not implemented: Tensions - tensions"))
+	return r.nodeTensions(ctx, obj.Node)
 }
 
 // UpsertSource is the resolver for the upsertSource field.
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: UpsertSource - upsertSource"))
+	return r.upsertSource(ctx, input)
 }
 
 // UpsertNode is the resolver for the upsertNode field.
 func (r *mutationResolver) UpsertNode(ctx context.Context, input model.NodeInput) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: UpsertNode - upsertNode"))
+	return r.upsertNode(ctx, input)
 }
 
 // UpsertRelationship is the resolver for the upsertRelationship field.
 func (r *mutationResolver) UpsertRelationship(ctx context.Context, input model.RelationshipInput) (*graph.Relationship, error) {
-	panic(fmt.Errorf("not implemented: UpsertRelationship - upsertRelationship"))
+	return r.upsertRelationship(ctx, input)
 }
 
 // DeleteNode is the resolver for the deleteNode field.
 func (r *mutationResolver) DeleteNode(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteNode - deleteNode"))
+	return r.deleteNode(ctx, id)
 }
 
 // DeleteRelationship is the resolver for the deleteRelationship field.
 func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteRelationship - deleteRelationship"))
+	return r.deleteRelationship(ctx, id)
 }
 
 // Sources is the resolver for the sources field.
 func (r *organisationResolver) Sources(ctx context.Context, obj *graph.Organisation) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *organisationResolver) Relationships(ctx context.Context, obj *graph.Organisation, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *organisationResolver) Degree(ctx context.Context, obj *graph.Organisation) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Movements is the resolver for the movements field.
 func (r *organisationResolver) Movements(ctx context.Context, obj *graph.Organisation) ([]*graph.Movement, error) {
-	panic(fmt.Errorf("not implemented: Movements - movements"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelPartOf}, graph.KindMovement)
+	return wrapAs(ns, func(n *graph.Node) *graph.Movement { return &graph.Movement{Node: n} }), err
 }
 
 // People is the resolver for the people field.
 func (r *organisationResolver) People(ctx context.Context, obj *graph.Organisation) ([]*graph.Person, error) {
-	panic(fmt.Errorf("not implemented: People - people"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionIn, []graph.RelType{graph.RelFounded, graph.RelLed}, graph.KindPerson)
+	return wrapAs(ns, func(n *graph.Node) *graph.Person { return &graph.Person{Node: n} }), err
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *graph.Path) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return entities(obj.Nodes), nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *personResolver) Sources(ctx context.Context, obj *graph.Person) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *personResolver) Relationships(ctx context.Context, obj *graph.Person, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *personResolver) Degree(ctx context.Context, obj *graph.Person) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // LedOrFounded is the resolver for the ledOrFounded field.
 func (r *personResolver) LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: LedOrFounded - ledOrFounded"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelFounded, graph.RelLed, graph.RelOrganised})
+	return entities(ns), err
 }
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return r.queryNode(ctx, id)
 }
 
 // Relationship is the resolver for the relationship field.
 func (r *queryResolver) Relationship(ctx context.Context, id string) (*graph.Relationship, error) {
-	panic(fmt.Errorf("not implemented: Relationship - relationship"))
+	return r.queryRelationship(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) (*model.NodeConnection, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return r.queryNodes(ctx, kinds, where, orderBy, first, after)
 }
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*graph.SearchHit, error) {
-	panic(fmt.Errorf("not implemented: Search - search"))
+	return r.querySearch(ctx, text, kinds, first)
 }
 
 // Neighbourhood is the resolver for the neighbourhood field.
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) (*graph.Subgraph, error) {
-	panic(fmt.Errorf("not implemented: Neighbourhood - neighbourhood"))
+	return r.queryNeighbourhood(ctx, id, depth, direction, types, kinds, asOf, limit)
 }
 
 // ShortestPath is the resolver for the shortestPath field.
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error) {
-	panic(fmt.Errorf("not implemented: ShortestPath - shortestPath"))
+	ps, err := r.queryPaths(ctx, from, to, maxLength, 1, types, asOf)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return ps[0], nil
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
-	panic(fmt.Errorf("not implemented: Paths - paths"))
+	k, err := intArg("first", first, 5, graph.MaxPaths)
+	if err != nil {
+		return nil, err
+	}
+	return r.queryPaths(ctx, from, to, maxLength, k, types, asOf)
 }
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Source - source"))
+	return r.querySource(ctx, id)
 }
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.Store.Sources(ctx)
 }
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*graph.Stats, error) {
-	panic(fmt.Errorf("not implemented: Stats - stats"))
+	return r.Store.Stats(ctx)
 }
 
 // Changes is the resolver for the changes field.
 func (r *queryResolver) Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error) {
-	panic(fmt.Errorf("not implemented: Changes - changes"))
+	return r.queryChanges(ctx, first, before)
 }
 
 // From is the resolver for the from field.
 func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: From - from"))
+	return r.endpoint(ctx, obj.From)
 }
 
 // To is the resolver for the to field.
 func (r *relationshipResolver) To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: To - to"))
+	return r.endpoint(ctx, obj.To)
 }
 
 // Tensions is the resolver for the tensions field.
 func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error) {
-	panic(fmt.Errorf("not implemented: Tensions - tensions"))
+	ns, err := r.nodes(ctx, obj.TensionIDs)
+	return wrapAs(ns, func(n *graph.Node) *graph.Tension { return &graph.Tension{Node: n} }), err
 }
 
 // Sources is the resolver for the sources field.
 func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Sources is the resolver for the sources field.
 func (r *reportResolver) Sources(ctx context.Context, obj *graph.Report) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *reportResolver) Relationships(ctx context.Context, obj *graph.Report, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *reportResolver) Degree(ctx context.Context, obj *graph.Report) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Publisher is the resolver for the publisher field.
 func (r *reportResolver) Publisher(ctx context.Context, obj *graph.Report) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Publisher - publisher"))
+	if obj.Publisher == "" {
+		return nil, nil
+	}
+	n, err := r.node(ctx, obj.Publisher)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	return graph.Wrap(n), nil
 }
 
 // Describes is the resolver for the describes field.
 func (r *reportResolver) Describes(ctx context.Context, obj *graph.Report) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Describes - describes"))
+	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelDescribes})
+	return entities(ns), err
 }
 
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return graph.Wrap(obj.Node), nil
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *subgraphResolver) Nodes(ctx context.Context, obj *graph.Subgraph) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return entities(obj.Nodes), nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *tensionResolver) Sources(ctx context.Context, obj *graph.Tension) ([]*graph.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Relationships is the resolver for the relationships field.
 func (r *tensionResolver) Relationships(ctx context.Context, obj *graph.Tension, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Relationships - relationships"))
+	return r.relConnection(ctx, obj.Node, direction, types, asOf, first, after)
 }
 
 // Degree is the resolver for the degree field.
 func (r *tensionResolver) Degree(ctx context.Context, obj *graph.Tension) (int, error) {
-	panic(fmt.Errorf("not implemented: Degree - degree"))
+	return r.degree(ctx, obj.Node)
 }
 
 // Episodes is the resolver for the episodes field.
 func (r *tensionResolver) Episodes(ctx context.Context, obj *graph.Tension, first *int, after *string) (*model.RelationshipConnection, error) {
-	panic(fmt.Errorf("not implemented: Episodes - episodes"))
+	return r.episodes(ctx, obj.Node, first, after)
 }
 
 // Change returns generated.ChangeResolver implementation.
@@ -401,23 +427,3 @@ type (
 	subgraphResolver     struct{ *Resolver }
 	tensionResolver      struct{ *Resolver }
 )
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *nodeFilterResolver) HasRelationship(ctx context.Context, obj *graph.NodeFilter, data *model.RelationshipFilter) error {
-	panic(fmt.Errorf("not implemented: HasRelationship - hasRelationship"))
-}
-func (r *nodeOrderResolver) Field(ctx context.Context, obj *graph.NodeOrder, data model.NodeOrderField) error {
-	panic(fmt.Errorf("not implemented: Field - field"))
-}
-func (r *nodeOrderResolver) Direction(ctx context.Context, obj *graph.NodeOrder, data *model.OrderDirection) error {
-	panic(fmt.Errorf("not implemented: Direction - direction"))
-}
-func (r *Resolver) NodeFilter() generated.NodeFilterResolver { return &nodeFilterResolver{r} }
-func (r *Resolver) NodeOrder() generated.NodeOrderResolver { return &nodeOrderResolver{r} }
-*/

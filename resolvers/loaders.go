@@ -1,0 +1,164 @@
+package resolvers
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// loaderWait is how long a loader collects keys before it fetches. gqlgen
+// starts the resolvers of a list's elements together, so a short wait is
+// enough to gather a whole nesting level into one store call.
+const loaderWait = time.Millisecond
+
+// relKey identifies the relationships of one node under one set of
+// arguments; keys with equal arguments are fetched in one store call.
+type relKey struct {
+	id    string
+	dir   graph.Direction
+	types string // sorted, comma-joined
+	asOf  int
+	dated bool
+}
+
+func (k relKey) query() graph.RelQuery {
+	q := graph.RelQuery{Direction: k.dir}
+	if k.types != "" {
+		for _, t := range strings.Split(k.types, ",") {
+			q.Types = append(q.Types, graph.RelType(t))
+		}
+	}
+	if k.dated {
+		asOf := k.asOf
+		q.AsOf = &asOf
+	}
+	return q
+}
+
+func newRelKey(id string, dir graph.Direction, types []graph.RelType, asOf *int) relKey {
+	ts := make([]string, len(types))
+	for i, t := range types {
+		ts[i] = string(t)
+	}
+	slices.Sort(ts)
+	k := relKey{id: id, dir: dir, types: strings.Join(slices.Compact(ts), ",")}
+	if asOf != nil {
+		k.asOf, k.dated = *asOf, true
+	}
+	return k
+}
+
+// loaders batch the store reads of one request.
+type loaders struct {
+	nodes   *dataloadgen.Loader[string, *graph.Node]
+	sources *dataloadgen.Loader[string, *graph.Source]
+	rels    *dataloadgen.Loader[relKey, []*graph.Relationship]
+	// episodes maps a tension id to the relationships that exemplify it.
+	episodes *dataloadgen.Loader[string, []*graph.Relationship]
+}
+
+func newLoaders(store graph.Store) *loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)}
+	return &loaders{
+		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
+			ns, err := store.NodesByID(ctx, ids)
+			if err != nil {
+				return nil, []error{err}
+			}
+			return ns, nil
+		}, opts...),
+		sources: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Source, []error) {
+			ss, err := store.SourcesByID(ctx, ids)
+			if err != nil {
+				return nil, []error{err}
+			}
+			return ss, nil
+		}, opts...),
+		rels: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([][]*graph.Relationship, []error) {
+			return fetchRels(ctx, store, keys)
+		}, opts...),
+		episodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]*graph.Relationship, []error) {
+			rs, err := store.Exemplifying(ctx, ids)
+			if err != nil {
+				return nil, []error{err}
+			}
+			out := make([][]*graph.Relationship, len(ids))
+			for i, id := range ids {
+				out[i] = []*graph.Relationship{}
+				for _, r := range rs {
+					if slices.Contains(r.TensionIDs, id) {
+						out[i] = append(out[i], r)
+					}
+				}
+			}
+			return out, nil
+		}, opts...),
+	}
+}
+
+// fetchRels answers a batch of relationship keys with one store call per
+// distinct argument set, then hands each node its own relationships.
+func fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*graph.Relationship, []error) {
+	type group struct {
+		q   graph.RelQuery
+		idx []int
+	}
+	groups := map[relKey]*group{}
+	var order []relKey
+	for i, k := range keys {
+		gk := k
+		gk.id = ""
+		g, ok := groups[gk]
+		if !ok {
+			g = &group{q: k.query()}
+			groups[gk] = g
+			order = append(order, gk)
+		}
+		g.q.NodeIDs = append(g.q.NodeIDs, k.id)
+		g.idx = append(g.idx, i)
+	}
+	out := make([][]*graph.Relationship, len(keys))
+	for _, gk := range order {
+		g := groups[gk]
+		rels, err := store.Relationships(ctx, g.q)
+		if err != nil {
+			return nil, []error{err}
+		}
+		byNode := map[string][]*graph.Relationship{}
+		for _, r := range rels {
+			if gk.dir != graph.DirectionIn {
+				byNode[r.From] = append(byNode[r.From], r)
+			}
+			if gk.dir != graph.DirectionOut && r.To != r.From {
+				byNode[r.To] = append(byNode[r.To], r)
+			}
+		}
+		for _, i := range g.idx {
+			out[i] = byNode[keys[i].id]
+			if out[i] == nil {
+				out[i] = []*graph.Relationship{}
+			}
+		}
+	}
+	return out, nil
+}
+
+type loadersKey struct{}
+
+func withLoaders(ctx context.Context, store graph.Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store))
+}
+
+// loadersFor returns the request's loaders, or fresh ones when the caller
+// (a test, say) bypassed the HTTP middleware.
+func (r *Resolver) loadersFor(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.Store)
+}
