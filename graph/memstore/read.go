@@ -1,0 +1,508 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// Node returns a copy of the node with the given id.
+func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, ok := s.nodeIdx[id]
+	if !ok {
+		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
+	}
+	return s.nodeOut(h), nil
+}
+
+// NodesByID returns copies of the nodes in the order of ids; nil for missing.
+func (s *Store) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*graph.Node, len(ids))
+	for i, id := range ids {
+		if h, ok := s.nodeIdx[id]; ok {
+			out[i] = s.nodeOut(h)
+		}
+	}
+	return out, nil
+}
+
+// Relationship returns a copy of the relationship with the given id.
+func (s *Store) Relationship(ctx context.Context, id string) (*graph.Relationship, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, ok := s.relIdx[id]
+	if !ok {
+		return nil, graph.Errorf(graph.ENOTFOUND, "relationship %q not found", id)
+	}
+	return s.relOut(h), nil
+}
+
+// RelationshipsByID returns copies in the order of ids; nil for missing.
+func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*graph.Relationship, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*graph.Relationship, len(ids))
+	for i, id := range ids {
+		if h, ok := s.relIdx[id]; ok {
+			out[i] = s.relOut(h)
+		}
+	}
+	return out, nil
+}
+
+// SourcesByID returns copies in the order of ids; nil for missing.
+func (s *Store) SourcesByID(ctx context.Context, ids []string) ([]*graph.Source, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*graph.Source, len(ids))
+	for i, id := range ids {
+		if h, ok := s.srcIdx[id]; ok {
+			out[i] = cloneSource(s.sources[h])
+		}
+	}
+	return out, nil
+}
+
+// Sources returns copies of every source, sorted by id.
+func (s *Store) Sources(ctx context.Context) ([]*graph.Source, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*graph.Source, len(s.sources))
+	for i, src := range s.sources {
+		out[i] = cloneSource(src)
+	}
+	slices.SortFunc(out, func(a, b *graph.Source) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Stats counts nodes per kind and relationships per type; every kind and
+// type is present, with zero when there are none.
+func (s *Store) Stats(ctx context.Context) (*graph.Stats, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := &graph.Stats{
+		DatasetName: s.dsName, DatasetVersion: s.dsVersion,
+		Nodes: s.live, Relationships: s.nrels, Sources: len(s.sources),
+		KindCounts:        make(map[graph.Kind]int, len(graph.Kinds)),
+		RelTypeCounts:     make(map[graph.RelType]int, len(graph.RelTypes)),
+		AuditEntriesCount: len(s.changes),
+	}
+	for i, k := range graph.Kinds {
+		st.KindCounts[k] = s.kindCounts[i]
+	}
+	for i, t := range graph.RelTypes {
+		st.RelTypeCounts[t] = s.typeCounts[i]
+	}
+	if n := len(s.changes); n > 0 {
+		at := s.changes[n-1].At
+		st.LastChangeAt = &at
+	}
+	return st, nil
+}
+
+// Changes returns audit entries newest first, older than before (0: newest).
+// A limit of 0 means graph.DefaultPageSize.
+func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.Change, error) {
+	if limit == 0 {
+		limit = graph.DefaultPageSize
+	}
+	if err := graph.CheckLimit("limit", limit, graph.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if before < 0 {
+		return nil, graph.Errorf(graph.EINVALID, "before must not be negative")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	i := len(s.changes)
+	if before > 0 {
+		i, _ = slices.BinarySearchFunc(s.changes, before, func(c graph.Change, id int64) int { return cmp.Compare(c.ID, id) })
+	}
+	out := []*graph.Change{}
+	for i--; i >= 0 && len(out) < limit; i-- {
+		c := s.changes[i]
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
+// Relationships returns the relationships touching any of q.NodeIDs, sorted
+// by id. Unknown node ids are ignored.
+func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
+	dir, err := direction(q.Direction)
+	if err != nil {
+		return nil, err
+	}
+	types, err := typeSet(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := make(map[int32]bool)
+	var hs []int32
+	visit := func(rh int32) {
+		if !seen[rh] && s.relOK(rh, types, q.AsOf) {
+			seen[rh] = true
+			hs = append(hs, rh)
+		}
+	}
+	for _, id := range q.NodeIDs {
+		h, ok := s.nodeIdx[id]
+		if !ok {
+			continue
+		}
+		if dir != graph.DirectionIn {
+			for _, rh := range s.nodes[h].out {
+				visit(rh)
+			}
+		}
+		if dir != graph.DirectionOut {
+			for _, rh := range s.nodes[h].in {
+				visit(rh)
+			}
+		}
+	}
+	slices.SortFunc(hs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
+	out := make([]*graph.Relationship, len(hs))
+	for i, rh := range hs {
+		out[i] = s.relOut(rh)
+	}
+	return out, nil
+}
+
+// relOK reports whether a relationship has one of types (0: any) and
+// belongs to the graph as of asOf, endpoints included.
+func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
+	r := &s.rels[rh]
+	if types != 0 && types&(1<<r.typ) == 0 {
+		return false
+	}
+	if asOf == nil {
+		return true
+	}
+	if r.hasYear && int(r.year) > *asOf {
+		return false
+	}
+	return s.nodes[r.from].n.ExistsAsOf(asOf) && s.nodes[r.to].n.ExistsAsOf(asOf)
+}
+
+func direction(d graph.Direction) (graph.Direction, error) {
+	if d == "" {
+		return graph.DirectionBoth, nil
+	}
+	if !d.Valid() {
+		return "", graph.Errorf(graph.EINVALID, "unknown direction %q", d)
+	}
+	return d, nil
+}
+
+// typeSet validates types and returns them as a bit set (0 = any type).
+func typeSet(types []graph.RelType) (uint32, error) {
+	var set uint32
+	for _, t := range types {
+		i, ok := typeIndex[t]
+		if !ok {
+			return 0, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
+		}
+		set |= 1 << i
+	}
+	return set, nil
+}
+
+// Nodes returns a filtered, sorted page of nodes.
+func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
+	if err := graph.CheckLimit("limit", q.Limit, graph.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if q.Offset < 0 {
+		return nil, graph.Errorf(graph.EINVALID, "offset must not be negative, got %d", q.Offset)
+	}
+	for _, o := range q.OrderBy {
+		if o == nil {
+			return nil, graph.Errorf(graph.EINVALID, "empty order")
+		}
+		switch o.Field {
+		case graph.OrderByName, graph.OrderByYear, graph.OrderByKind, graph.OrderByID, graph.OrderByDegree:
+		default:
+			return nil, graph.Errorf(graph.EINVALID, "unknown order field %q", o.Field)
+		}
+		if o.Direction != "" && o.Direction != graph.Asc && o.Direction != graph.Desc {
+			return nil, graph.Errorf(graph.EINVALID, "unknown order direction %q", o.Direction)
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	match, err := s.compile(q.Filter)
+	if err != nil {
+		return nil, err
+	}
+	var hs []int32
+	if ids := onlyIDs(q.Filter); ids != nil {
+		for _, id := range ids {
+			if h, ok := s.nodeIdx[id]; ok && !slices.Contains(hs, h) && match(h) {
+				hs = append(hs, h)
+			}
+		}
+	} else {
+		for h := range s.nodes {
+			if s.nodes[h].alive() && match(int32(h)) {
+				hs = append(hs, int32(h))
+			}
+		}
+	}
+	page := &graph.NodePage{Total: len(hs), Nodes: []*graph.Node{}}
+	end := q.Offset + q.Limit
+	if q.Offset >= len(hs) || q.Limit == 0 {
+		return page, nil
+	}
+	compare := s.comparator(q.OrderBy)
+	if end < len(hs)/8 {
+		hs = topK(hs, end, compare)
+	} else {
+		slices.SortFunc(hs, compare)
+	}
+	hs = hs[q.Offset:min(end, len(hs))]
+	page.Nodes = make([]*graph.Node, len(hs))
+	for i, h := range hs {
+		page.Nodes[i] = s.nodeOut(h)
+	}
+	return page, ctx.Err()
+}
+
+// onlyIDs returns the id list of a filter whose IDs field bounds the result.
+func onlyIDs(f *graph.NodeFilter) []string {
+	if f == nil || f.IDs == nil {
+		return nil
+	}
+	return f.IDs
+}
+
+func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
+	return func(a, b int32) int {
+		na, nb := &s.nodes[a], &s.nodes[b]
+		for _, o := range order {
+			var c int
+			switch o.Field {
+			case graph.OrderByName:
+				c = strings.Compare(na.n.Name, nb.n.Name)
+			case graph.OrderByKind:
+				c = strings.Compare(string(na.n.Kind), string(nb.n.Kind))
+			case graph.OrderByID:
+				c = strings.Compare(na.n.ID, nb.n.ID)
+			case graph.OrderByDegree:
+				c = cmp.Compare(len(na.out)+len(na.in), len(nb.out)+len(nb.in))
+			case graph.OrderByYear:
+				ya, yb := na.n.Since(), nb.n.Since()
+				switch {
+				case ya == nil && yb == nil:
+				case ya == nil:
+					return 1 // nulls last in both directions
+				case yb == nil:
+					return -1
+				default:
+					c = cmp.Compare(*ya, *yb)
+				}
+			}
+			if o.Descending() {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(na.n.ID, nb.n.ID)
+	}
+}
+
+// compile turns a filter into a predicate over live node handles.
+func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
+	if f == nil {
+		return func(int32) bool { return true }, nil
+	}
+	var preds []func(int32) bool
+	if f.IDs != nil {
+		set := make(map[string]bool, len(f.IDs))
+		for _, id := range f.IDs {
+			set[id] = true
+		}
+		preds = append(preds, func(h int32) bool { return set[s.nodes[h].n.ID] })
+	}
+	if len(f.Kinds) > 0 {
+		ks, err := kindSet(f.Kinds)
+		if err != nil {
+			return nil, err
+		}
+		preds = append(preds, func(h int32) bool { return ks&(1<<s.nodes[h].kind) != 0 })
+	}
+	if f.NameContains != nil {
+		sub := strings.ToLower(*f.NameContains)
+		preds = append(preds, func(h int32) bool {
+			n := &s.nodes[h].n
+			if containsFold(n.Name, sub) {
+				return true
+			}
+			for _, a := range n.Aliases {
+				if containsFold(a, sub) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if f.RegionContains != nil {
+		sub := strings.ToLower(*f.RegionContains)
+		preds = append(preds, func(h int32) bool {
+			n := &s.nodes[h].n
+			return (n.Region != "" && containsFold(n.Region, sub)) || (n.Country != "" && containsFold(n.Country, sub))
+		})
+	}
+	if f.Category != nil {
+		c := *f.Category
+		preds = append(preds, func(h int32) bool { return s.nodes[h].n.Category == c })
+	}
+	if f.YearFrom != nil || f.YearTo != nil {
+		from, to := f.YearFrom, f.YearTo
+		preds = append(preds, func(h int32) bool {
+			y := s.nodes[h].n.Since()
+			return y != nil && (from == nil || *y >= *from) && (to == nil || *y <= *to)
+		})
+	}
+	if rf := f.HasRelationship; rf != nil {
+		dir, err := direction(rf.Direction)
+		if err != nil {
+			return nil, err
+		}
+		var types uint32
+		if rf.Type != nil {
+			if types, err = typeSet([]graph.RelType{*rf.Type}); err != nil {
+				return nil, err
+			}
+		}
+		other := int32(-1)
+		if rf.OtherID != nil {
+			h, ok := s.nodeIdx[*rf.OtherID]
+			if !ok {
+				return func(int32) bool { return false }, nil
+			}
+			other = h
+		}
+		preds = append(preds, func(h int32) bool {
+			rec := &s.nodes[h]
+			if dir != graph.DirectionIn {
+				for _, rh := range rec.out {
+					if s.relOK(rh, types, nil) && (other < 0 || s.rels[rh].to == other) {
+						return true
+					}
+				}
+			}
+			if dir != graph.DirectionOut {
+				for _, rh := range rec.in {
+					if s.relOK(rh, types, nil) && (other < 0 || s.rels[rh].from == other) {
+						return true
+					}
+				}
+			}
+			return false
+		})
+	}
+	if f.CitesSource != nil {
+		src := *f.CitesSource
+		preds = append(preds, func(h int32) bool { return slices.Contains(s.nodes[h].n.SourceIDs, src) })
+	}
+	for _, sub := range f.And {
+		p, err := s.compile(sub)
+		if err != nil {
+			return nil, err
+		}
+		preds = append(preds, p)
+	}
+	if len(f.Or) > 0 {
+		var alts []func(int32) bool
+		for _, sub := range f.Or {
+			p, err := s.compile(sub)
+			if err != nil {
+				return nil, err
+			}
+			alts = append(alts, p)
+		}
+		preds = append(preds, func(h int32) bool {
+			for _, p := range alts {
+				if p(h) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if f.Not != nil {
+		p, err := s.compile(f.Not)
+		if err != nil {
+			return nil, err
+		}
+		preds = append(preds, func(h int32) bool { return !p(h) })
+	}
+	return func(h int32) bool {
+		for _, p := range preds {
+			if !p(h) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// containsFold reports whether s contains sub (already lower-case) ignoring
+// case, without allocating for ASCII text.
+func containsFold(s, sub string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.Contains(strings.ToLower(s), sub)
+		}
+	}
+	n := len(sub)
+outer:
+	for i := 0; i+n <= len(s); i++ {
+		for j := 0; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Exemplifying returns the relationships citing any of tensionIDs as a
+// tension, sorted by id. It scans every relationship: tensions are few and
+// the episodes query is rare next to traversals.
+func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph.Relationship, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var hs []int32
+	if len(tensionIDs) > 0 {
+		for i := range s.rels {
+			r := &s.rels[i]
+			if r.alive() && len(r.tensions) > 0 && slices.ContainsFunc(r.tensions, func(t string) bool { return slices.Contains(tensionIDs, t) }) {
+				hs = append(hs, int32(i))
+			}
+		}
+	}
+	slices.SortFunc(hs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
+	out := make([]*graph.Relationship, len(hs))
+	for i, rh := range hs {
+		out[i] = s.relOut(rh)
+	}
+	return out, nil
+}

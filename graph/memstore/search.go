@@ -1,0 +1,334 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// Search scoring, so that other stores can approximate it:
+//
+//   - Tokens: the text is lower-cased and split on every rune that is not a
+//     Unicode letter or digit ("ACT UP" and "act-up" both give act, up).
+//   - Each node is one document. Its name and aliases count nameWeight (3)
+//     times, its summary once: tf(t) = 3·(occurrences in name and aliases) +
+//     occurrences in the summary, and the document length dl is weighted the
+//     same way.
+//   - Every distinct query term that occurs in the index adds BM25 with
+//     Lucene's constants and idf: idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)),
+//     score += idf · tf / (tf + k1·(1 − b + b·dl/avgdl)), k1 = 1.2, b = 0.75,
+//     where N is the number of nodes and df the number containing t.
+//     Terms are OR-ed: a node matching any query term is a hit.
+//   - exactBonus (100) is added when the query's token sequence equals the
+//     token sequence of the node's name or of one of its aliases, so a name
+//     query puts that node first.
+//   - Hits are ordered by score (high first), ties by id.
+const (
+	bm25K1     = 1.2
+	bm25B      = 0.75
+	nameWeight = 3
+	exactBonus = 100.0
+	// DefaultSearchLimit is the number of hits returned when the query's
+	// Limit is 0.
+	DefaultSearchLimit = 10
+)
+
+// tokenize appends the tokens of text to dst.
+func tokenize(dst []string, text string) []string {
+	start := -1
+	lower := true
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+				lower = true
+			}
+			if !(r < unicode.MaxASCII && !('A' <= r && r <= 'Z')) {
+				lower = false
+			}
+			continue
+		}
+		if start >= 0 {
+			dst = appendToken(dst, text[start:i], lower)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		dst = appendToken(dst, text[start:], lower)
+	}
+	return dst
+}
+
+func appendToken(dst []string, tok string, lower bool) []string {
+	if !lower {
+		tok = strings.ToLower(tok)
+	}
+	return append(dst, tok)
+}
+
+type posting struct {
+	doc int32
+	tf  float32
+}
+
+// searchIndex is an inverted index over node handles.
+type searchIndex struct {
+	terms    map[string]int32
+	postings [][]posting
+	docLen   []float32
+	totalLen float64
+	docs     int
+}
+
+func newSearchIndex() *searchIndex {
+	return &searchIndex{terms: make(map[string]int32)}
+}
+
+// docTerms returns the weighted term frequencies and length of a node.
+func docTerms(n *graph.Node, buf []string) (map[string]float32, float32) {
+	buf = tokenize(buf[:0], n.Name)
+	for _, a := range n.Aliases {
+		buf = tokenize(buf, a)
+	}
+	named := len(buf)
+	buf = tokenize(buf, n.Summary)
+	tf := make(map[string]float32, len(buf))
+	for i, t := range buf {
+		if i < named {
+			tf[t] += nameWeight
+		} else {
+			tf[t]++
+		}
+	}
+	return tf, float32(nameWeight*named + len(buf) - named)
+}
+
+func (ix *searchIndex) add(h int32, n *graph.Node) {
+	tf, dl := docTerms(n, nil)
+	for t, f := range tf {
+		id, ok := ix.terms[t]
+		if !ok {
+			id = int32(len(ix.postings))
+			ix.terms[strings.Clone(t)] = id
+			ix.postings = append(ix.postings, nil)
+		}
+		ix.postings[id] = append(ix.postings[id], posting{doc: h, tf: f})
+	}
+	for int(h) >= len(ix.docLen) {
+		ix.docLen = append(ix.docLen, 0)
+	}
+	ix.docLen[h] = dl
+	ix.totalLen += float64(dl)
+	ix.docs++
+}
+
+func (ix *searchIndex) remove(h int32, n *graph.Node) {
+	if int(h) >= len(ix.docLen) {
+		return
+	}
+	tf, _ := docTerms(n, nil)
+	for t := range tf {
+		if id, ok := ix.terms[t]; ok {
+			ix.postings[id] = slices.DeleteFunc(ix.postings[id], func(p posting) bool { return p.doc == h })
+		}
+	}
+	ix.totalLen -= float64(ix.docLen[h])
+	ix.docLen[h] = 0
+	ix.docs--
+}
+
+// rebuild indexes every live node of s from scratch.
+func (ix *searchIndex) rebuild(s *Store) {
+	*ix = searchIndex{terms: make(map[string]int32), docLen: make([]float32, len(s.nodes))}
+	var buf []string
+	for h := range s.nodes {
+		rec := &s.nodes[h]
+		if !rec.alive() {
+			continue
+		}
+		buf = tokenize(buf[:0], rec.n.Name)
+		for _, a := range rec.n.Aliases {
+			buf = tokenize(buf, a)
+		}
+		named := len(buf)
+		buf = tokenize(buf, rec.n.Summary)
+		// A repeated term in the same node is always the last posting of its list.
+		var dl float32
+		for i, t := range buf {
+			w := float32(1)
+			if i < named {
+				w = nameWeight
+			}
+			dl += w
+			id, ok := ix.terms[t]
+			if !ok {
+				id = int32(len(ix.postings))
+				ix.terms[strings.Clone(t)] = id
+				ix.postings = append(ix.postings, nil)
+			}
+			ps := ix.postings[id]
+			if k := len(ps) - 1; k >= 0 && ps[k].doc == int32(h) {
+				ps[k].tf += w
+			} else {
+				ix.postings[id] = append(ps, posting{doc: int32(h), tf: w})
+			}
+		}
+		ix.docLen[h] = dl
+		ix.totalLen += float64(dl)
+		ix.docs++
+	}
+}
+
+// Search ranks nodes by BM25 relevance; see the scoring notes above.
+func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	limit := q.Limit
+	if limit == 0 {
+		limit = DefaultSearchLimit
+	}
+	if err := graph.CheckLimit("limit", limit, graph.MaxSearchResults); err != nil {
+		return nil, err
+	}
+	kinds, err := kindSet(q.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	qt := tokenize(nil, q.Text)
+	terms := slices.Clone(qt)
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
+
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ix := s.search
+	if ix.docs == 0 || len(terms) == 0 {
+		return []graph.SearchHit{}, nil
+	}
+	avgdl := ix.totalLen / float64(ix.docs)
+	scores := make(map[int32]float64)
+	for _, t := range terms {
+		id, ok := ix.terms[t]
+		if !ok {
+			continue
+		}
+		ps := ix.postings[id]
+		df := float64(len(ps))
+		idf := math.Log(1 + (float64(ix.docs)-df+0.5)/(df+0.5))
+		for _, p := range ps {
+			if kinds != 0 && kinds&(1<<s.nodes[p.doc].kind) == 0 {
+				continue
+			}
+			tf := float64(p.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(ix.docLen[p.doc])/avgdl)
+			scores[p.doc] += idf * tf / (tf + norm)
+		}
+	}
+	type hit struct {
+		h     int32
+		score float64
+	}
+	hits := make([]hit, 0, len(scores))
+	var buf []string
+	for h, sc := range scores {
+		if sameTokens(&buf, s.nodes[h].n.Name, qt) {
+			sc += exactBonus
+		} else {
+			for _, a := range s.nodes[h].n.Aliases {
+				if sameTokens(&buf, a, qt) {
+					sc += exactBonus
+					break
+				}
+			}
+		}
+		hits = append(hits, hit{h, sc})
+	}
+	byRank := func(a, b hit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(s.nodes[a.h].n.ID, s.nodes[b.h].n.ID)
+	}
+	if len(hits) > 4*limit {
+		hits = topK(hits, limit, byRank)
+	} else {
+		slices.SortFunc(hits, byRank)
+	}
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]graph.SearchHit, len(hits))
+	for i, h := range hits {
+		out[i] = graph.SearchHit{Node: s.nodeOut(h.h), Score: h.score}
+	}
+	return out, ctx.Err()
+}
+
+func sameTokens(buf *[]string, text string, want []string) bool {
+	*buf = tokenize((*buf)[:0], text)
+	return slices.Equal(*buf, want)
+}
+
+// topK returns the k smallest elements of xs under less, sorted; xs is
+// reordered.
+func topK[T any](xs []T, k int, compare func(a, b T) int) []T {
+	if k >= len(xs) {
+		slices.SortFunc(xs, compare)
+		return xs
+	}
+	// Keep a max-heap of the k best seen so far.
+	h := xs[:0:0]
+	h = append(h, xs[:k]...)
+	slices.SortFunc(h, func(a, b T) int { return compare(b, a) })
+	// h is sorted worst first; maintain it as a heap with the worst at 0.
+	heapify(h, compare)
+	for _, x := range xs[k:] {
+		if compare(x, h[0]) < 0 {
+			h[0] = x
+			siftDown(h, 0, compare)
+		}
+	}
+	slices.SortFunc(h, compare)
+	return h
+}
+
+func heapify[T any](h []T, compare func(a, b T) int) {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		siftDown(h, i, compare)
+	}
+}
+
+// siftDown restores the max-heap property (worst element at the root).
+func siftDown[T any](h []T, i int, compare func(a, b T) int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		j := l
+		if r := l + 1; r < len(h) && compare(h[r], h[l]) > 0 {
+			j = r
+		}
+		if compare(h[j], h[i]) <= 0 {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
+}
+
+// kindSet validates kinds and returns them as a bit set (0 = any kind).
+func kindSet(kinds []graph.Kind) (uint8, error) {
+	var set uint8
+	for _, k := range kinds {
+		i, ok := kindIndex[k]
+		if !ok {
+			return 0, graph.Errorf(graph.EINVALID, "unknown kind %q", k)
+		}
+		set |= 1 << i
+	}
+	return set, nil
+}

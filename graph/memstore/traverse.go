@@ -1,0 +1,274 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// pathBudget bounds the depth-first enumeration of one path query; beyond
+// it the paths found so far are returned.
+const pathBudget = 2_000_000
+
+// neighbours calls fn for every node reachable from h over one
+// relationship in direction dir that passes types and asOf. A neighbour
+// joined by parallel relationships is reported once per relationship.
+func (s *Store) neighbours(h int32, dir graph.Direction, types uint32, asOf *int, fn func(w int32, rh int32)) {
+	rec := &s.nodes[h]
+	if dir != graph.DirectionIn {
+		for _, rh := range rec.out {
+			if s.relOK(rh, types, asOf) {
+				fn(s.rels[rh].to, rh)
+			}
+		}
+	}
+	if dir != graph.DirectionOut {
+		for _, rh := range rec.in {
+			if s.relOK(rh, types, asOf) {
+				fn(s.rels[rh].from, rh)
+			}
+		}
+	}
+}
+
+func (s *Store) byID(a, b int32) int { return strings.Compare(s.nodes[a].n.ID, s.nodes[b].n.ID) }
+
+// Neighbourhood is a breadth-first search from the seeds, level by level.
+// Nodes are taken closest first and, within a level, by id, so a limit
+// keeps the same nodes on every store. A Limit of 0 means
+// graph.MaxNeighbourhoodSize. Nodes whose kind is filtered out are neither
+// returned nor walked through.
+func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+	if len(q.Seeds) == 0 {
+		return nil, graph.Errorf(graph.EINVALID, "at least one seed is required")
+	}
+	if q.Depth < 0 || q.Depth > graph.MaxDepth {
+		return nil, graph.Errorf(graph.EINVALID, "depth must be between 0 and %d, got %d", graph.MaxDepth, q.Depth)
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = graph.MaxNeighbourhoodSize
+	}
+	if err := graph.CheckLimit("limit", limit, graph.MaxNeighbourhoodSize); err != nil {
+		return nil, err
+	}
+	dir, err := direction(q.Direction)
+	if err != nil {
+		return nil, err
+	}
+	types, err := typeSet(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := kindSet(q.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	in := make(map[int32]bool)
+	var got, frontier []int32
+	for _, id := range q.Seeds {
+		h, ok := s.nodeIdx[id]
+		if !ok {
+			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
+		}
+		if !in[h] {
+			in[h] = true
+			frontier = append(frontier, h)
+		}
+	}
+	slices.SortFunc(frontier, s.byID)
+	got = append(got, frontier...)
+	sg := &graph.Subgraph{}
+	for d := 0; d < q.Depth && len(frontier) > 0; d++ {
+		var next []int32
+		for _, v := range frontier {
+			s.neighbours(v, dir, types, q.AsOf, func(w, _ int32) {
+				if !in[w] && (kinds == 0 || kinds&(1<<s.nodes[w].kind) != 0) {
+					in[w] = true
+					next = append(next, w)
+				}
+			})
+		}
+		slices.SortFunc(next, s.byID)
+		if room := limit - len(got); len(next) > room {
+			for _, w := range next[max(room, 0):] {
+				delete(in, w)
+			}
+			next = next[:max(room, 0)]
+			sg.Truncated = true
+		}
+		got = append(got, next...)
+		frontier = next
+		if sg.Truncated {
+			break
+		}
+	}
+	slices.SortFunc(got, s.byID)
+	sg.Nodes = make([]*graph.Node, len(got))
+	var rhs []int32
+	for i, h := range got {
+		sg.Nodes[i] = s.nodeOut(h)
+		for _, rh := range s.nodes[h].out {
+			if in[s.rels[rh].to] && s.relOK(rh, types, q.AsOf) {
+				rhs = append(rhs, rh)
+			}
+		}
+	}
+	slices.SortFunc(rhs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
+	sg.Relationships = make([]*graph.Relationship, len(rhs))
+	for i, rh := range rhs {
+		sg.Relationships[i] = s.relOut(rh)
+	}
+	return sg, ctx.Err()
+}
+
+// ShortestPaths returns the first K loopless paths from q.From to q.To in
+// the order (length, then the sequence of node ids compared element by
+// element), following relationships in either direction. That order is a
+// total order on paths, so every store returns the same paths even when
+// several are equally short; between two consecutive nodes joined by
+// parallel relationships the one with the smallest id is reported.
+//
+// Method: a breadth-first search from q.To gives each node's distance to
+// the target (computed lazily, one level at a time); then, for each length L
+// from 1 to MaxLength, a depth-first search from q.From that visits
+// neighbours in id order and prunes every node farther from the target than
+// the steps left enumerates the paths of exactly length L in order. For K=1
+// this walks the shortest-path DAG and never backtracks.
+//
+// MaxLength 0 means graph.MaxPathLength; K 0 means 1. From == To gives one
+// path of length 0.
+func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.Path, error) {
+	maxLen, k := q.MaxLength, q.K
+	if maxLen == 0 {
+		maxLen = graph.MaxPathLength
+	}
+	if k == 0 {
+		k = 1
+	}
+	if maxLen < 0 || maxLen > graph.MaxPathLength {
+		return nil, graph.Errorf(graph.EINVALID, "maxLength must be between 1 and %d, got %d", graph.MaxPathLength, q.MaxLength)
+	}
+	if err := graph.CheckLimit("k", k, graph.MaxPaths); err != nil {
+		return nil, err
+	}
+	types, err := typeSet(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	from, ok := s.nodeIdx[q.From]
+	if !ok {
+		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.From)
+	}
+	to, ok := s.nodeIdx[q.To]
+	if !ok {
+		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.To)
+	}
+	out := []*graph.Path{}
+	if !s.nodes[from].n.ExistsAsOf(q.AsOf) || !s.nodes[to].n.ExistsAsOf(q.AsOf) {
+		return out, nil
+	}
+	if from == to {
+		return append(out, &graph.Path{Nodes: []*graph.Node{s.nodeOut(from)}, Relationships: []*graph.Relationship{}}), nil
+	}
+	// dist[v] is 1 + v's distance to the target, 0 while unknown.
+	dist := make([]int8, len(s.nodes))
+	dist[to] = 1
+	frontier, depth := []int32{to}, 0
+	extend := func(d int) {
+		for depth < d && len(frontier) > 0 {
+			var next []int32
+			for _, v := range frontier {
+				s.neighbours(v, graph.DirectionBoth, types, q.AsOf, func(w, _ int32) {
+					if dist[w] == 0 {
+						dist[w] = int8(depth + 2)
+						next = append(next, w)
+					}
+				})
+			}
+			frontier, depth = next, depth+1
+		}
+	}
+	onPath := make(map[int32]bool, maxLen+1)
+	walk := []int32{from}
+	onPath[from] = true
+	budget := pathBudget
+	var found [][]int32
+	var dfs func(v int32, rem int) bool // false stops the search
+	dfs = func(v int32, rem int) bool {
+		if budget--; budget < 0 {
+			return false
+		}
+		var cand []int32
+		s.neighbours(v, graph.DirectionBoth, types, q.AsOf, func(w, _ int32) {
+			dw := int(dist[w]) - 1
+			if dw < 0 || dw > rem-1 || onPath[w] || (w == to) != (rem == 1) {
+				return
+			}
+			cand = append(cand, w)
+		})
+		slices.SortFunc(cand, s.byID)
+		cand = slices.Compact(cand)
+		for _, w := range cand {
+			walk = append(walk, w)
+			if rem == 1 {
+				found = append(found, slices.Clone(walk))
+				walk = walk[:len(walk)-1]
+				if len(found) == k {
+					return false
+				}
+				continue
+			}
+			onPath[w] = true
+			more := dfs(w, rem-1)
+			onPath[w] = false
+			walk = walk[:len(walk)-1]
+			if !more {
+				return false
+			}
+		}
+		return true
+	}
+	for l := 1; l <= maxLen && len(found) < k && budget >= 0; l++ {
+		extend(l - 1)
+		if dist[from] == 0 && len(frontier) == 0 {
+			break // the target's component is exhausted without reaching from
+		}
+		dfs(from, l)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if budget < 0 {
+		s.cfg.logger.Warn("path search stopped at its budget", "from", q.From, "to", q.To, "found", len(found))
+	}
+	for _, hs := range found {
+		p := &graph.Path{Nodes: make([]*graph.Node, len(hs)), Relationships: make([]*graph.Relationship, len(hs)-1)}
+		for i, h := range hs {
+			p.Nodes[i] = s.nodeOut(h)
+			if i > 0 {
+				p.Relationships[i-1] = s.relOut(s.edgeBetween(hs[i-1], h, types, q.AsOf))
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// edgeBetween returns the usable relationship between u and v (either
+// direction) with the smallest id.
+func (s *Store) edgeBetween(u, v int32, types uint32, asOf *int) int32 {
+	best := int32(-1)
+	s.neighbours(u, graph.DirectionBoth, types, asOf, func(w, rh int32) {
+		if w == v && (best < 0 || s.rels[rh].id < s.rels[best].id) {
+			best = rh
+		}
+	})
+	return best
+}
