@@ -22,7 +22,7 @@ var _ interface {
 	graphql.OperationContextMutator
 } = shapeLimit{}
 
-func (shapeLimit) ExtensionName() string                    { return "ShapeLimit" }
+func (shapeLimit) ExtensionName() string                   { return "ShapeLimit" }
 func (shapeLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (l shapeLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/export"
 	"github.com/hmkg/hmkg/resolvers/generated"
 	"github.com/hmkg/hmkg/resolvers/model"
 )
@@ -279,6 +280,11 @@ func (r *queryResolver) Stats(ctx context.Context) (*graph.Stats, error) {
 // Changes is the resolver for the changes field.
 func (r *queryResolver) Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error) {
 	return r.queryChanges(ctx, first, before)
+}
+
+// ExportSubgraph is the resolver for the exportSubgraph field.
+func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error) {
+	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format)
 }
 
 // From is the resolver for the from field.

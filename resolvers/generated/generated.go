@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/export"
 	"github.com/hmkg/hmkg/resolvers/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -71,6 +72,18 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Year          func(childComplexity int) int
+	}
+
+	Export struct {
+		Content           func(childComplexity int) int
+		ContentBase64     func(childComplexity int) int
+		ContentType       func(childComplexity int) int
+		DownloadURL       func(childComplexity int) int
+		Filename          func(childComplexity int) int
+		Format            func(childComplexity int) int
+		NodeCount         func(childComplexity int) int
+		RelationshipCount func(childComplexity int) int
+		SourceCount       func(childComplexity int) int
 	}
 
 	GraphStats struct {
@@ -184,17 +197,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes       func(childComplexity int, first *int, before *string) int
-		Neighbourhood func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
-		Paths         func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
-		Relationship  func(childComplexity int, id string) int
-		Search        func(childComplexity int, text string, kinds []graph.Kind, first *int) int
-		ShortestPath  func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
-		Source        func(childComplexity int, id string) int
-		Sources       func(childComplexity int) int
-		Stats         func(childComplexity int) int
+		Changes        func(childComplexity int, first *int, before *string) int
+		ExportSubgraph func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
+		Neighbourhood  func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
+		Paths          func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
+		Relationship   func(childComplexity int, id string) int
+		Search         func(childComplexity int, text string, kinds []graph.Kind, first *int) int
+		ShortestPath   func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
+		Source         func(childComplexity int, id string) int
+		Sources        func(childComplexity int) int
+		Stats          func(childComplexity int) int
 	}
 
 	Relationship struct {
@@ -349,6 +363,7 @@ type QueryResolver interface {
 	Sources(ctx context.Context) ([]*graph.Source, error)
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
+	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
@@ -505,6 +520,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Year(childComplexity), true
+
+	case "Export.content":
+		if e.ComplexityRoot.Export.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Content(childComplexity), true
+	case "Export.contentBase64":
+		if e.ComplexityRoot.Export.ContentBase64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.ContentBase64(childComplexity), true
+	case "Export.contentType":
+		if e.ComplexityRoot.Export.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.ContentType(childComplexity), true
+	case "Export.downloadUrl":
+		if e.ComplexityRoot.Export.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.DownloadURL(childComplexity), true
+	case "Export.filename":
+		if e.ComplexityRoot.Export.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Filename(childComplexity), true
+	case "Export.format":
+		if e.ComplexityRoot.Export.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Format(childComplexity), true
+	case "Export.nodeCount":
+		if e.ComplexityRoot.Export.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.NodeCount(childComplexity), true
+	case "Export.relationshipCount":
+		if e.ComplexityRoot.Export.RelationshipCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.RelationshipCount(childComplexity), true
+	case "Export.sourceCount":
+		if e.ComplexityRoot.Export.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.SourceCount(childComplexity), true
 
 	case "GraphStats.datasetName":
 		if e.ComplexityRoot.GraphStats.DatasetName == nil {
@@ -1035,6 +1105,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["before"].(*string)), true
+	case "Query.exportSubgraph":
+		if e.ComplexityRoot.Query.ExportSubgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportSubgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["format"].(export.Format)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -1911,6 +1992,14 @@ type Query {
   stats: GraphStats!
   "The audit log of accepted mutations, newest first."
   changes(first: Int = 20, before: ID): [Change!]!
+  """
+  The subgraph around ` + "`" + `seeds` + "`" + ` (within ` + "`" + `depth` + "`" + ` hops, at most 4; following
+  relationships either way), or the whole graph when ` + "`" + `seeds` + "`" + ` is omitted,
+  as a file in ` + "`" + `format` + "`" + `. The same filters as ` + "`" + `neighbourhood` + "`" + ` apply. A
+  selection larger than the export cap (100000 nodes) is an error, never a
+  partial file.
+  """
+  exportSubgraph(seeds: [ID!], depth: Int = 1, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, format: ExportFormat!): Export!
 }
 
 input SourceInput {
@@ -1965,6 +2054,37 @@ type Mutation {
   deleteNode(id: ID!): ID!
   deleteRelationship(id: ID!): ID!
 }
+
+"A file format for ` + "`" + `exportSubgraph` + "`" + ` and ` + "`" + `GET /export` + "`" + `."
+enum ExportFormat {
+  "Node-link JSON, read by networkx's json_graph.node_link_graph."
+  JSON
+  "GraphML, read by networkx, igraph, R and yEd."
+  GRAPHML
+  "GEXF 1.3 with years as time, for Gephi's timeline."
+  GEXF
+  "A zip of CSV files in the neo4j-admin import layout, with a manifest and README."
+  CSV
+  "A Cypher script that recreates the subgraph in an empty Neo4j database."
+  CYPHER
+}
+
+"An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited."
+type Export {
+  format: ExportFormat!
+  "A suggested file name, e.g. hmkg-act-up-d2.gexf."
+  filename: String!
+  contentType: String!
+  nodeCount: Int!
+  relationshipCount: Int!
+  sourceCount: Int!
+  "The file itself, for text formats (all but CSV) up to 16 MiB; null otherwise."
+  content: String
+  "The file base64-encoded, for binary formats (CSV's zip) up to 16 MiB; null otherwise."
+  contentBase64: String
+  "A relative URL that downloads the same export over HTTP GET."
+  downloadUrl: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2017,6 +2137,30 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_institutions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_Export(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_Export_format(ctx, field)
+	case "filename":
+		return ec.fieldContext_Export_filename(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Export_contentType(ctx, field)
+	case "nodeCount":
+		return ec.fieldContext_Export_nodeCount(ctx, field)
+	case "relationshipCount":
+		return ec.fieldContext_Export_relationshipCount(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_Export_sourceCount(ctx, field)
+	case "content":
+		return ec.fieldContext_Export_content(ctx, field)
+	case "contentBase64":
+		return ec.fieldContext_Export_contentBase64(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_Export_downloadUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Export", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2818,6 +2962,60 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["before"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "seeds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seeds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]graph.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (export.Format, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋexportᚐFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg5
 	return args, nil
 }
 
@@ -3726,6 +3924,213 @@ func (ec *executionContext) fieldContext_Event_institutions(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Export_format(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v export.Format) graphql.Marshaler {
+			return ec.marshalNExportFormat2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋexportᚐFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "ExportFormat")
+}
+
+func (ec *executionContext) _Export_filename(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_contentType(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_nodeCount(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Export_relationshipCount(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_relationshipCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_relationshipCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Export_sourceCount(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Export_content(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Export_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_contentBase64(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_contentBase64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentBase64, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Export_contentBase64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
 }
 
 func (ec *executionContext) _GraphStats_datasetName(ctx context.Context, field graphql.CollectedField, obj *graph.Stats) (ret graphql.Marshaler) {
@@ -6331,6 +6736,50 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportSubgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["format"].(export.Format))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Export) graphql.Marshaler {
+			return ec.marshalNExport2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Export(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9514,6 +9963,79 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var exportImplementors = []string{"Export"}
+
+func (ec *executionContext) _Export(ctx context.Context, sel ast.SelectionSet, obj *model.Export) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Export")
+		case "format":
+			out.Values[i] = ec._Export_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filename":
+			out.Values[i] = ec._Export_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._Export_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeCount":
+			out.Values[i] = ec._Export_nodeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipCount":
+			out.Values[i] = ec._Export_relationshipCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceCount":
+			out.Values[i] = ec._Export_sourceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._Export_content(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contentBase64":
+			out.Values[i] = ec._Export_contentBase64(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "downloadUrl":
+			out.Values[i] = ec._Export_downloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphStatsImplementors = []string{"GraphStats"}
 
 func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *graph.Stats) graphql.Marshaler {
@@ -10336,6 +10858,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
+				})
+		case "exportSubgraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportSubgraph(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11287,6 +11815,29 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph�
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExport2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐExport(ctx context.Context, sel ast.SelectionSet, v *model.Export) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Export!")
+		return graphql.Null
+	}
+	return ec._Export(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExportFormat2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋexportᚐFormat(ctx context.Context, v any) (export.Format, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := export.Format(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportFormat2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋexportᚐFormat(ctx context.Context, sel ast.SelectionSet, v export.Format) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExportFormat!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {

@@ -4,7 +4,25 @@ package model
 
 import (
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/export"
 )
+
+// An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited.
+type Export struct {
+	Format export.Format `json:"format"`
+	// A suggested file name, e.g. hmkg-act-up-d2.gexf.
+	Filename          string `json:"filename"`
+	ContentType       string `json:"contentType"`
+	NodeCount         int    `json:"nodeCount"`
+	RelationshipCount int    `json:"relationshipCount"`
+	SourceCount       int    `json:"sourceCount"`
+	// The file itself, for text formats (all but CSV) up to 16 MiB; null otherwise.
+	Content *string `json:"content,omitempty"`
+	// The file base64-encoded, for binary formats (CSV's zip) up to 16 MiB; null otherwise.
+	ContentBase64 *string `json:"contentBase64,omitempty"`
+	// A relative URL that downloads the same export over HTTP GET.
+	DownloadURL string `json:"downloadUrl"`
+}
 
 type KindCount struct {
 	Kind  graph.Kind `json:"kind"`

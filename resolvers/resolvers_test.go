@@ -1,0 +1,594 @@
+package resolvers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hmkg/hmkg/data"
+	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/resolvers"
+)
+
+const testKey = "test-key-0123456789abcdef"
+
+// gqlResponse is a GraphQL response with the HTTP status it came with.
+type gqlResponse struct {
+	Status      int
+	ContentType string
+	Data        json.RawMessage `json:"data"`
+	Errors      []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (r *gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// client sends GraphQL documents through the real HTTP handler.
+type client struct {
+	tb testing.TB
+	h  http.Handler
+}
+
+func newClient(tb testing.TB, store graph.Store) *client {
+	tb.Helper()
+	keys, err := resolvers.ParseAPIKeys("tester:" + testKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := resolvers.NewHandler(resolvers.Config{Store: store, APIKeys: keys, Introspection: true})
+	return &client{tb: tb, h: h}
+}
+
+func (c *client) post(query string, vars map[string]any, header ...string) *gqlResponse {
+	c.tb.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	return c.raw(http.MethodPost, "/graphql", body, header...)
+}
+
+func (c *client) raw(method, target string, body []byte, header ...string) *gqlResponse {
+	c.tb.Helper()
+	req := httptest.NewRequest(method, target, bytes.NewReader(body))
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, req)
+	res := &gqlResponse{Status: rec.Code, ContentType: rec.Header().Get("Content-Type")}
+	if err := json.Unmarshal(rec.Body.Bytes(), res); err != nil {
+		c.tb.Fatalf("response is not JSON (status %d): %v\n%s", rec.Code, err, rec.Body.String())
+	}
+	return res
+}
+
+// ok sends a document that must succeed and decodes its data into out.
+func (c *client) ok(query string, vars map[string]any, out any) {
+	c.tb.Helper()
+	res := c.post(query, vars)
+	if len(res.Errors) > 0 {
+		c.tb.Fatalf("unexpected errors: %+v", res.Errors)
+	}
+	if err := json.Unmarshal(res.Data, out); err != nil {
+		c.tb.Fatalf("decode data: %v\n%s", err, res.Data)
+	}
+}
+
+func auth() []string { return []string{"Authorization", "Bearer " + testKey} }
+
+// curatedStore returns each store under test loaded with the curated data.
+func curatedStores(t *testing.T) map[string]graph.Store {
+	t.Helper()
+	d, err := data.Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := openStores(t)
+	for name, s := range stores {
+		if err := s.Import(context.Background(), d, "test"); err != nil {
+			t.Fatalf("%s: import curated data: %v", name, err)
+		}
+	}
+	return stores
+}
+
+func eachStore(t *testing.T, f func(t *testing.T, c *client, s graph.Store)) {
+	for name, s := range curatedStores(t) {
+		t.Run(name, func(t *testing.T) { f(t, newClient(t, s), s) })
+	}
+}
+
+func TestReadmeExamples(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		t.Run("institutions the AIDS movement challenged, with sources", func(t *testing.T) {
+			var out struct {
+				Node struct {
+					Name       string
+					Challenged []struct {
+						ID      string
+						Name    string
+						Sources []struct{ URL string }
+					}
+				}
+			}
+			c.ok(`{ node(id: "aids-movement") { name ... on Movement { challenged { id name sources { url } } } } }`, nil, &out)
+			if len(out.Node.Challenged) < 3 {
+				t.Fatalf("AIDS movement challenged %d institutions, want several: %+v", len(out.Node.Challenged), out.Node.Challenged)
+			}
+			ids := map[string]bool{}
+			for _, i := range out.Node.Challenged {
+				ids[i.ID] = true
+				if len(i.Sources) == 0 {
+					t.Errorf("institution %s has no sources", i.ID)
+				}
+			}
+			if !ids["fda"] {
+				t.Errorf("challenged institutions %v do not include the FDA", ids)
+			}
+		})
+		t.Run("shortest path from ACT UP to NHS England", func(t *testing.T) {
+			var out struct {
+				ShortestPath *struct {
+					Length        int
+					Nodes         []struct{ ID string }
+					Relationships []struct {
+						Type    string
+						From    struct{ ID string }
+						To      struct{ ID string }
+						Sources []struct{ URL string }
+					}
+				}
+			}
+			c.ok(`{ shortestPath(from: "act-up", to: "nhs-england") { length nodes { id } relationships { type from { id } to { id } sources { url } } } }`, nil, &out)
+			p := out.ShortestPath
+			if p == nil {
+				t.Fatal("no path from act-up to nhs-england")
+			}
+			if p.Length != len(p.Relationships) || len(p.Nodes) != p.Length+1 {
+				t.Fatalf("inconsistent path: length %d, %d nodes, %d relationships", p.Length, len(p.Nodes), len(p.Relationships))
+			}
+			if p.Nodes[0].ID != "act-up" || p.Nodes[len(p.Nodes)-1].ID != "nhs-england" {
+				t.Errorf("path runs %s → %s", p.Nodes[0].ID, p.Nodes[len(p.Nodes)-1].ID)
+			}
+			for i, r := range p.Relationships {
+				a, b := p.Nodes[i].ID, p.Nodes[i+1].ID
+				if !(r.From.ID == a && r.To.ID == b || r.From.ID == b && r.To.ID == a) {
+					t.Errorf("hop %d (%s→%s) does not join %s and %s", i, r.From.ID, r.To.ID, a, b)
+				}
+				if len(r.Sources) == 0 {
+					t.Errorf("hop %d has no sources", i)
+				}
+			}
+		})
+		t.Run("disability rights movement's neighbourhood as of 1990", func(t *testing.T) {
+			q := `query($asOf: Int) { neighbourhood(id: "disability-rights-movement", depth: 1, asOf: $asOf) {
+				nodes { id kind ... on Movement { startYear } ... on Organisation { foundedYear } ... on Event { year } ... on Report { year } }
+				relationships { id year from { id } to { id } } truncated } }`
+			type sub struct {
+				Neighbourhood struct {
+					Nodes []struct {
+						ID                           string
+						StartYear, FoundedYear, Year *int
+					}
+					Relationships []struct {
+						ID   string
+						Year *int
+						From struct{ ID string }
+						To   struct{ ID string }
+					}
+				}
+			}
+			var then, now sub
+			c.ok(q, map[string]any{"asOf": 1990}, &then)
+			c.ok(q, nil, &now)
+			if len(then.Neighbourhood.Nodes) < 2 {
+				t.Fatalf("neighbourhood as of 1990 has %d nodes", len(then.Neighbourhood.Nodes))
+			}
+			if len(then.Neighbourhood.Relationships) >= len(now.Neighbourhood.Relationships) {
+				t.Errorf("as of 1990 has %d relationships, today %d: asOf removed nothing",
+					len(then.Neighbourhood.Relationships), len(now.Neighbourhood.Relationships))
+			}
+			in := map[string]bool{}
+			for _, n := range then.Neighbourhood.Nodes {
+				in[n.ID] = true
+				for _, y := range []*int{n.StartYear, n.FoundedYear, n.Year} {
+					if y != nil && *y > 1990 {
+						t.Errorf("node %s dated %d is in the 1990 graph", n.ID, *y)
+					}
+				}
+			}
+			for _, r := range then.Neighbourhood.Relationships {
+				if r.Year != nil && *r.Year > 1990 {
+					t.Errorf("relationship %s dated %d is in the 1990 graph", r.ID, *r.Year)
+				}
+				if !in[r.From.ID] || !in[r.To.ID] {
+					t.Errorf("relationship %s has an endpoint outside the subgraph", r.ID)
+				}
+			}
+		})
+	})
+}
+
+func TestNodesFilterSortPage(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		q := `query($after: String) { nodes(kinds: [MOVEMENT], orderBy: [{field: NAME}], first: 5, after: $after) {
+			totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id name kind } } }`
+		type page struct {
+			Nodes struct {
+				TotalCount int
+				PageInfo   struct {
+					HasNextPage, HasPreviousPage bool
+					EndCursor                    string
+				}
+				Nodes []struct{ ID, Name, Kind string }
+			}
+		}
+		var seen []string
+		var after any
+		for i := 0; ; i++ {
+			var p page
+			c.ok(q, map[string]any{"after": after}, &p)
+			if i == 0 && p.Nodes.PageInfo.HasPreviousPage || i > 0 && !p.Nodes.PageInfo.HasPreviousPage {
+				t.Errorf("page %d: hasPreviousPage = %v", i, p.Nodes.PageInfo.HasPreviousPage)
+			}
+			for _, n := range p.Nodes.Nodes {
+				if n.Kind != "MOVEMENT" {
+					t.Errorf("%s has kind %s", n.ID, n.Kind)
+				}
+				seen = append(seen, n.Name)
+			}
+			if !p.Nodes.PageInfo.HasNextPage {
+				if len(seen) != p.Nodes.TotalCount {
+					t.Errorf("paged through %d nodes, totalCount %d", len(seen), p.Nodes.TotalCount)
+				}
+				break
+			}
+			after = p.Nodes.PageInfo.EndCursor
+		}
+		if len(seen) < 10 {
+			t.Fatalf("only %d movements", len(seen))
+		}
+		for i := 1; i < len(seen); i++ {
+			if strings.ToLower(seen[i-1]) > strings.ToLower(seen[i]) {
+				t.Errorf("not sorted by name: %q before %q", seen[i-1], seen[i])
+			}
+		}
+
+		var f struct {
+			Nodes struct {
+				TotalCount int
+				Nodes      []struct {
+					ID          string
+					FoundedYear *int
+				}
+			}
+		}
+		c.ok(`{ nodes(where: {AND: [{kinds: [ORGANISATION]}, {yearFrom: 1980, yearTo: 1990}], NOT: {nameContains: "zzz"}},
+			orderBy: [{field: YEAR, direction: DESC}], first: 100) { totalCount nodes { id ... on Organisation { foundedYear } } } }`, nil, &f)
+		if f.Nodes.TotalCount == 0 {
+			t.Fatal("no organisation founded in the 1980s")
+		}
+		for i, n := range f.Nodes.Nodes {
+			if n.FoundedYear == nil || *n.FoundedYear < 1980 || *n.FoundedYear > 1990 {
+				t.Errorf("%s founded %v is outside 1980..1990", n.ID, n.FoundedYear)
+			}
+			if i > 0 && f.Nodes.Nodes[i-1].FoundedYear != nil && n.FoundedYear != nil && *f.Nodes.Nodes[i-1].FoundedYear < *n.FoundedYear {
+				t.Errorf("not sorted by year descending at %s", n.ID)
+			}
+		}
+
+		var h struct {
+			Nodes struct{ Nodes []struct{ ID string } }
+		}
+		c.ok(`{ nodes(where: {hasRelationship: {type: CHALLENGED, direction: OUT, otherId: "fda"}}, first: 50) { nodes { id } } }`, nil, &h)
+		found := false
+		for _, n := range h.Nodes.Nodes {
+			found = found || n.ID == "act-up"
+		}
+		if !found {
+			t.Errorf("act-up is not among the nodes that challenged the FDA: %v", h.Nodes.Nodes)
+		}
+	})
+}
+
+func TestSearch(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		for _, text := range []string{"ACT UP", "act up", "up act", "AIDS Coalition to Unleash Power"} {
+			var out struct {
+				Search []struct {
+					Score float64
+					Node  struct{ ID string }
+				}
+			}
+			c.ok(`query($t: String!) { search(text: $t, first: 5) { score node { id } } }`, map[string]any{"t": text}, &out)
+			if len(out.Search) == 0 || out.Search[0].Node.ID != "act-up" {
+				t.Errorf("search %q: top hits %+v, want act-up first", text, out.Search)
+			}
+			for i := 1; i < len(out.Search); i++ {
+				if out.Search[i].Score > out.Search[i-1].Score {
+					t.Errorf("search %q: hits not ranked by score", text)
+				}
+			}
+		}
+		var k struct {
+			Search []struct{ Node struct{ Kind string } }
+		}
+		c.ok(`{ search(text: "breast cancer", kinds: [REPORT, EVENT], first: 20) { node { kind } } }`, nil, &k)
+		for _, h := range k.Search {
+			if h.Node.Kind != "REPORT" && h.Node.Kind != "EVENT" {
+				t.Errorf("kinds filter let a %s through", h.Node.Kind)
+			}
+		}
+	})
+}
+
+func TestErrorsCarryCodes(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		cases := []struct {
+			name, query, code string
+		}{
+			{"unknown id", `{ node(id: "no-such-node") { id } }`, "NOT_FOUND"},
+			{"malformed id", `{ node(id: "Not A Slug!") { id } }`, "BAD_USER_INPUT"},
+			{"oversize first", `{ nodes(first: 100000) { totalCount } }`, "BAD_USER_INPUT"},
+			{"negative first", `{ search(text: "aids", first: -1) { score } }`, "BAD_USER_INPUT"},
+			{"depth over cap", `{ neighbourhood(id: "act-up", depth: 9) { truncated } }`, "BAD_USER_INPUT"},
+			{"limit over cap", `{ neighbourhood(id: "act-up", limit: 1000000) { truncated } }`, "BAD_USER_INPUT"},
+			{"path length over cap", `{ shortestPath(from: "act-up", to: "fda", maxLength: 50) { length } }`, "BAD_USER_INPUT"},
+			{"bad cursor", `{ nodes(after: "garbage") { totalCount } }`, "BAD_USER_INPUT"},
+			{"unknown seed", `{ neighbourhood(id: "nobody-here") { truncated } }`, "NOT_FOUND"},
+			{"syntax error", `{ node(id: "act-up") { id `, "GRAPHQL_PARSE_FAILED"},
+			{"unknown field", `{ node(id: "act-up") { colour } }`, "GRAPHQL_VALIDATION_FAILED"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				res := c.post(tc.query, nil)
+				if got := res.code(); got != tc.code {
+					t.Errorf("code = %q, want %q (errors %+v)", got, tc.code, res.Errors)
+				}
+				if len(res.Errors) > 0 && res.Errors[0].Message == "" {
+					t.Error("error without a message")
+				}
+			})
+		}
+		res := c.post(`{ node(id: "act-up") { colour } }`, nil)
+		if strings.Contains(strings.ToLower(res.Errors[0].Message), "did you mean") {
+			t.Errorf("suggestions are on: %q", res.Errors[0].Message)
+		}
+	})
+}
+
+func TestMutationsNeedAKeyAndAreAudited(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, s graph.Store) {
+		ctx := context.Background()
+		before, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		upsert := `mutation($in: NodeInput!) { upsertNode(input: $in) { id name sources { id } } }`
+		node := map[string]any{"in": map[string]any{"id": "test-collective", "kind": "ORGANISATION", "name": "Test Collective",
+			"summary": "A collective made by the tests.", "foundedYear": 2001, "sourceIds": []string{"nesta-blog-2016"}}}
+
+		res := c.post(upsert, node)
+		if res.code() != "UNAUTHENTICATED" {
+			t.Fatalf("mutation without a key: code %q, errors %+v", res.code(), res.Errors)
+		}
+		res = c.post(upsert, node, "Authorization", "Bearer wrong-key-wrong-key")
+		if res.Status != http.StatusUnauthorized || res.code() != "UNAUTHENTICATED" {
+			t.Fatalf("mutation with a wrong key: status %d code %q", res.Status, res.code())
+		}
+		if _, err := s.Node(ctx, "test-collective"); graph.ErrorCode(err) != graph.ENOTFOUND {
+			t.Fatalf("a refused mutation wrote: %v", err)
+		}
+
+		res = c.post(upsert, node, auth()...)
+		if len(res.Errors) > 0 {
+			t.Fatalf("upsertNode with a key: %+v", res.Errors)
+		}
+		rel := `mutation($in: RelationshipInput!) { upsertRelationship(input: $in) { id type from { id } to { id } year sources { id } } }`
+		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{}}}, auth()...)
+		if res.code() != "BAD_USER_INPUT" {
+			t.Errorf("relationship without sources: code %q", res.code())
+		}
+		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "no-such-node", "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
+		if res.code() != "BAD_USER_INPUT" {
+			t.Errorf("relationship to a missing node: code %q", res.code())
+		}
+		var created struct {
+			UpsertRelationship struct{ ID string }
+		}
+		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
+		if len(res.Errors) > 0 {
+			t.Fatalf("upsertRelationship: %+v", res.Errors)
+		}
+		json.Unmarshal(res.Data, &created)
+
+		var changes struct {
+			Changes []struct{ Actor, Action, TargetID string }
+		}
+		c.ok(`{ changes(first: 5) { actor action targetId } }`, nil, &changes)
+		if len(changes.Changes) < 2 || changes.Changes[0].TargetID != created.UpsertRelationship.ID ||
+			changes.Changes[0].Actor != "tester" || changes.Changes[1].TargetID != "test-collective" {
+			t.Errorf("audit log = %+v", changes.Changes)
+		}
+
+		res = c.post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
+		if len(res.Errors) > 0 {
+			t.Fatalf("deleteNode: %+v", res.Errors)
+		}
+		after, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Nodes != before.Nodes || after.Relationships != before.Relationships {
+			t.Errorf("after create+delete: %d nodes, %d relationships; before %d, %d", after.Nodes, after.Relationships, before.Nodes, before.Relationships)
+		}
+		res = c.post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
+		if res.code() != "NOT_FOUND" {
+			t.Errorf("deleting a missing node: code %q", res.code())
+		}
+	})
+}
+
+func TestAbuseIsRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		deep := `{ node(id: "act-up") { ` + strings.Repeat(`relationships { nodes { from { `, 8) + `id` + strings.Repeat(` } } }`, 8) + ` } }`
+		if res := c.post(deep, nil); res.code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("deep nesting: code %q, errors %+v", res.code(), res.Errors)
+		}
+		var aliases strings.Builder
+		aliases.WriteString("{")
+		for i := range 200 {
+			aliases.WriteString(" a" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + `: node(id: "act-up") { id }`)
+		}
+		aliases.WriteString("}")
+		if res := c.post(aliases.String(), nil); res.code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("alias flood: code %q", res.code())
+		}
+		wide := `{ nodes(first: 500) { nodes { relationships(first: 500) { nodes { from { id } to { id } sources { url } } } } } }`
+		if res := c.post(wide, nil); res.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("expensive query: code %q", res.code())
+		}
+		tokens := `{ node(id: "act-up") { ` + strings.Repeat("id ", 20000) + `} }`
+		if res := c.post(tokens, nil); len(res.Errors) == 0 {
+			t.Error("a 20,000-token document was accepted")
+		}
+		huge := bytes.Repeat([]byte(" "), 2<<20)
+		body := append([]byte(`{"query": "{ stats { nodeCount } }"`), huge...)
+		body = append(body, '}')
+		res := c.raw(http.MethodPost, "/graphql", body)
+		if res.Status < 400 || len(res.Errors) == 0 {
+			t.Errorf("2 MiB body: status %d, errors %+v", res.Status, res.Errors)
+		}
+		res = c.raw(http.MethodPost, "/graphql", []byte(`{"query": `))
+		if res.Status != http.StatusBadRequest {
+			t.Errorf("truncated JSON: status %d", res.Status)
+		}
+		res = c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`mutation { deleteNode(id: "act-up") }`), nil, auth()...)
+		if res.Status < 400 {
+			t.Errorf("mutation over GET: status %d", res.Status)
+		}
+		// After all that, the server still answers.
+		var st struct{ Stats struct{ NodeCount int } }
+		c.ok(`{ stats { nodeCount } }`, nil, &st)
+		if st.Stats.NodeCount < 300 {
+			t.Errorf("nodeCount = %d after abuse", st.Stats.NodeCount)
+		}
+	})
+}
+
+func TestGraphQLOverHTTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		res := c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ node(id: "act-up") { name } }`), nil)
+		if res.Status != http.StatusOK || len(res.Errors) > 0 {
+			t.Fatalf("GET query: status %d errors %+v", res.Status, res.Errors)
+		}
+		if !strings.HasPrefix(res.ContentType, "application/graphql-response+json") {
+			t.Errorf("Content-Type = %q", res.ContentType)
+		}
+		var st struct {
+			Stats struct {
+				DatasetName string
+				NodeCount   int
+				Kinds       []struct {
+					Kind  string
+					Count int
+				}
+			}
+		}
+		c.ok(`{ stats { datasetName nodeCount kinds { kind count } } }`, nil, &st)
+		sum := 0
+		for _, k := range st.Stats.Kinds {
+			sum += k.Count
+		}
+		if st.Stats.DatasetName != "health-movements" || sum != st.Stats.NodeCount || len(st.Stats.Kinds) != 7 {
+			t.Errorf("stats = %+v", st.Stats)
+		}
+	})
+}
+
+// countingStore counts the store calls a request makes; it wraps a real
+// store and changes nothing else.
+type countingStore struct {
+	graph.Store
+	calls atomic.Int64
+}
+
+func (s *countingStore) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	s.calls.Add(1)
+	return s.Store.NodesByID(ctx, ids)
+}
+
+func (s *countingStore) SourcesByID(ctx context.Context, ids []string) ([]*graph.Source, error) {
+	s.calls.Add(1)
+	return s.Store.SourcesByID(ctx, ids)
+}
+
+func (s *countingStore) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
+	s.calls.Add(1)
+	return s.Store.Relationships(ctx, q)
+}
+
+func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
+	s.calls.Add(1)
+	return s.Store.Nodes(ctx, q)
+}
+
+func TestNestedFieldsAreBatched(t *testing.T) {
+	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
+		cs := &countingStore{Store: s}
+		c := newClient(t, cs)
+		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
+			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
+		calls := map[int]int64{}
+		for _, n := range []int{5, 50} {
+			cs.calls.Store(0)
+			var out struct {
+				Nodes struct{ Nodes []struct{ ID string } }
+			}
+			c.ok(q, map[string]any{"n": n}, &out)
+			if len(out.Nodes.Nodes) != n {
+				t.Fatalf("got %d nodes, want %d", len(out.Nodes.Nodes), n)
+			}
+			calls[n] = cs.calls.Load()
+		}
+		// One call for the page, then one per nesting level and loader:
+		// sources and relationships of the nodes, endpoints, their sources.
+		if calls[50] > 8 || calls[50] > calls[5]+2 {
+			t.Errorf("store calls: %d for 5 nodes, %d for 50 — nested fields are not batched", calls[5], calls[50])
+		}
+	})
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		for _, p := range []string{"/healthz", "/readyz"} {
+			req := httptest.NewRequest(http.MethodGet, p, nil)
+			rec := httptest.NewRecorder()
+			c.h.ServeHTTP(rec, req)
+			b, _ := io.ReadAll(rec.Body)
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: %d %s", p, rec.Code, b)
+			}
+		}
+	})
+}
