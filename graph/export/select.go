@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -299,4 +300,22 @@ func citedSources(ctx context.Context, store graph.Store, sub *graph.Subgraph) (
 		}
 	}
 	return out, nil
+}
+
+// Prepare selects from store and builds the document to encode in format
+// f, with the dataset's name and version from the store's stats and now as
+// the generation time.
+func Prepare(ctx context.Context, store graph.Store, f Format, sel Selection, now time.Time) (*Document, error) {
+	if _, err := ParseFormat(string(f)); err != nil {
+		return nil, err
+	}
+	sub, sources, err := Select(ctx, store, sel)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := store.Stats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export: stats: %w", err)
+	}
+	return NewDocument(f, sub, sources, sel, stats, now), nil
 }
