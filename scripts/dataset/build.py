@@ -226,20 +226,20 @@ def build(facts, ids, summaries, overrides):
             m = slug(rec["movementId"])
             if not has_rel(n["id"], "PART_OF", m):
                 add_rel(n["id"], "PART_OF", m, None,
-                        ("derived", "%s is listed as an organisation of the %s." % (n["name"], names[m])),
+                        ("derived", "%s is listed as an organisation of this movement (%s)." % (n["name"], names[m])),
                         [], n["sources"], "organisation.movementId")
         if kind == "events":
             if rec.get("movementId"):
                 m = slug(rec["movementId"])
                 if not has_rel(n["id"], "PART_OF", m):
                     add_rel(n["id"], "PART_OF", m, None,
-                            ("derived", "%s is recorded as an episode of the %s." % (n["name"], names[m])),
+                            ("derived", "The event '%s' is recorded as an episode of this movement (%s)." % (n["name"], names[m])),
                             [], n["sources"], "event.movementId")
             for inst in rec.get("institutionIds") or []:
                 i = slug(inst)
                 if not has_rel(n["id"], "INVOLVED", i):
                     add_rel(n["id"], "INVOLVED", i, None,
-                            ("derived", "%s involved %s." % (n["name"], names[i])),
+                            ("derived", "%s is recorded as one of the institutions involved in '%s'." % (names[i], n["name"])),
                             [], n["sources"], "event.institutionIds")
         if kind == "reports" and rec.get("publisher"):
             p = slug(rec["publisher"])
