@@ -1,0 +1,309 @@
+// api.ts: the dashboard's only door to the server: POST /graphql (same origin).
+
+import { isKind, isRelType, type GEdge, type GNode, type RelType } from './state';
+import type { PathNode, PathRel } from './paths';
+
+/** ApiError is a failed request: the network, the HTTP status, or GraphQL errors. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface GqlResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** gql sends one GraphQL document and returns its data or throws ApiError. */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(`The API could not be reached (${(err as Error).message}).`, 'EUNAVAILABLE');
+  }
+  let body: GqlResponse<T> | undefined;
+  try {
+    body = (await res.json()) as GqlResponse<T>;
+  } catch {
+    body = undefined;
+  }
+  if (body?.errors && body.errors.length > 0) {
+    const e = body.errors[0];
+    throw new ApiError(e.message, e.extensions?.code);
+  }
+  if (!res.ok) throw new ApiError(`The API answered ${res.status} ${res.statusText}.`, `HTTP${res.status}`);
+  if (!body || body.data === undefined || body.data === null) throw new ApiError('The API sent an empty answer.');
+  return body.data;
+}
+
+const NODE_FIELDS = `
+  id kind name
+  ... on Movement { startYear }
+  ... on Organisation { foundedYear }
+  ... on Institution { foundedYear }
+  ... on Report { year }
+  ... on Event { year }
+`;
+
+const REL_FIELDS = `id type year summary from { id } to { id }`;
+
+interface RawNode {
+  id: string;
+  kind: string;
+  name: string;
+  startYear?: number | null;
+  foundedYear?: number | null;
+  year?: number | null;
+}
+
+interface RawRel {
+  id: string;
+  type: string;
+  year: number | null;
+  summary: string | null;
+  from: { id: string };
+  to: { id: string };
+}
+
+/** toNode maps the API's node onto the view's, with its asOf year. */
+export function toNode(r: RawNode): GNode {
+  if (!isKind(r.kind)) throw new ApiError(`unknown node kind ${r.kind}`);
+  return { id: r.id, kind: r.kind, name: r.name, year: r.startYear ?? r.foundedYear ?? r.year ?? null };
+}
+
+export function toEdge(r: RawRel): GEdge {
+  if (!isRelType(r.type)) throw new ApiError(`unknown relationship type ${r.type}`);
+  return { id: r.id, type: r.type, from: r.from.id, to: r.to.id, year: r.year ?? null, summary: r.summary ?? null };
+}
+
+export interface SearchResult {
+  node: GNode & { summary: string | null };
+  score: number;
+}
+
+export async function search(text: string, signal?: AbortSignal): Promise<SearchResult[]> {
+  const d = await gql<{ search: { score: number; node: RawNode & { summary: string | null } }[] }>(
+    `query Search($text: String!) { search(text: $text, first: 10) { score node { ${NODE_FIELDS} summary } } }`,
+    { text },
+    signal,
+  );
+  return d.search.map((h) => ({ score: h.score, node: { ...toNode(h.node), summary: h.node.summary ?? null } }));
+}
+
+/** PAGE is how many nodes one `nodes` request asks for (the schema's maximum is 500). */
+const PAGE = 200;
+/** REL_PAGE bounds the relationships read per node when rebuilding a view. */
+const REL_PAGE = 200;
+
+/**
+ * nodesWithRelationships fetches nodes by id with their relationships as of
+ * a year, in pages. Ids the server does not know are absent from the answer.
+ */
+export async function nodesWithRelationships(
+  ids: readonly string[],
+  asOf: number | null,
+): Promise<{ nodes: GNode[]; edges: GEdge[] }> {
+  const nodes: GNode[] = [];
+  const edges = new Map<string, GEdge>();
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const chunk = ids.slice(i, i + PAGE);
+    const d = await gql<{ nodes: { nodes: (RawNode & { relationships: { nodes: RawRel[] } })[] } }>(
+      `query View($ids: [ID!]!, $first: Int!, $asOf: Int, $rels: Int!) {
+        nodes(where: { ids: $ids }, first: $first) {
+          nodes { ${NODE_FIELDS} relationships(asOf: $asOf, first: $rels) { nodes { ${REL_FIELDS} } } }
+        }
+      }`,
+      { ids: chunk, first: chunk.length, asOf, rels: REL_PAGE },
+    );
+    for (const n of d.nodes.nodes) {
+      nodes.push(toNode(n));
+      for (const r of n.relationships.nodes) edges.set(r.id, toEdge(r));
+    }
+  }
+  return { nodes, edges: [...edges.values()] };
+}
+
+export async function neighbourhood(
+  id: string,
+  types: RelType[] | null,
+  asOf: number | null,
+  limit = 500,
+): Promise<{ nodes: GNode[]; edges: GEdge[]; truncated: boolean }> {
+  const d = await gql<{ neighbourhood: { nodes: RawNode[]; relationships: RawRel[]; truncated: boolean } }>(
+    `query Expand($id: ID!, $types: [RelationshipType!], $asOf: Int, $limit: Int) {
+      neighbourhood(id: $id, depth: 1, types: $types, asOf: $asOf, limit: $limit) {
+        nodes { ${NODE_FIELDS} } relationships { ${REL_FIELDS} } truncated
+      }
+    }`,
+    { id, types, asOf, limit },
+  );
+  const n = d.neighbourhood;
+  return { nodes: n.nodes.map(toNode), edges: n.relationships.map(toEdge), truncated: n.truncated };
+}
+
+export interface Source {
+  id: string;
+  title: string;
+  url: string;
+  publisher: string | null;
+  year: number | null;
+}
+
+/** NodeDetails is everything the details panel shows about one node. */
+export interface NodeDetails {
+  id: string;
+  kind: string;
+  name: string;
+  summary: string | null;
+  degree: number;
+  sources: Source[];
+  /** Kind-specific properties, label -> value, in display order. */
+  properties: [string, string][];
+  /** Relationship types of the node (as of the year) and how many of each. */
+  typeCounts: [RelType, number][];
+  relationshipTotal: number;
+}
+
+const SOURCE_FIELDS = `id title url publisher year`;
+
+export async function nodeDetails(id: string, asOf: number | null): Promise<NodeDetails | null> {
+  const d = await gql<{ node: Record<string, unknown> | null }>(
+    `query Details($id: ID!, $asOf: Int) {
+      node(id: $id) {
+        id kind name summary degree
+        sources { ${SOURCE_FIELDS} }
+        relationships(asOf: $asOf, first: 500) { totalCount nodes { type } }
+        ... on Movement { aliases region startYear endYear }
+        ... on Organisation { aliases category region foundedYear }
+        ... on Institution { aliases category country foundedYear }
+        ... on Report { year url publisher { id name } }
+        ... on Person { role }
+        ... on Event { year date }
+        ... on Tension { question }
+      }
+    }`,
+    { id, asOf },
+  );
+  const n = d.node;
+  if (n === null) return null;
+  const props: [string, string][] = [];
+  const add = (label: string, key: string) => {
+    const v = n[key];
+    if (v === null || v === undefined || v === '') return;
+    if (Array.isArray(v)) {
+      if (v.length > 0) props.push([label, v.join(', ')]);
+    } else if (typeof v === 'object') {
+      const o = v as { name?: string; id?: string };
+      props.push([label, o.name ?? o.id ?? '']);
+    } else {
+      props.push([label, String(v)]);
+    }
+  };
+  add('Also known as', 'aliases');
+  add('Question', 'question');
+  add('Role', 'role');
+  add('Category', 'category');
+  add('Region', 'region');
+  add('Country', 'country');
+  add('Started', 'startYear');
+  add('Ended', 'endYear');
+  add('Founded', 'foundedYear');
+  add('Year', 'year');
+  add('Date', 'date');
+  add('Publisher', 'publisher');
+  add('Web page', 'url');
+  const rels = n.relationships as { totalCount: number; nodes: { type: string }[] };
+  const tc = new Map<RelType, number>();
+  for (const r of rels.nodes) if (isRelType(r.type)) tc.set(r.type, (tc.get(r.type) ?? 0) + 1);
+  return {
+    id: n.id as string,
+    kind: n.kind as string,
+    name: n.name as string,
+    summary: (n.summary as string | null) ?? null,
+    degree: n.degree as number,
+    sources: n.sources as Source[],
+    properties: props,
+    typeCounts: [...tc.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    relationshipTotal: rels.totalCount,
+  };
+}
+
+export interface RelationshipDetails {
+  id: string;
+  type: RelType;
+  year: number | null;
+  summary: string | null;
+  from: { id: string; name: string };
+  to: { id: string; name: string };
+  tensions: { id: string; name: string }[];
+  sources: Source[];
+}
+
+export async function relationshipDetails(id: string): Promise<RelationshipDetails | null> {
+  const d = await gql<{ relationship: RelationshipDetails | null }>(
+    `query Rel($id: ID!) {
+      relationship(id: $id) {
+        id type year summary from { id name } to { id name } tensions { id name } sources { ${SOURCE_FIELDS} }
+      }
+    }`,
+    { id },
+  );
+  return d.relationship;
+}
+
+export interface ApiPath {
+  length: number;
+  nodes: (PathNode & RawNode)[];
+  relationships: (PathRel & RawRel)[];
+}
+
+export async function paths(from: string, to: string, asOf: number | null, first = 5): Promise<ApiPath[]> {
+  const d = await gql<{ paths: ApiPath[] }>(
+    `query Paths($from: ID!, $to: ID!, $asOf: Int, $first: Int) {
+      paths(from: $from, to: $to, maxLength: 6, first: $first, asOf: $asOf) {
+        length
+        nodes { ${NODE_FIELDS} }
+        relationships { ${REL_FIELDS} sources { ${SOURCE_FIELDS} } }
+      }
+    }`,
+    { from, to, asOf, first },
+  );
+  return d.paths;
+}
+
+export interface Stats {
+  datasetName: string;
+  datasetVersion: string;
+  nodeCount: number;
+  relationshipCount: number;
+  minYear: number | null;
+  maxYear: number | null;
+}
+
+export async function stats(): Promise<Stats> {
+  const d = await gql<{
+    stats: { datasetName: string; datasetVersion: string; nodeCount: number; relationshipCount: number };
+    oldest: { nodes: RawNode[] };
+    newest: { nodes: RawNode[] };
+  }>(
+    `query Stats {
+      stats { datasetName datasetVersion nodeCount relationshipCount }
+      oldest: nodes(where: { yearFrom: 1000 }, orderBy: [{ field: YEAR, direction: ASC }], first: 1) { nodes { ${NODE_FIELDS} } }
+      newest: nodes(where: { yearFrom: 1000 }, orderBy: [{ field: YEAR, direction: DESC }], first: 1) { nodes { ${NODE_FIELDS} } }
+    }`,
+  );
+  const year = (ns: RawNode[]) => (ns.length > 0 ? toNode(ns[0]).year : null);
+  return { ...d.stats, minYear: year(d.oldest.nodes), maxYear: year(d.newest.nodes) };
+}

@@ -1,0 +1,263 @@
+// state.ts: the dashboard's view model, free of the DOM and of Cytoscape so
+// that it can be unit-tested. The page renders whatever this model says is
+// visible; every user action is a function over it.
+
+/** Node kinds, in the schema's order. */
+export const KINDS = [
+  'MOVEMENT',
+  'ORGANISATION',
+  'INSTITUTION',
+  'REPORT',
+  'PERSON',
+  'EVENT',
+  'TENSION',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Relationship types, in the schema's order. */
+export const REL_TYPES = [
+  'CHALLENGED',
+  'PARTNERED_WITH',
+  'FUNDED_BY',
+  'INFLUENCED_POLICY_OF',
+  'CO_OPTED_BY',
+  'PART_OF',
+  'PUBLISHED',
+  'DESCRIBES',
+  'INSPIRED',
+  'FOUNDED',
+  'ORGANISED',
+  'TARGETED',
+  'LED',
+  'INVOLVED',
+  'EXEMPLIFIES',
+] as const;
+export type RelType = (typeof REL_TYPES)[number];
+
+export const LAYOUTS = ['cose', 'breadthfirst', 'concentric', 'circle'] as const;
+export type LayoutName = (typeof LAYOUTS)[number];
+
+/** A node as the view knows it: enough to draw it and to place it in time. */
+export interface GNode {
+  id: string;
+  kind: Kind;
+  name: string;
+  /** The year from which the node exists; null for undated (timeless) nodes. */
+  year: number | null;
+}
+
+/** A directed relationship from -> to. */
+export interface GEdge {
+  id: string;
+  type: RelType;
+  from: string;
+  to: string;
+  year: number | null;
+  summary: string | null;
+}
+
+/** View is everything the user has put on screen and how they look at it. */
+export interface View {
+  nodes: Map<string, GNode>;
+  edges: Map<string, GEdge>;
+  pinned: Set<string>;
+  hiddenKinds: Set<Kind>;
+  hiddenTypes: Set<RelType>;
+  /** asOf: the graph as it stood at the end of this year; null = all years. */
+  year: number | null;
+  selected: string | null;
+  layout: LayoutName;
+  pathFrom: string | null;
+  pathTo: string | null;
+}
+
+export function isKind(s: string): s is Kind {
+  return (KINDS as readonly string[]).includes(s);
+}
+
+export function isRelType(s: string): s is RelType {
+  return (REL_TYPES as readonly string[]).includes(s);
+}
+
+export function isLayout(s: string): s is LayoutName {
+  return (LAYOUTS as readonly string[]).includes(s);
+}
+
+export function emptyView(): View {
+  return {
+    nodes: new Map(),
+    edges: new Map(),
+    pinned: new Set(),
+    hiddenKinds: new Set(),
+    hiddenTypes: new Set(),
+    year: null,
+    selected: null,
+    layout: 'cose',
+    pathFrom: null,
+    pathTo: null,
+  };
+}
+
+/** existsAsOf follows the schema: undated things are timeless. */
+export function existsAsOf(year: number | null, asOf: number | null): boolean {
+  return asOf === null || year === null || year <= asOf;
+}
+
+/**
+ * addElements puts nodes and relationships into the view. A relationship is
+ * kept only when both of its endpoints are in the view (after adding nodes).
+ * Nodes already present are updated in place. Returns the ids that are new.
+ */
+export function addElements(
+  v: View,
+  nodes: readonly GNode[],
+  edges: readonly GEdge[],
+): { nodes: string[]; edges: string[] } {
+  const added = { nodes: [] as string[], edges: [] as string[] };
+  for (const n of nodes) {
+    if (!v.nodes.has(n.id)) added.nodes.push(n.id);
+    v.nodes.set(n.id, { ...n });
+  }
+  for (const e of edges) {
+    if (!v.nodes.has(e.from) || !v.nodes.has(e.to)) continue;
+    if (!v.edges.has(e.id)) added.edges.push(e.id);
+    v.edges.set(e.id, { ...e });
+  }
+  return added;
+}
+
+/**
+ * replaceEdgesAmong swaps the relationships touching `ids` for `edges`: used
+ * after a re-query (for example with a new asOf) that returned the complete
+ * set of relationships of those nodes.
+ */
+export function replaceEdgesAmong(v: View, ids: Iterable<string>, edges: readonly GEdge[]): void {
+  const set = new Set(ids);
+  for (const [id, e] of v.edges) {
+    if (set.has(e.from) || set.has(e.to)) v.edges.delete(id);
+  }
+  addElements(v, [], edges);
+}
+
+/** removeNodes deletes nodes with their relationships, pins and selections. */
+export function removeNodes(v: View, ids: Iterable<string>): string[] {
+  const gone = new Set<string>();
+  for (const id of ids) {
+    if (v.nodes.delete(id)) gone.add(id);
+  }
+  if (gone.size === 0) return [];
+  for (const [id, e] of v.edges) {
+    if (gone.has(e.from) || gone.has(e.to)) v.edges.delete(id);
+  }
+  for (const id of gone) v.pinned.delete(id);
+  if (v.selected !== null && gone.has(v.selected)) v.selected = null;
+  if (v.pathFrom !== null && gone.has(v.pathFrom)) v.pathFrom = null;
+  if (v.pathTo !== null && gone.has(v.pathTo)) v.pathTo = null;
+  return [...gone];
+}
+
+/** neighbours lists the ids adjacent to id in the view, sorted. */
+export function neighbours(v: View, id: string): string[] {
+  const out = new Set<string>();
+  for (const e of v.edges.values()) {
+    if (e.from === id) out.add(e.to);
+    else if (e.to === id) out.add(e.from);
+  }
+  out.delete(id);
+  return [...out].sort();
+}
+
+/**
+ * collapse removes the neighbours of id that hang only off it: not pinned,
+ * not the node itself, and with no relationship to any other node in view.
+ * It is the inverse of expanding a node into fresh territory.
+ */
+export function collapse(v: View, id: string): string[] {
+  if (!v.nodes.has(id)) return [];
+  const victims: string[] = [];
+  for (const n of neighbours(v, id)) {
+    if (v.pinned.has(n) || n === v.selected) continue;
+    if (neighbours(v, n).every((m) => m === id)) victims.push(n);
+  }
+  return removeNodes(v, victims);
+}
+
+/** togglePin pins or unpins a node; returns whether it is pinned now. */
+export function togglePin(v: View, id: string): boolean {
+  if (!v.nodes.has(id)) return false;
+  if (v.pinned.has(id)) {
+    v.pinned.delete(id);
+    return false;
+  }
+  v.pinned.add(id);
+  return true;
+}
+
+export function nodeVisible(v: View, n: GNode): boolean {
+  return !v.hiddenKinds.has(n.kind) && existsAsOf(n.year, v.year);
+}
+
+export function edgeVisible(v: View, e: GEdge): boolean {
+  if (v.hiddenTypes.has(e.type) || !existsAsOf(e.year, v.year)) return false;
+  const a = v.nodes.get(e.from);
+  const b = v.nodes.get(e.to);
+  return a !== undefined && b !== undefined && nodeVisible(v, a) && nodeVisible(v, b);
+}
+
+/** visible returns the ids of the nodes and relationships the user should see, sorted. */
+export function visible(v: View): { nodes: string[]; edges: string[] } {
+  const nodes: string[] = [];
+  for (const n of v.nodes.values()) if (nodeVisible(v, n)) nodes.push(n.id);
+  const edges: string[] = [];
+  for (const e of v.edges.values()) if (edgeVisible(v, e)) edges.push(e.id);
+  return { nodes: nodes.sort(), edges: edges.sort() };
+}
+
+/** diff says what to add and what to remove to turn `have` into `want`. */
+export function diff(have: Iterable<string>, want: Iterable<string>): { add: string[]; remove: string[] } {
+  const h = new Set(have);
+  const w = new Set(want);
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const id of w) if (!h.has(id)) add.push(id);
+  for (const id of h) if (!w.has(id)) remove.push(id);
+  return { add, remove };
+}
+
+/** countBy tallies the view's nodes by kind and relationships by type. */
+export function counts(v: View): { kinds: Map<Kind, number>; types: Map<RelType, number> } {
+  const kinds = new Map<Kind, number>();
+  const types = new Map<RelType, number>();
+  for (const n of v.nodes.values()) kinds.set(n.kind, (kinds.get(n.kind) ?? 0) + 1);
+  for (const e of v.edges.values()) types.set(e.type, (types.get(e.type) ?? 0) + 1);
+  return { kinds, types };
+}
+
+/** setHidden shows or hides one kind or relationship type. */
+export function setHidden<T>(set: Set<T>, item: T, hidden: boolean): void {
+  if (hidden) set.add(item);
+  else set.delete(item);
+}
+
+/** EXPORT_FORMATS are the formats /export serves. */
+export const EXPORT_FORMATS = ['graphml', 'gexf', 'json', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * exportUrl asks /export for exactly the current view: its visible nodes as
+ * seeds at depth 0, the year, and the kinds and types still shown when a
+ * filter hides some.
+ */
+export function exportUrl(v: View, format: ExportFormat): string {
+  const parts = [`format=${format}`];
+  for (const id of visible(v).nodes) parts.push(`seed=${encodeURIComponent(id)}`);
+  parts.push('depth=0');
+  if (v.hiddenKinds.size > 0) {
+    for (const k of KINDS) if (!v.hiddenKinds.has(k)) parts.push(`kind=${k}`);
+  }
+  if (v.hiddenTypes.size > 0) {
+    for (const t of REL_TYPES) if (!v.hiddenTypes.has(t)) parts.push(`type=${t}`);
+  }
+  if (v.year !== null) parts.push(`asOf=${v.year}`);
+  return `/export?${parts.join('&')}`;
+}
