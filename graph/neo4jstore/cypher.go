@@ -1,0 +1,147 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// Every statement the store sends is defined here. Values always travel as
+// $parameters; the only text put together at start-up is labels and
+// relationship types taken from the closed enums graph.Kinds and
+// graph.RelTypes, and the hop bounds of path patterns, which Cypher does not
+// accept as parameters and which the store validates as small integers.
+
+const cypherPing = "RETURN 1 AS ok"
+
+const cypherAwaitIndexes = "CALL db.awaitIndexes(300)"
+
+// relMap projects a relationship r between a and b into the map toRel reads.
+const relMap = "r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}"
+
+// Reads.
+const (
+	cypherNode = "MATCH (n:Node {id: $id}) RETURN n"
+
+	cypherNodesByID = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN id, n`
+
+	cypherSourcesByID = `UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN id, s`
+
+	cypherSources = "MATCH (s:Source) RETURN s ORDER BY s.id"
+
+	cypherLookupSources = `UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN s.id AS id`
+
+	cypherLookupNodes = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN n.id AS id, n.kind AS kind`
+
+	cypherStatsKinds = "MATCH (n:Node) RETURN n.kind AS key, count(*) AS n"
+
+	cypherStatsMeta = `OPTIONAL MATCH (m:Meta {name: 'dataset'})
+WITH m
+CALL () { MATCH (s:Source) RETURN count(s) AS sources }
+CALL () { MATCH (c:Change) RETURN count(c) AS changes, max(c.at) AS lastAt }
+RETURN m.datasetName AS name, m.datasetVersion AS version, sources, changes, lastAt`
+
+	cypherChanges = `MATCH (c:Change)
+WHERE $before <= 0 OR c.id < $before
+RETURN c ORDER BY c.id DESC LIMIT $limit`
+
+	cypherRelCount = "MATCH ()-[r]->() RETURN count(r) AS n"
+
+	cypherExemplifying = `MATCH ()-[r]->()
+WHERE r.tensions IS NOT NULL AND any(t IN r.tensions WHERE t IN $ids)
+RETURN ` + relMap + ` AS r ORDER BY r.id`
+
+	cypherStatsTypes = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
+)
+
+// Writes.
+const (
+	cypherMergeSources = `UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s = row`
+
+	cypherMergeNodes = `UNWIND $rows AS row
+MERGE (n:Node {id: row.props.id})
+SET n = row.props
+REMOVE n:Movement:Organisation:Institution:Report:Person:Event:Tension
+SET n:$(row.label)`
+
+	cypherMergeRels = `UNWIND $rows AS row
+MATCH (a:Node {id: row.from})
+MATCH (b:Node {id: row.to})
+MERGE (a)-[r:$(row.type) {id: row.props.id}]->(b)
+SET r = row.props
+RETURN count(r) AS n`
+
+	cypherSetMeta = `MERGE (m:Meta {name: 'dataset'})
+SET m.datasetName = $name, m.datasetVersion = $version`
+
+	cypherAddChange = `MERGE (k:Counter {name: 'changes'})
+SET k.value = coalesce(k.value, 0) + 1
+CREATE (c:Change {id: k.value, at: $at, actor: $actor, action: $action, targetId: $target, detail: $detail})
+RETURN c.id AS id`
+
+	cypherNodeKind = "MATCH (n:Node {id: $id}) RETURN n.kind AS kind"
+
+	cypherStripTension = `MATCH ()-[r]->() WHERE $id IN r.tensions
+WITH r, [t IN r.tensions WHERE t <> $id] AS rest
+SET r.tensions = CASE WHEN size(rest) = 0 THEN null ELSE rest END`
+
+	cypherCitedAsTension = `MATCH ()-[r]->() WHERE $id IN r.tensions
+RETURN r.id AS id ORDER BY id LIMIT 1`
+
+	cypherStripPublisher = `MATCH (o:Node {publisher: $id}) WHERE o.id <> $id
+REMOVE o.publisher`
+
+	cypherDeleteNode = `MATCH (n:Node {id: $id})
+DETACH DELETE n
+RETURN count(*) AS n`
+)
+
+// relUnion is a subquery body that finds the relationship whose id is the
+// variable `id`, whatever its type: relationship ids are indexed per type,
+// so it asks each type's index in turn.
+var relUnion = func() string {
+	parts := make([]string, len(graph.RelTypes))
+	for i, t := range graph.RelTypes {
+		parts[i] = fmt.Sprintf("MATCH ()-[r:%s {id: id}]->() RETURN r", t)
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
+}()
+
+// Statements that look relationships up by id.
+var (
+	cypherRelsByID = `UNWIND $ids AS id
+CALL (id) {
+` + relUnion + `
+}
+RETURN id, ` + relMap + ` AS r`
+
+	// cypherDeleteMovedRels deletes relationships that share an id with an
+	// incoming row but differ in type or endpoints, so that the MERGE that
+	// follows replaces them.
+	cypherDeleteMovedRels = `UNWIND $rows AS row
+WITH row, row.props.id AS id
+CALL (id) {
+` + relUnion + `
+}
+WITH row, r
+WHERE type(r) <> row.type OR startNode(r).id <> row.from OR endNode(r).id <> row.to
+DELETE r`
+
+	cypherDeleteRel = `WITH $id AS id
+CALL (id) {
+` + relUnion + `
+}
+DELETE r
+RETURN count(*) AS n`
+)

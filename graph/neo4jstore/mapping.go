@@ -1,0 +1,231 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// nodeProps is the property map a node is stored as. Empty fields are left
+// out because Neo4j does not store nulls.
+func nodeProps(n *graph.Node) map[string]any {
+	p := map[string]any{"id": n.ID, "kind": string(n.Kind), "name": n.Name}
+	str := func(k, v string) {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	num := func(k string, v *int) {
+		if v != nil {
+			p[k] = int64(*v)
+		}
+	}
+	str("summary", n.Summary)
+	if len(n.Aliases) > 0 {
+		p["aliases"] = stringsAny(n.Aliases)
+	}
+	p["searchText"], p["nameKeys"] = searchText(n)
+	str("region", n.Region)
+	str("country", n.Country)
+	str("category", n.Category)
+	num("startYear", n.StartYear)
+	num("endYear", n.EndYear)
+	num("foundedYear", n.FoundedYear)
+	num("year", n.Year)
+	num("since", n.Since())
+	str("date", n.Date)
+	str("publisher", n.Publisher)
+	str("url", n.URL)
+	str("role", n.Role)
+	str("question", n.Question)
+	p["sources"] = stringsAny(n.SourceIDs)
+	return p
+}
+
+// relProps is the property map a relationship is stored as (its type and
+// endpoints are the relationship itself).
+func relProps(r *graph.Relationship) map[string]any {
+	p := map[string]any{"id": r.ID, "sources": stringsAny(r.SourceIDs)}
+	if r.Year != nil {
+		p["year"] = int64(*r.Year)
+	}
+	if r.Summary != "" {
+		p["summary"] = r.Summary
+	}
+	if len(r.TensionIDs) > 0 {
+		p["tensions"] = stringsAny(r.TensionIDs)
+	}
+	return p
+}
+
+func sourceProps(s *graph.Source) map[string]any {
+	p := map[string]any{"id": s.ID, "title": s.Title, "url": s.URL}
+	if s.Publisher != "" {
+		p["publisher"] = s.Publisher
+	}
+	if s.Year != nil {
+		p["year"] = int64(*s.Year)
+	}
+	return p
+}
+
+func stringsAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// props reads a property map out of a record value, which is a node, a
+// relationship or a map returned by the statement.
+func props(v any) (map[string]any, error) {
+	switch x := v.(type) {
+	case dbtype.Node:
+		return x.Props, nil
+	case dbtype.Relationship:
+		return x.Props, nil
+	case map[string]any:
+		return x, nil
+	case nil:
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("unexpected value %T", v)
+	}
+}
+
+func getString(p map[string]any, k string) string {
+	s, _ := p[k].(string)
+	return s
+}
+
+func getInt(p map[string]any, k string) *int {
+	if v, ok := p[k].(int64); ok {
+		i := int(v)
+		return &i
+	}
+	return nil
+}
+
+func getStrings(p map[string]any, k string) []string {
+	l, ok := p[k].([]any)
+	if !ok {
+		return nil
+	}
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func toNode(v any) (*graph.Node, error) {
+	p, err := props(v)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	n := &graph.Node{
+		ID:          getString(p, "id"),
+		Kind:        graph.Kind(getString(p, "kind")),
+		Name:        getString(p, "name"),
+		Summary:     getString(p, "summary"),
+		Aliases:     getStrings(p, "aliases"),
+		Region:      getString(p, "region"),
+		Country:     getString(p, "country"),
+		Category:    getString(p, "category"),
+		StartYear:   getInt(p, "startYear"),
+		EndYear:     getInt(p, "endYear"),
+		FoundedYear: getInt(p, "foundedYear"),
+		Year:        getInt(p, "year"),
+		Date:        getString(p, "date"),
+		Publisher:   getString(p, "publisher"),
+		URL:         getString(p, "url"),
+		Role:        getString(p, "role"),
+		Question:    getString(p, "question"),
+		SourceIDs:   getStrings(p, "sources"),
+	}
+	if n.SourceIDs == nil {
+		n.SourceIDs = []string{}
+	}
+	return n, nil
+}
+
+// toRel maps a record value built by the relMap projection in cypher.go:
+// the relationship's properties plus type, from and to.
+func toRel(v any) (*graph.Relationship, error) {
+	p, err := props(v)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	r := &graph.Relationship{
+		ID:         getString(p, "id"),
+		Type:       graph.RelType(getString(p, "type")),
+		From:       getString(p, "from"),
+		To:         getString(p, "to"),
+		Year:       getInt(p, "year"),
+		Summary:    getString(p, "summary"),
+		TensionIDs: getStrings(p, "tensions"),
+		SourceIDs:  getStrings(p, "sources"),
+	}
+	if r.SourceIDs == nil {
+		r.SourceIDs = []string{}
+	}
+	return r, nil
+}
+
+func toSource(v any) (*graph.Source, error) {
+	p, err := props(v)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return &graph.Source{
+		ID:        getString(p, "id"),
+		Title:     getString(p, "title"),
+		URL:       getString(p, "url"),
+		Publisher: getString(p, "publisher"),
+		Year:      getInt(p, "year"),
+	}, nil
+}
+
+func toChange(v any) (*graph.Change, error) {
+	p, err := props(v)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	c := &graph.Change{
+		Actor:    getString(p, "actor"),
+		Action:   getString(p, "action"),
+		TargetID: getString(p, "targetId"),
+		Detail:   getString(p, "detail"),
+	}
+	if id, ok := p["id"].(int64); ok {
+		c.ID = id
+	}
+	if at, ok := p["at"].(time.Time); ok {
+		c.At = at.UTC()
+	}
+	return c, nil
+}
+
+// value returns the named column of a record, or nil.
+func value(rec *neo4j.Record, key string) any {
+	if rec == nil {
+		return nil
+	}
+	v, _ := rec.Get(key)
+	return v
+}
+
+func asInt(v any) int {
+	i, _ := v.(int64)
+	return int(i)
+}

@@ -1,0 +1,251 @@
+// Package neo4jstore is the graph.Store backed by Neo4j 5 through the
+// official Go driver. One driver serves the whole process; every read and
+// write runs in a managed transaction on the configured database, with
+// $parameters only. Cypher lives in cypher.go as named constants; the few
+// statements that name a relationship type or label take it from the closed
+// enums graph.RelTypes and graph.Kinds, never from user input.
+//
+// The model in Neo4j:
+//   - every node carries the shared label Node (unique id) plus one label per
+//     kind (Movement, Organisation, ...); its source ids are a list property
+//     `sources`, its aliases a list `aliases` plus the joined `aliasesText`
+//     that the full-text index reads, and `since` is graph.Node.Since.
+//   - sources are Source nodes with a unique id.
+//   - relationships are typed (CHALLENGED, ...) with properties id, year,
+//     summary, tensions (tension node ids) and sources (source ids).
+//   - the audit log is a chain of Change nodes numbered by a Counter node;
+//     the dataset name and version sit on a single Meta node.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+var _ graph.Store = (*Store)(nil)
+
+// Config says where the Neo4j database is and how to talk to it.
+type Config struct {
+	// URI is a bolt://, bolt+s://, neo4j:// or neo4j+s:// address.
+	URI      string
+	Username string
+	Password string
+	// Database is the database to use; empty means "neo4j".
+	Database string
+	// ConnectTimeout bounds opening a connection; default 3s.
+	ConnectTimeout time.Duration
+	// RetryTime bounds the driver's retries of a transaction that failed
+	// for a transient reason (e.g. a lost connection); default 3s, so that
+	// requests fail fast with EUNAVAILABLE when Neo4j is down.
+	RetryTime time.Duration
+	// BatchSize is the number of rows per UNWIND statement during imports;
+	// default 5000.
+	BatchSize int
+	// Logger receives diagnostics; default slog.Default().
+	Logger *slog.Logger
+	// Progress, if set, is called during imports after every batch with the
+	// number of records written so far and the total.
+	Progress func(done, total int)
+}
+
+// Store is a graph.Store on Neo4j. It is safe for concurrent use.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	db       string
+	batch    int
+	log      *slog.Logger
+	progress func(done, total int)
+	queries  atomic.Int64
+
+	// failAfter, when positive, makes an import fail after that many
+	// statements inside its write transaction (tests only).
+	failAfter int
+}
+
+// Open connects to Neo4j, checks that it answers and creates the schema
+// (Migrate). If Neo4j cannot be reached the error has code EUNAVAILABLE.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open neo4j store: %w", err)
+	}
+	return s, nil
+}
+
+// New returns a store that is not yet connected: unlike Open it neither
+// checks the connection nor migrates, so a server can start while Neo4j is
+// down and call Migrate once Ping succeeds.
+func New(cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, graph.Errorf(graph.EINVALID, "neo4j: no URI configured (set NEO4J_URI)")
+	}
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = 3 * time.Second
+	}
+	if cfg.RetryTime <= 0 {
+		cfg.RetryTime = 3 * time.Second
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 5000
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" || cfg.Password != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout + time.Second
+		c.MaxTransactionRetryTime = cfg.RetryTime
+		c.ConnectionLivenessCheckTimeout = 30 * time.Second
+	})
+	if err != nil {
+		return nil, graph.Errorf(graph.EINVALID, "neo4j: bad configuration: %v", err)
+	}
+	return &Store{
+		driver:   drv,
+		db:       cfg.Database,
+		batch:    cfg.BatchSize,
+		log:      cfg.Logger,
+		progress: cfg.Progress,
+	}, nil
+}
+
+// Queries returns how many Cypher statements the store has sent so far,
+// counting retries. Tests use it to prove that a request costs a bounded
+// number of round trips.
+func (s *Store) Queries() int64 { return s.queries.Load() }
+
+// Close releases the driver and its connections.
+func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.driver.Close(ctx)
+}
+
+// Ping reports EUNAVAILABLE when Neo4j does not answer a trivial query.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := read(ctx, s, func(tx *txn) (struct{}, error) {
+		_, err := tx.collect(ctx, cypherPing, nil)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
+
+// txn is a managed transaction that counts the statements it sends.
+type txn struct {
+	tx neo4j.ManagedTransaction
+	s  *Store
+}
+
+// collect runs one statement and returns all its records.
+func (t *txn) collect(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	t.s.queries.Add(1)
+	res, err := t.tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// single runs a statement that returns at most one record; nil when none.
+func (t *txn) single(ctx context.Context, cypher string, params map[string]any) (*neo4j.Record, error) {
+	recs, err := t.collect(ctx, cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+}
+
+// read runs work in a managed read transaction and translates errors.
+func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.WithoutCancel(ctx))
+	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+		return work(&txn{tx: tx, s: s})
+	})
+	return v, translate(ctx, err)
+}
+
+// write runs work in a managed write transaction and translates errors.
+func write[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.WithoutCancel(ctx))
+	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+		return work(&txn{tx: tx, s: s})
+	})
+	return v, translate(ctx, err)
+}
+
+// translate maps driver errors to graph error codes. Errors that already
+// carry a code pass through unchanged.
+func translate(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) && len(limit.Errors) > 0 {
+		// Retries ran out: classify by the last attempt's failure.
+		if e := translate(ctx, limit.Errors[len(limit.Errors)-1]); graph.ErrorCode(e) != graph.EINTERNAL {
+			return e
+		}
+	}
+	var conn *neo4j.ConnectivityError
+	var auth *neo4j.InvalidAuthenticationError
+	var tokenExpired *neo4j.TokenExpiredError
+	var n4e *neo4j.Neo4jError
+	switch {
+	case errors.As(err, &conn), errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil:
+		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + err.Error()}
+	case errors.As(err, &auth), errors.As(err, &tokenExpired):
+		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j refused the credentials"}
+	case errors.As(err, &n4e):
+		switch {
+		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Security."):
+			return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j refused the credentials: " + n4e.Msg}
+		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Schema.ConstraintValidationFailed"):
+			return &graph.Error{Code: graph.ECONFLICT, Message: "conflicting write: " + n4e.Msg}
+		case strings.HasPrefix(n4e.Code, "Neo.TransientError."),
+			n4e.Code == "Neo.ClientError.Database.DatabaseNotFound",
+			strings.HasPrefix(n4e.Code, "Neo.ClientError.Cluster."):
+			return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + n4e.Msg}
+		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Statement.ArgumentError"),
+			strings.HasPrefix(n4e.Code, "Neo.ClientError.Statement.TypeError"):
+			return &graph.Error{Code: graph.EINVALID, Message: n4e.Msg}
+		}
+	}
+	if neo4j.IsRetryable(err) {
+		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + err.Error()}
+	}
+	return fmt.Errorf("neo4j: %w", err)
+}

@@ -1,0 +1,287 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// Traversals run in the database with Cypher 5 path selectors. Their
+// semantics follow the embedded store (graph/memstore/traverse.go):
+//
+//   - Neighbourhood: breadth-first levels from the seeds; nodes of a
+//     filtered-out kind are neither returned nor walked through; a limit
+//     keeps the closest nodes, within a level by id. ANY SHORTEST gives every
+//     reachable node its level; ORDER BY level, id with LIMIT makes the cut.
+//   - ShortestPaths: the first K loopless paths ordered by length, then by
+//     the sequence of node ids; parallel relationships between two
+//     consecutive nodes count once, reported by their smallest id.
+//     SHORTEST g GROUPS returns every trail of the g shortest lengths; the
+//     store keeps the loopless ones and asks for one more group until it
+//     has K paths or the groups run out.
+
+// Hop bounds are not parameters in Cypher; these templates take validated
+// small integers (depth 1..graph.MaxDepth, groups 1..graph.MaxPaths, length
+// 1..graph.MaxPathLength) through %d.
+const (
+	cypherSeeds = `UNWIND $seeds AS id
+OPTIONAL MATCH (s:Node {id: id})
+RETURN id, s`
+
+	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds
+MATCH p = ANY SHORTEST (s) ((a)%s(b) WHERE ` + relOK + ` AND (size($kinds) = 0 OR b.kind IN $kinds)){1,%d} (m)
+WHERE NOT m.id IN $seeds
+WITH m, min(length(p)) AS d
+ORDER BY d, m.id
+LIMIT $room
+RETURN m, d`
+
+	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids
+MATCH (a)-[r]->(b) WHERE b.id IN $ids AND ` + relOK + `
+RETURN ` + relMap + ` AS r ORDER BY r.id`
+
+	cypherEndpoints = "MATCH (n:Node) WHERE n.id IN [$from, $to] RETURN n"
+
+	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to})
+MATCH p = SHORTEST %d GROUPS (s) ((a)-[r]-(b) WHERE ` + relOK + `){1,%d} (t)
+WITH p, [n IN nodes(p) | n.id] AS ids
+WITH p, size(ids) = size(reduce(seen = [], id IN ids | CASE WHEN id IN seen THEN seen ELSE seen + id END)) AS simple
+RETURN length(p) AS len, simple,
+  CASE WHEN simple THEN nodes(p) END AS ns,
+  CASE WHEN simple THEN [r IN relationships(p) | ` + relMap + `] END AS rs`
+)
+
+var relPattern = map[graph.Direction]string{
+	graph.DirectionOut:  "-[r]->",
+	graph.DirectionIn:   "<-[r]-",
+	graph.DirectionBoth: "-[r]-",
+}
+
+// Neighbourhood returns the nodes within q.Depth hops of the seeds and the
+// relationships among them that match the query. A Limit of 0 means
+// graph.MaxNeighbourhoodSize.
+func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+	if len(q.Seeds) == 0 {
+		return nil, graph.Errorf(graph.EINVALID, "at least one seed is required")
+	}
+	if q.Depth < 0 || q.Depth > graph.MaxDepth {
+		return nil, graph.Errorf(graph.EINVALID, "depth must be between 0 and %d, got %d", graph.MaxDepth, q.Depth)
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = graph.MaxNeighbourhoodSize
+	}
+	if err := graph.CheckLimit("limit", limit, graph.MaxNeighbourhoodSize); err != nil {
+		return nil, err
+	}
+	dir, err := direction(q.Direction)
+	if err != nil {
+		return nil, err
+	}
+	types, err := typeParams(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := kindParams(q.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	seeds := dedupe(q.Seeds)
+	params := map[string]any{"seeds": seeds, "types": types, "kinds": kinds, "asOf": intParam(q.AsOf)}
+	sg, err := read(ctx, s, func(tx *txn) (*graph.Subgraph, error) {
+		recs, err := tx.collect(ctx, cypherSeeds, params)
+		if err != nil {
+			return nil, err
+		}
+		found := map[string]*graph.Node{}
+		for _, r := range recs {
+			n, err := toNode(value(r, "s"))
+			if err != nil {
+				return nil, err
+			}
+			if n != nil {
+				found[n.ID] = n
+			}
+		}
+		sg := &graph.Subgraph{Nodes: make([]*graph.Node, 0, len(seeds))}
+		for _, id := range q.Seeds {
+			if found[id] == nil {
+				return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
+			}
+		}
+		for _, id := range seeds {
+			sg.Nodes = append(sg.Nodes, found[id])
+		}
+		if q.Depth > 0 {
+			room := limit - len(seeds)
+			if room < 0 {
+				// The embedded store flags a cut as soon as the seeds alone
+				// exceed the limit.
+				sg.Truncated = true
+			} else {
+				params["room"] = int64(room + 1)
+				cypher := fmt.Sprintf(cypherReachTemplate, relPattern[dir], q.Depth)
+				reached, err := collectNodes(ctx, tx, cypher, "m", params)
+				if err != nil {
+					return nil, err
+				}
+				if len(reached) > room {
+					reached, sg.Truncated = reached[:room], true
+				}
+				sg.Nodes = append(sg.Nodes, reached...)
+			}
+		}
+		ids := make([]string, len(sg.Nodes))
+		for i, n := range sg.Nodes {
+			ids[i] = n.ID
+		}
+		params["ids"] = ids
+		sg.Relationships, err = collectRels(ctx, tx, cypherAmong, params)
+		return sg, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neighbourhood: %w", err)
+	}
+	slices.SortFunc(sg.Nodes, func(a, b *graph.Node) int { return strings.Compare(a.ID, b.ID) })
+	return sg, nil
+}
+
+// ShortestPaths returns up to q.K loopless paths from q.From to q.To,
+// ordered by length and then by the sequence of node ids. MaxLength 0 means
+// graph.MaxPathLength; K 0 means 1; From == To gives one path of length 0.
+func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.Path, error) {
+	maxLen, k := q.MaxLength, q.K
+	if maxLen == 0 {
+		maxLen = graph.MaxPathLength
+	}
+	if k == 0 {
+		k = 1
+	}
+	if maxLen < 0 || maxLen > graph.MaxPathLength {
+		return nil, graph.Errorf(graph.EINVALID, "maxLength must be between 1 and %d, got %d", graph.MaxPathLength, q.MaxLength)
+	}
+	if err := graph.CheckLimit("k", k, graph.MaxPaths); err != nil {
+		return nil, err
+	}
+	types, err := typeParams(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"from": q.From, "to": q.To, "types": types, "asOf": intParam(q.AsOf)}
+	paths, err := read(ctx, s, func(tx *txn) ([]*graph.Path, error) {
+		ends, err := collectNodes(ctx, tx, cypherEndpoints, "n", params)
+		if err != nil {
+			return nil, err
+		}
+		var from, to *graph.Node
+		for _, n := range ends {
+			if n.ID == q.From {
+				from = n
+			}
+			if n.ID == q.To {
+				to = n
+			}
+		}
+		if from == nil {
+			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.From)
+		}
+		if to == nil {
+			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.To)
+		}
+		out := []*graph.Path{}
+		if !from.ExistsAsOf(q.AsOf) || !to.ExistsAsOf(q.AsOf) {
+			return out, nil
+		}
+		if q.From == q.To {
+			return append(out, &graph.Path{Nodes: []*graph.Node{from}, Relationships: []*graph.Relationship{}}), nil
+		}
+		for groups := 1; ; groups++ {
+			cypher := fmt.Sprintf(cypherPathsTemplate, groups, maxLen)
+			found, lengths, err := collectPaths(ctx, tx, cypher, params)
+			if err != nil {
+				return nil, err
+			}
+			if len(found) >= k || lengths < groups || groups >= maxLen {
+				if len(found) > k {
+					found = found[:k]
+				}
+				return found, nil
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shortest paths: %w", err)
+	}
+	return paths, nil
+}
+
+// collectPaths runs a path statement and returns its loopless paths with
+// parallel relationships merged, in order, and the number of distinct
+// lengths among all its trails (loopless or not), which tells whether the
+// groups ran out.
+func collectPaths(ctx context.Context, tx *txn, cypher string, params map[string]any) ([]*graph.Path, int, error) {
+	recs, err := tx.collect(ctx, cypher, params)
+	if err != nil {
+		return nil, 0, err
+	}
+	type walk struct {
+		nodes []*graph.Node
+		rels  []*graph.Relationship
+		key   []string
+	}
+	byKey := map[string]*walk{}
+	lengths := map[int]bool{}
+	for _, rec := range recs {
+		lengths[asInt(value(rec, "len"))] = true
+		if simple, _ := value(rec, "simple").(bool); !simple {
+			continue
+		}
+		nsAny, _ := value(rec, "ns").([]any)
+		rsAny, _ := value(rec, "rs").([]any)
+		w := &walk{}
+		for _, v := range nsAny {
+			n, err := toNode(v)
+			if err != nil {
+				return nil, 0, err
+			}
+			w.nodes = append(w.nodes, n)
+			w.key = append(w.key, n.ID)
+		}
+		for _, v := range rsAny {
+			r, err := toRel(v)
+			if err != nil {
+				return nil, 0, err
+			}
+			w.rels = append(w.rels, r)
+		}
+		key := strings.Join(w.key, "\x00")
+		old, ok := byKey[key]
+		if !ok {
+			byKey[key] = w
+			continue
+		}
+		for i, r := range w.rels {
+			if r.ID < old.rels[i].ID {
+				old.rels[i] = r
+			}
+		}
+	}
+	walks := make([]*walk, 0, len(byKey))
+	for _, w := range byKey {
+		walks = append(walks, w)
+	}
+	slices.SortFunc(walks, func(a, b *walk) int {
+		if c := len(a.key) - len(b.key); c != 0 {
+			return c
+		}
+		return slices.Compare(a.key, b.key)
+	})
+	out := make([]*graph.Path, len(walks))
+	for i, w := range walks {
+		out[i] = &graph.Path{Nodes: w.nodes, Relationships: w.rels}
+	}
+	return out, len(lengths), nil
+}

@@ -1,0 +1,399 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// Every mutation follows the same steps: check the actor, validate against
+// the database (graph.Dataset.Validate with a Lookup filled by one batched
+// query), then write everything and the audit entry in ONE managed write
+// transaction, so a failure part way leaves the database as it was.
+
+func checkActor(actor string) error {
+	if strings.TrimSpace(actor) == "" {
+		return graph.Errorf(graph.EINVALID, "an actor is required for every mutation")
+	}
+	return nil
+}
+
+// dbLookup is a graph.Lookup over the records a dataset refers to but does
+// not define, fetched from the database before validation.
+type dbLookup struct {
+	sources map[string]bool
+	kinds   map[string]graph.Kind
+}
+
+func (l *dbLookup) HasSource(id string) bool        { return l.sources[id] }
+func (l *dbLookup) NodeKind(id string) graph.Kind   { return l.kinds[id] }
+func (l *dbLookup) addKind(id string, k graph.Kind) { l.kinds[id] = k }
+func (l *dbLookup) addSource(id string)             { l.sources[id] = true }
+func (l *dbLookup) size() int                       { return len(l.sources) + len(l.kinds) }
+func newLookup() *dbLookup                          { return &dbLookup{map[string]bool{}, map[string]graph.Kind{}} }
+func appendMissing(out []string, have map[string]bool, ids ...string) []string {
+	for _, id := range ids {
+		if id != "" && !have[id] {
+			have[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// lookup fetches the sources and nodes that d refers to without defining.
+func (s *Store) lookup(ctx context.Context, d *graph.Dataset) (*dbLookup, error) {
+	defined := map[string]bool{}
+	for _, x := range d.Sources {
+		defined[x.ID] = true
+	}
+	var srcIDs []string
+	seen := map[string]bool{}
+	for k := range defined {
+		seen[k] = true
+	}
+	for _, n := range d.Nodes {
+		srcIDs = appendMissing(srcIDs, seen, n.SourceIDs...)
+	}
+	for _, r := range d.Relationships {
+		srcIDs = appendMissing(srcIDs, seen, r.SourceIDs...)
+	}
+	nodeSeen := map[string]bool{}
+	for _, n := range d.Nodes {
+		nodeSeen[n.ID] = true
+	}
+	var nodeIDs []string
+	for _, n := range d.Nodes {
+		nodeIDs = appendMissing(nodeIDs, nodeSeen, n.Publisher)
+	}
+	for _, r := range d.Relationships {
+		nodeIDs = appendMissing(nodeIDs, nodeSeen, r.From, r.To)
+		nodeIDs = appendMissing(nodeIDs, nodeSeen, r.TensionIDs...)
+	}
+	l := newLookup()
+	if len(srcIDs) == 0 && len(nodeIDs) == 0 {
+		return l, nil
+	}
+	_, err := read(ctx, s, func(tx *txn) (struct{}, error) {
+		if len(srcIDs) > 0 {
+			recs, err := tx.collect(ctx, cypherLookupSources, map[string]any{"ids": srcIDs})
+			if err != nil {
+				return struct{}{}, err
+			}
+			for _, r := range recs {
+				id, _ := value(r, "id").(string)
+				l.addSource(id)
+			}
+		}
+		if len(nodeIDs) > 0 {
+			recs, err := tx.collect(ctx, cypherLookupNodes, map[string]any{"ids": nodeIDs})
+			if err != nil {
+				return struct{}{}, err
+			}
+			for _, r := range recs {
+				id, _ := value(r, "id").(string)
+				k, _ := value(r, "kind").(string)
+				l.addKind(id, graph.Kind(k))
+			}
+		}
+		return struct{}{}, nil
+	})
+	return l, err
+}
+
+// change is an audit entry to write with a mutation.
+type change struct {
+	action, target, detail string
+}
+
+// Import validates d against itself and the database and writes it in one
+// transaction, in batches of UNWIND ... MERGE.
+func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	if d == nil {
+		return graph.Errorf(graph.EINVALID, "no dataset")
+	}
+	detail, _ := json.Marshal(map[string]any{
+		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+	})
+	meta := &[2]string{d.Name, d.Version}
+	if err := s.apply(ctx, d, actor, change{graph.ActionImport, d.Name, string(detail)}, meta, nil); err != nil {
+		return fmt.Errorf("import %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+// UpsertSource creates or replaces a source.
+func (s *Store) UpsertSource(ctx context.Context, src *graph.Source, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	if src == nil {
+		return graph.Errorf(graph.EINVALID, "no source")
+	}
+	d := &graph.Dataset{Sources: []*graph.Source{src}}
+	detail, err := json.Marshal(src)
+	if err != nil {
+		return fmt.Errorf("upsert source %s: %w", src.ID, err)
+	}
+	if err := s.apply(ctx, d, actor, change{graph.ActionUpsertSource, src.ID, string(detail)}, nil, nil); err != nil {
+		return fmt.Errorf("upsert source %s: %w", src.ID, err)
+	}
+	return nil
+}
+
+// UpsertNode creates or replaces a node. A tension that relationships cite
+// must stay a tension.
+func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	if n == nil {
+		return graph.Errorf(graph.EINVALID, "no node")
+	}
+	d := &graph.Dataset{Nodes: []*graph.Node{n}}
+	detail, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("upsert node %s: %w", n.ID, err)
+	}
+	check := func(ctx context.Context, tx *txn) error {
+		if n.Kind == graph.KindTension {
+			return nil
+		}
+		rec, err := tx.single(ctx, cypherNodeKind, map[string]any{"id": n.ID})
+		if err != nil || rec == nil {
+			return err
+		}
+		if k, _ := value(rec, "kind").(string); graph.Kind(k) != graph.KindTension {
+			return nil
+		}
+		rec, err = tx.single(ctx, cypherCitedAsTension, map[string]any{"id": n.ID})
+		if err != nil || rec == nil {
+			return err
+		}
+		return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension",
+			n.ID, value(rec, "id"))
+	}
+	if err := s.apply(ctx, d, actor, change{graph.ActionUpsertNode, n.ID, string(detail)}, nil, check); err != nil {
+		if graph.ErrorCode(err) == graph.EINVALID && strings.HasPrefix(graph.ErrorMessage(err), "upsert node") {
+			return err
+		}
+		return fmt.Errorf("upsert node %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+// UpsertRelationship creates or replaces a relationship; an empty id is
+// filled in with graph.RelationshipID.
+func (s *Store) UpsertRelationship(ctx context.Context, r *graph.Relationship, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	if r == nil {
+		return graph.Errorf(graph.EINVALID, "no relationship")
+	}
+	d := &graph.Dataset{Relationships: []*graph.Relationship{r}}
+	// Validation fills in a missing id; the audit detail is written after
+	// validation, inside apply, through the closure below.
+	if err := s.apply(ctx, d, actor, change{action: graph.ActionUpsertRelationship}, nil, nil); err != nil {
+		return fmt.Errorf("upsert relationship %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// apply validates d and writes it with one audit entry in one transaction.
+// check, if set, runs first inside the transaction. meta, if set, records
+// the dataset name and version.
+func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c change, meta *[2]string,
+	check func(context.Context, *txn) error) error {
+	l, err := s.lookup(ctx, d)
+	if err != nil {
+		return err
+	}
+	if err := d.Validate(l); err != nil {
+		return err
+	}
+	if c.action == graph.ActionUpsertRelationship && len(d.Relationships) == 1 {
+		r := d.Relationships[0]
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		c.target, c.detail = r.ID, string(b)
+	}
+	sources := make([]any, len(d.Sources))
+	for i, x := range d.Sources {
+		sources[i] = sourceProps(x)
+	}
+	nodes := make([]any, len(d.Nodes))
+	for i, x := range d.Nodes {
+		nodes[i] = map[string]any{"label": x.Kind.Label(), "props": nodeProps(x)}
+	}
+	rels := make([]any, len(d.Relationships))
+	for i, x := range d.Relationships {
+		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
+	}
+	total := len(sources) + len(nodes) + len(rels)
+	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
+		if check != nil {
+			if err := check(ctx, tx); err != nil {
+				return struct{}{}, err
+			}
+		}
+		statements, done := 0, 0
+		step := func(cypher string, rows []any, verify bool) error {
+			for start := 0; start < len(rows); start += s.batch {
+				batch := rows[start:min(start+s.batch, len(rows))]
+				if s.failAfter > 0 && statements >= s.failAfter {
+					return fmt.Errorf("test hook: failing after %d statements", statements)
+				}
+				statements++
+				recs, err := tx.collect(ctx, cypher, map[string]any{"rows": batch})
+				if err != nil {
+					return err
+				}
+				if verify && (len(recs) != 1 || asInt(value(recs[0], "n")) != len(batch)) {
+					// An endpoint vanished between validation and now.
+					return graph.Errorf(graph.ECONFLICT, "a relationship endpoint was deleted concurrently; retry")
+				}
+				if cypher != cypherDeleteMovedRels {
+					done += len(batch)
+					if s.progress != nil && total > s.batch {
+						s.progress(done, total)
+					}
+				}
+			}
+			return nil
+		}
+		if err := step(cypherMergeSources, sources, false); err != nil {
+			return struct{}{}, err
+		}
+		if err := step(cypherMergeNodes, nodes, false); err != nil {
+			return struct{}{}, err
+		}
+		if len(rels) > 0 {
+			// A relationship id already used by a relationship of another
+			// type or between other nodes is replaced: delete the old one
+			// first. An empty graph has nothing to move, so skip the lookups.
+			rec, err := tx.single(ctx, cypherRelCount, nil)
+			if err != nil {
+				return struct{}{}, err
+			}
+			if asInt(value(rec, "n")) > 0 {
+				if err := step(cypherDeleteMovedRels, rels, false); err != nil {
+					return struct{}{}, err
+				}
+			}
+		}
+		if err := step(cypherMergeRels, rels, true); err != nil {
+			return struct{}{}, err
+		}
+		if s.failAfter > 0 && statements >= s.failAfter {
+			return struct{}{}, fmt.Errorf("test hook: failing after %d statements", statements)
+		}
+		if meta != nil {
+			if _, err := tx.collect(ctx, cypherSetMeta, map[string]any{"name": meta[0], "version": meta[1]}); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, addChange(ctx, tx, actor, c)
+	})
+	return err
+}
+
+func addChange(ctx context.Context, tx *txn, actor string, c change) error {
+	_, err := tx.collect(ctx, cypherAddChange, map[string]any{
+		"at": time.Now().UTC(), "actor": actor, "action": c.action, "target": c.target, "detail": c.detail,
+	})
+	return err
+}
+
+// DeleteNode removes a node, its relationships, and its mentions as a
+// tension or publisher elsewhere.
+func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+		rec, err := tx.single(ctx, cypherNodeKind, map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		if rec == nil {
+			return struct{}{}, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
+		}
+		// Deleting the node deletes its own relationships; strip it from
+		// the others first.
+		if k, _ := value(rec, "kind").(string); graph.Kind(k) == graph.KindTension {
+			if _, err := tx.collect(ctx, cypherStripTension, map[string]any{"id": id}); err != nil {
+				return struct{}{}, err
+			}
+		}
+		for _, st := range []string{cypherStripPublisher, cypherDeleteNode} {
+			if _, err := tx.collect(ctx, st, map[string]any{"id": id}); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, addChange(ctx, tx, actor, change{action: graph.ActionDeleteNode, target: id})
+	})
+	if err != nil {
+		return fmt.Errorf("delete node %s: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteRelationship removes a relationship.
+func (s *Store) DeleteRelationship(ctx context.Context, id, actor string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+		rec, err := tx.single(ctx, cypherDeleteRel, map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		if asInt(value(rec, "n")) == 0 {
+			return struct{}{}, graph.Errorf(graph.ENOTFOUND, "relationship %q not found", id)
+		}
+		return struct{}{}, addChange(ctx, tx, actor, change{action: graph.ActionDeleteRelationship, target: id})
+	})
+	if err != nil {
+		return fmt.Errorf("delete relationship %s: %w", id, err)
+	}
+	return nil
+}
+
+// Changes returns audit entries newest first, after the entry before.
+func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.Change, error) {
+	if limit == 0 {
+		limit = graph.DefaultPageSize
+	}
+	if err := graph.CheckLimit("limit", limit, graph.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if before < 0 {
+		return nil, graph.Errorf(graph.EINVALID, "before must not be negative")
+	}
+	return read(ctx, s, func(tx *txn) ([]*graph.Change, error) {
+		recs, err := tx.collect(ctx, cypherChanges, map[string]any{"before": before, "limit": limit})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*graph.Change, 0, len(recs))
+		for _, r := range recs {
+			c, err := toChange(value(r, "c"))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	})
+}
