@@ -11,20 +11,26 @@ import (
 // Lists without a size argument are estimated at unboundedListSize.
 const unboundedListSize = 20
 
-func sized(p *int, def int) int {
-	if p != nil && *p > 0 {
+// sized is the page size a list argument asks for. Values above the cap are
+// counted at the cap so that the resolver, not the complexity check,
+// rejects them with an error that names the argument and its limit.
+func sized(p *int, def, limit int) int {
+	switch {
+	case p == nil:
+		return def
+	case *p > limit:
+		return limit
+	case *p > 0:
 		return *p
-	}
-	if p != nil {
+	default:
 		return 1
 	}
-	return def
 }
 
 func times(n int) func(int) int { return func(c int) int { return 1 + n*c } }
 
 func relComplexity(c int, _ *graph.Direction, _ []graph.RelType, _ *int, first *int, _ *string) int {
-	return 1 + sized(first, 50)*c
+	return 1 + sized(first, 50, graph.MaxPageSize)*c
 }
 
 func complexityRoot() generated.ComplexityRoot {
@@ -33,16 +39,16 @@ func complexityRoot() generated.ComplexityRoot {
 	src := times(5)
 
 	c.Query.Nodes = func(ch int, _ []graph.Kind, _ *graph.NodeFilter, _ []*graph.NodeOrder, first *int, _ *string) int {
-		return 1 + sized(first, graph.DefaultPageSize)*ch
+		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
 	}
-	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int { return 1 + sized(first, 10)*ch }
+	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int { return 1 + sized(first, 10, graph.MaxSearchResults)*ch }
 	c.Query.Neighbourhood = func(ch int, _ string, _ *int, _ *graph.Direction, _ []graph.RelType, _ []graph.Kind, _ *int, limit *int) int {
-		return 1 + sized(limit, 500)*ch
+		return 1 + sized(limit, 500, graph.MaxNeighbourhoodSize)*ch
 	}
 	c.Query.Paths = func(ch int, _, _ string, maxLength, first *int, _ []graph.RelType, _ *int) int {
-		return 1 + sized(first, 5)*ch
+		return 1 + sized(first, 5, graph.MaxPaths)*ch
 	}
-	c.Query.Changes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 20)*ch }
+	c.Query.Changes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 20, graph.MaxPageSize)*ch }
 	c.Query.Sources = times(500)
 	// One path or subgraph element holds up to its length in nodes.
 	c.Path.Nodes = times(graph.MaxPathLength)
@@ -56,7 +62,7 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Person.Relationships = relComplexity
 	c.Event.Relationships = relComplexity
 	c.Tension.Relationships = relComplexity
-	c.Tension.Episodes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 50)*ch }
+	c.Tension.Episodes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 50, graph.MaxPageSize)*ch }
 
 	c.Movement.Sources, c.Organisation.Sources, c.Institution.Sources = src, src, src
 	c.Report.Sources, c.Person.Sources, c.Event.Sources, c.Tension.Sources = src, src, src, src

@@ -167,6 +167,13 @@ func requestScope(cfg Config, next http.Handler) http.Handler {
 			}
 			ctx = withActor(ctx, actor)
 		}
+		if r.ContentLength > cfg.MaxBodyBytes {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("request body is %d bytes; the limit is %d", r.ContentLength, cfg.MaxBodyBytes),
+				"extensions": map[string]string{"code": "BAD_REQUEST"},
+			}}})
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -189,8 +196,16 @@ var codes = map[string]string{
 
 func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
-	if _, ok := gerr.Extensions["code"]; ok && gerr.Err == nil {
-		return gerr // parse, validation and limit errors already carry a code
+	if gerr.Err == nil {
+		// Made by gqlgen itself (parse, validation, limits, transport):
+		// the message is meant for the client; make sure it has a code.
+		if _, ok := gerr.Extensions["code"]; !ok {
+			if gerr.Extensions == nil {
+				gerr.Extensions = map[string]any{}
+			}
+			gerr.Extensions["code"] = "BAD_REQUEST"
+		}
+		return gerr
 	}
 	cause := err
 	if gerr.Err != nil {

@@ -14,7 +14,7 @@ import (
 // loaderWait is how long a loader collects keys before it fetches. gqlgen
 // starts the resolvers of a list's elements together, so a short wait is
 // enough to gather a whole nesting level into one store call.
-const loaderWait = time.Millisecond
+const loaderWait = 5 * time.Millisecond
 
 // relKey identifies the relationships of one node under one set of
 // arguments; keys with equal arguments are fetched in one store call.

@@ -572,8 +572,10 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 			calls[n] = cs.calls.Load()
 		}
 		// One call for the page, then one per nesting level and loader:
-		// sources and relationships of the nodes, endpoints, their sources.
-		if calls[50] > 8 || calls[50] > calls[5]+2 {
+		// sources and relationships of the nodes, endpoints, their sources,
+		// tensions: six. Loaders gather keys for a few milliseconds, so a
+		// busy machine may split a level in two; N+1 would cost hundreds.
+		if calls[50] > 12 || calls[50] > calls[5]+6 {
 			t.Errorf("store calls: %d for 5 nodes, %d for 50 — nested fields are not batched", calls[5], calls[50])
 		}
 	})

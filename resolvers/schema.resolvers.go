@@ -287,25 +287,24 @@ func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, dept
 	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format)
 }
 
-// From is the resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
-	return r.endpoint(ctx, obj.From)
+// From is the batch resolver for the from field.
+func (r *relationshipResolver) From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
+	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.From })
 }
 
-// To is the resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
-	return r.endpoint(ctx, obj.To)
+// To is the batch resolver for the to field.
+func (r *relationshipResolver) To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
+	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.To })
 }
 
-// Tensions is the resolver for the tensions field.
-func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error) {
-	ns, err := r.nodes(ctx, obj.TensionIDs)
-	return wrapAs(ns, func(n *graph.Node) *graph.Tension { return &graph.Tension{Node: n} }), err
+// Tensions is the batch resolver for the tensions field.
+func (r *relationshipResolver) Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error) {
+	return r.relTensions(ctx, objs)
 }
 
-// Sources is the resolver for the sources field.
-func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
-	return r.sources(ctx, obj.SourceIDs)
+// Sources is the batch resolver for the sources field.
+func (r *relationshipResolver) Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error) {
+	return r.relSources(ctx, objs)
 }
 
 // Sources is the resolver for the sources field.
