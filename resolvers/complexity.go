@@ -41,7 +41,9 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Query.Nodes = func(ch int, _ []graph.Kind, _ *graph.NodeFilter, _ []*graph.NodeOrder, first *int, _ *string) int {
 		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
 	}
-	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int { return 1 + sized(first, 10, graph.MaxSearchResults)*ch }
+	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int {
+		return 1 + sized(first, 10, graph.MaxSearchResults)*ch
+	}
 	c.Query.Neighbourhood = func(ch int, _ string, _ *int, _ *graph.Direction, _ []graph.RelType, _ []graph.Kind, _ *int, limit *int) int {
 		return 1 + sized(limit, 500, graph.MaxNeighbourhoodSize)*ch
 	}
