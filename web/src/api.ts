@@ -2,6 +2,7 @@
 
 import { isKind, isRelType, type GEdge, type GNode, type RelType } from './state';
 import type { PathNode, PathRel } from './paths';
+import { rankHits } from './search';
 
 /** ApiError is a failed request: the network, the HTTP status, or GraphQL errors. */
 export class ApiError extends Error {
@@ -89,17 +90,29 @@ export function toEdge(r: RawRel): GEdge {
 }
 
 export interface SearchResult {
-  node: GNode & { summary: string | null };
+  node: GNode & { summary: string | null; aliases: string[] };
   score: number;
 }
 
 export async function search(text: string, signal?: AbortSignal): Promise<SearchResult[]> {
-  const d = await gql<{ search: { score: number; node: RawNode & { summary: string | null } }[] }>(
-    `query Search($text: String!) { search(text: $text, first: 10) { score node { ${NODE_FIELDS} summary } } }`,
+  const d = await gql<{ search: { score: number; node: RawNode & { summary: string | null; aliases?: string[] } }[] }>(
+    `query Search($text: String!) {
+      search(text: $text, first: 12) {
+        score
+        node {
+          ${NODE_FIELDS} summary
+          ... on Movement { aliases } ... on Organisation { aliases } ... on Institution { aliases }
+        }
+      }
+    }`,
     { text },
     signal,
   );
-  return d.search.map((h) => ({ score: h.score, node: { ...toNode(h.node), summary: h.node.summary ?? null } }));
+  const hits = d.search.map((h) => ({
+    score: h.score,
+    node: { ...toNode(h.node), summary: h.node.summary ?? null, aliases: h.node.aliases ?? [] },
+  }));
+  return rankHits(text, hits);
 }
 
 /** PAGE is how many nodes one `nodes` request asks for (the schema's maximum is 500). */

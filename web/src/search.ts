@@ -56,3 +56,38 @@ export function normaliseQuery(text: string): string | null {
   const q = text.trim().replace(/\s+/g, ' ');
   return q.length < 2 ? null : q;
 }
+
+/** Rankable is a search hit as rankHits needs it. */
+export interface Rankable {
+  node: { name: string; aliases?: readonly string[] };
+}
+
+function fold(s: string): string {
+  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * matchTier says how well a name answers a query: 3 when the name (or the
+ * part before a parenthesis, as in "ACT UP (AIDS Coalition…)") or an alias
+ * is the query, 2 when the name starts with it, 1 otherwise.
+ */
+export function matchTier(query: string, node: Rankable['node']): number {
+  const q = fold(query);
+  const name = fold(node.name);
+  const short = fold(node.name.replace(/\s*\(.*\)\s*$/, ''));
+  if (name === q || short === q || (node.aliases ?? []).some((a) => fold(a) === q)) return 3;
+  if (name.startsWith(q)) return 2;
+  return 1;
+}
+
+/**
+ * rankHits puts the hits whose name is the query first, then those that
+ * start with it, keeping the server's relevance order within each tier: a
+ * person typing a name expects that thing first, not the events about it.
+ */
+export function rankHits<T extends Rankable>(query: string, hits: readonly T[]): T[] {
+  return hits
+    .map((h, i) => ({ h, i, t: matchTier(query, h.node) }))
+    .sort((a, b) => b.t - a.t || a.i - b.i)
+    .map((x) => x.h);
+}
