@@ -46,6 +46,9 @@ type Config struct {
 	MaxComplexity int
 	// RequestTimeout bounds each request.
 	RequestTimeout time.Duration
+	// LoaderWait is how long per-request loaders gather keys (see
+	// DefaultLoaderWait).
+	LoaderWait time.Duration
 	// Mounts adds handlers under extra patterns (e.g. "GET /export", "/").
 	Mounts map[string]http.Handler
 }
@@ -81,6 +84,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.LoaderWait <= 0 {
+		c.LoaderWait = DefaultLoaderWait
 	}
 }
 
@@ -156,7 +162,7 @@ func requestScope(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		ctx = withLoaders(ctx, cfg.Store)
+		ctx = withLoaders(ctx, cfg.Store, cfg.LoaderWait)
 		if h := r.Header.Get("Authorization"); h != "" {
 			actor, ok := cfg.APIKeys.actor(r)
 			if !ok {

@@ -11,10 +11,11 @@ import (
 	"github.com/hmkg/hmkg/graph"
 )
 
-// loaderWait is how long a loader collects keys before it fetches. gqlgen
-// starts the resolvers of a list's elements together, so a short wait is
-// enough to gather a whole nesting level into one store call.
-const loaderWait = 5 * time.Millisecond
+// DefaultLoaderWait is how long a loader collects keys before it fetches.
+// gqlgen starts the resolvers of a list's elements together, so a short
+// wait gathers a nesting level into one store call; a longer one batches
+// more reliably on a busy machine but adds latency per level.
+const DefaultLoaderWait = 2 * time.Millisecond
 
 // relKey identifies the relationships of one node under one set of
 // arguments; keys with equal arguments are fetched in one store call.
@@ -62,8 +63,8 @@ type loaders struct {
 	episodes *dataloadgen.Loader[string, []*graph.Relationship]
 }
 
-func newLoaders(store graph.Store) *loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)}
+func newLoaders(store graph.Store, wait time.Duration) *loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	return &loaders{
 		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
 			ns, err := store.NodesByID(ctx, ids)
@@ -150,8 +151,8 @@ func fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*grap
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, store graph.Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store))
+func withLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, wait))
 }
 
 // loadersFor returns the request's loaders, or fresh ones when the caller
@@ -160,5 +161,5 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store)
+	return newLoaders(r.Store, DefaultLoaderWait)
 }

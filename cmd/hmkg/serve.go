@@ -40,6 +40,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", resolvers.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
 	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", resolvers.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
+	loaderWait := fs.Duration("loader-wait", e.duration("HMKG_LOADER_WAIT", resolvers.DefaultLoaderWait), "how long request loaders gather keys into one store call (env HMKG_LOADER_WAIT)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,6 +79,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxDepth:       *maxDepth,
 		MaxComplexity:  *maxComplexity,
 		RequestTimeout: *timeout,
+		LoaderWait:     *loaderWait,
 		Mounts:         routes(store),
 	})
 	srv := &http.Server{
