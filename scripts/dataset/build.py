@@ -156,6 +156,24 @@ def build(facts, ids, summaries, overrides):
     def srcs(rec):
         return sorted({slug(x) for x in rec["sourceIds"]})
 
+    def name_aliases(name):
+        """Short forms already spelt out in a name such as "US Food and Drug
+        Administration (FDA)" or "ACT UP (AIDS Coalition to Unleash Power)",
+        so that searching for the short form finds the node. Nothing beyond
+        the name itself is added."""
+        m = re.fullmatch(r"(.+?) \(([^()]+)\)", name)
+        if not m:
+            return []
+        base, paren = m.group(1).strip(), m.group(2).strip()
+        if " " not in paren and any(c.isupper() for c in paren):
+            return [paren]
+        if not any(c.islower() for c in base):
+            expansion = paren.split(";")[0].strip()
+            initials = "".join(w[0] for w in expansion.split() if w[0].isupper())
+            letters = "".join(c for c in base if c.isalnum())
+            return [base, expansion] if initials == letters else [base]
+        return []
+
     names = {}
     nodes = []
     date_fix = overrides.get("eventDates", {})
@@ -170,10 +188,12 @@ def build(facts, ids, summaries, overrides):
                 n["startYear"] = rec.get("startYear")
                 n["endYear"] = rec.get("endYear")
             elif kind == "organisations":
+                n["aliases"] = name_aliases(n["name"])
                 n["category"] = rec.get("kind")
                 n["foundedYear"] = rec.get("founded")
                 n["region"] = rec.get("region")
             elif kind == "institutions":
+                n["aliases"] = name_aliases(n["name"])
                 n["category"] = rec.get("kind")
                 n["country"] = rec.get("country")
             elif kind == "reports":
