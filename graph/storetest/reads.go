@@ -159,7 +159,9 @@ func testNodesOrder(t *testing.T, s graph.Store, m *model) {
 	for id := range m.nodes {
 		all = append(all, id)
 	}
-	o := func(f graph.OrderField, d graph.OrderDirection) *graph.NodeOrder { return &graph.NodeOrder{Field: f, Direction: d} }
+	o := func(f graph.OrderField, d graph.OrderDirection) *graph.NodeOrder {
+		return &graph.NodeOrder{Field: f, Direction: d}
+	}
 	orders := [][]*graph.NodeOrder{
 		nil,
 		{o(graph.OrderByName, graph.Asc)}, {o(graph.OrderByName, graph.Desc)},
