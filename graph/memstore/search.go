@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hmkg/hmkg/graph"
@@ -209,7 +210,9 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		return []graph.SearchHit{}, nil
 	}
 	avgdl := ix.totalLen / float64(ix.docs)
-	scores := make(map[int32]float64)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.reset(len(s.nodes))
 	for _, t := range terms {
 		id, ok := ix.terms[t]
 		if !ok {
@@ -224,27 +227,32 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 			}
 			tf := float64(p.tf)
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(ix.docLen[p.doc])/avgdl)
-			scores[p.doc] += idf * tf / (tf + norm)
+			sc.add(p.doc, idf*tf/(tf+norm), p.tf >= nameWeight)
 		}
 	}
 	type hit struct {
 		h     int32
 		score float64
 	}
-	hits := make([]hit, 0, len(scores))
+	hits := make([]hit, 0, len(sc.touched))
 	var buf []string
-	for h, sc := range scores {
-		if sameTokens(&buf, s.nodes[h].n.Name, qt) {
-			sc += exactBonus
-		} else {
-			for _, a := range s.nodes[h].n.Aliases {
-				if sameTokens(&buf, a, qt) {
-					sc += exactBonus
-					break
+	for _, h := range sc.touched {
+		score := sc.score[h]
+		// Only a node with every query term in its name or aliases can
+		// match exactly; the others skip the re-tokenizing.
+		if int(sc.named[h]) == len(terms) {
+			if sameTokens(&buf, s.nodes[h].n.Name, qt) {
+				score += exactBonus
+			} else {
+				for _, a := range s.nodes[h].n.Aliases {
+					if sameTokens(&buf, a, qt) {
+						score += exactBonus
+						break
+					}
 				}
 			}
 		}
-		hits = append(hits, hit{h, sc})
+		hits = append(hits, hit{h, score})
 	}
 	byRank := func(a, b hit) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -331,4 +339,35 @@ func kindSet(kinds []graph.Kind) (uint8, error) {
 		set |= 1 << i
 	}
 	return set, nil
+}
+
+// scratch holds per-query score accumulators indexed by node handle, reused
+// across queries so that a search allocates little on large graphs.
+type scratch struct {
+	score   []float64
+	named   []uint8
+	touched []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (sc *scratch) reset(n int) {
+	for _, h := range sc.touched {
+		sc.score[h], sc.named[h] = 0, 0
+	}
+	sc.touched = sc.touched[:0]
+	if len(sc.score) < n {
+		sc.score = make([]float64, n)
+		sc.named = make([]uint8, n)
+	}
+}
+
+func (sc *scratch) add(h int32, v float64, named bool) {
+	if sc.score[h] == 0 && sc.named[h] == 0 {
+		sc.touched = append(sc.touched, h)
+	}
+	sc.score[h] += v
+	if named && sc.named[h] < 255 {
+		sc.named[h]++
+	}
 }

@@ -170,12 +170,17 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	for _, x := range d.Sources {
 		s.putSource(x)
 	}
+	if len(s.nodeIdx) == 0 && len(d.Nodes) > 1000 {
+		s.nodeIdx = make(map[string]int32, len(d.Nodes))
+		s.nodes = slices.Grow(s.nodes, len(d.Nodes))
+	}
 	// Small imports update the search index in place; large ones rebuild it.
 	incremental := len(d.Nodes) < 1000 || len(d.Nodes) < s.live/10
 	for _, x := range d.Nodes {
 		s.putNode(x, incremental)
 	}
-	if len(s.nodes) == 0 && len(d.Relationships) > 0 {
+	if len(s.relIdx) == 0 && len(d.Relationships) > 1000 {
+		s.relIdx = make(map[string]int32, len(d.Relationships))
 		s.rels = slices.Grow(s.rels, len(d.Relationships))
 	}
 	for _, x := range d.Relationships {

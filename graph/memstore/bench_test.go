@@ -1,0 +1,191 @@
+package memstore_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hmkg/hmkg/bench/synth"
+	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/memstore"
+)
+
+// Benchmarks run on a synthetic graph of HMKG_BENCH_NODES nodes (default
+// 100000) with mean degree 6, generated in-process:
+//
+//	HMKG_BENCH_NODES=1000000 go test -run=^$ -bench=. -benchmem ./graph/memstore
+
+func benchNodes() int {
+	if n, err := strconv.Atoi(os.Getenv("HMKG_BENCH_NODES")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+var (
+	benchOnce  sync.Once
+	benchStore *memstore.Store
+	benchData  *graph.Dataset
+)
+
+func loaded(b *testing.B) (*memstore.Store, *graph.Dataset) {
+	b.Helper()
+	benchOnce.Do(func() {
+		benchData = synth.Generate(benchNodes(), 6, 1)
+		benchStore = memstore.New(quiet)
+		if err := benchStore.Import(context.Background(), benchData, "bench"); err != nil {
+			panic(err)
+		}
+	})
+	return benchStore, benchData
+}
+
+// BenchmarkLoad imports the synthetic graph into a fresh in-memory store
+// and reports the live heap the store holds afterwards.
+func BenchmarkLoad(b *testing.B) {
+	d := synth.Generate(benchNodes(), 6, 1)
+	var heap uint64
+	for b.Loop() {
+		s := memstore.New(quiet)
+		if err := s.Import(context.Background(), cloneDataset(d), "bench"); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		heap = liveHeap(s)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(len(d.Nodes)), "nodes")
+	b.ReportMetric(float64(len(d.Relationships)), "rels")
+}
+
+// BenchmarkOpen measures an import onto disk (one bbolt transaction with
+// fsync) and the rebuild of the indexes when the file is opened again.
+func BenchmarkOpen(b *testing.B) {
+	d := synth.Generate(benchNodes(), 6, 1)
+	dir := b.TempDir()
+	s, err := memstore.Open(dir, quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := s.Import(context.Background(), d, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "import-s")
+	s.Close()
+	var heap uint64
+	for b.Loop() {
+		s, err := memstore.Open(dir, quiet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		heap = liveHeap(s)
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+}
+
+func liveHeap(keep any) uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	runtime.KeepAlive(keep)
+	return m.HeapAlloc
+}
+
+func cloneDataset(d *graph.Dataset) *graph.Dataset {
+	c := *d
+	return &c
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s, _ := loaded(b)
+	queries := []string{"patient voice", "mental health recovery", "Disability Rights", "women treatment access", "zzz"}
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Search(ctx, graph.SearchQuery{Text: queries[i%len(queries)], Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkNeighbourhood2Hop(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		seed := d.Nodes[(i*7919)%len(d.Nodes)].ID
+		if _, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{seed}, Depth: 2, Limit: 500}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkShortestPath(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i, found := 0, 0
+	for b.Loop() {
+		from, to := d.Nodes[(i*7919)%len(d.Nodes)].ID, d.Nodes[(i*104729+13)%len(d.Nodes)].ID
+		ps, err := s.ShortestPaths(ctx, graph.PathQuery{From: from, To: to, MaxLength: 6, K: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		found += len(ps)
+		i++
+	}
+	b.ReportMetric(float64(found)/float64(i), "found/op")
+}
+
+func BenchmarkPaths5(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		from, to := d.Nodes[(i*7919)%len(d.Nodes)].ID, d.Nodes[(i*104729+13)%len(d.Nodes)].ID
+		if _, err := s.ShortestPaths(ctx, graph.PathQuery{From: from, To: to, MaxLength: 6, K: 5}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkNodesFilter(b *testing.B) {
+	s, _ := loaded(b)
+	ctx := context.Background()
+	from := 1990
+	q := graph.NodeQuery{
+		Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindOrganisation, graph.KindMovement},
+			RegionContains: ptr("kenya"), YearFrom: &from},
+		OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Limit: 20,
+	}
+	for b.Loop() {
+		if _, err := s.Nodes(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNodesNameContains(b *testing.B) {
+	s, _ := loaded(b)
+	ctx := context.Background()
+	q := graph.NodeQuery{Filter: &graph.NodeFilter{NameContains: ptr("Voice Power")}, Limit: 20}
+	for b.Loop() {
+		if _, err := s.Nodes(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
