@@ -188,4 +188,3 @@ func BenchmarkNodesNameContains(b *testing.B) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
