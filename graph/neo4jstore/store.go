@@ -142,14 +142,19 @@ func (s *Store) Close() error {
 	return s.driver.Close(ctx)
 }
 
-// Ping reports EUNAVAILABLE when Neo4j does not answer a trivial query.
+// Ping reports EUNAVAILABLE when Neo4j does not answer a trivial query. It
+// runs outside a managed transaction so that it is not retried: a readiness
+// probe wants the answer now.
 func (s *Store) Ping(ctx context.Context) error {
-	_, err := read(ctx, s, func(tx *txn) (struct{}, error) {
-		_, err := tx.collect(ctx, cypherPing, nil)
-		return struct{}{}, err
-	})
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.WithoutCancel(ctx))
+	s.queries.Add(1)
+	res, err := sess.Run(ctx, cypherPing, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
 	if err != nil {
-		return fmt.Errorf("ping: %w", err)
+		return fmt.Errorf("ping: %w", translate(ctx, err))
 	}
 	return nil
 }
