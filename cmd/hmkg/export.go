@@ -98,18 +98,13 @@ json, graphml, gexf, csv (a zip for neo4j-admin import) or cypher.`)
 	defer store.Close()
 
 	tty := isTerminal(stderr)
-	var spin *progressbar.ProgressBar
 	if tty {
-		spin = progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("selecting"),
-			progressbar.OptionSpinnerType(14), progressbar.OptionClearOnFinish())
+		fmt.Fprintf(stderr, "selecting %s...\n", selectionSummary(sel))
 	}
 	start := time.Now()
 	doc, err := export.Prepare(ctx, store, f, sel, start)
-	if spin != nil {
-		_ = spin.Finish()
-	}
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return err // already says "export: ..."
 	}
 
 	var w io.Writer = stdout
@@ -138,6 +133,11 @@ json, graphml, gexf, csv (a zip for neo4j-admin import) or cypher.`)
 	}
 	dest := "standard output"
 	if tmp != nil {
+		// CreateTemp makes the file private; an export is an ordinary file.
+		if err := tmp.Chmod(0o644); err != nil {
+			tmp.Close()
+			return fmt.Errorf("export: %w", err)
+		}
 		if err := tmp.Sync(); err != nil {
 			tmp.Close()
 			return fmt.Errorf("export: %w", err)
@@ -154,6 +154,13 @@ json, graphml, gexf, csv (a zip for neo4j-admin import) or cypher.`)
 	fmt.Fprintf(stderr, "exported %d nodes, %d relationships, %d sources as %s to %s (%d bytes) in %s\n",
 		c.Nodes, c.Relationships, c.Sources, f, dest, counter.n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+func selectionSummary(sel export.Selection) string {
+	if len(sel.Seeds) == 0 {
+		return "the whole graph"
+	}
+	return fmt.Sprintf("%d hop(s) around %s", sel.Depth, strings.Join(sel.Seeds, ", "))
 }
 
 type countWriter struct {
