@@ -94,9 +94,9 @@ func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, 
 	return slices.DeleteFunc(ss, func(s *graph.Source) bool { return s == nil }), nil
 }
 
-// rels loads the relationships of one node.
-func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int) ([]*graph.Relationship, error) {
-	rs, err := r.loadersFor(ctx).rels.Load(ctx, newRelKey(id, dir, types, asOf))
+// rels loads the relationships of one node, with what want asks for.
+func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, want prefetch) ([]*graph.Relationship, error) {
+	rs, err := r.loadersFor(ctx).rels.Load(ctx, newRelKey(id, dir, types, asOf, want))
 	if err != nil {
 		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
 	}
@@ -116,7 +116,7 @@ func (r *Resolver) relConnection(ctx context.Context, n *graph.Node, dir *graph.
 	if dir != nil && !dir.Valid() {
 		return nil, graph.Errorf(graph.EINVALID, "direction %q is not OUT, IN or BOTH", *dir)
 	}
-	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf)
+	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf, lookahead(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func relPage(all []*graph.Relationship, offset, limit int) *model.RelationshipCo
 }
 
 func (r *Resolver) degree(ctx context.Context, n *graph.Node) (int, error) {
-	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil)
+	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil, 0)
 	return len(rs), err
 }
 
@@ -148,7 +148,7 @@ func (r *Resolver) degree(ctx context.Context, n *graph.Node) (int, error) {
 // of the given types and direction, keeping only the given kinds, sorted by
 // name then id.
 func (r *Resolver) related(ctx context.Context, n *graph.Node, dir graph.Direction, types []graph.RelType, kinds ...graph.Kind) ([]*graph.Node, error) {
-	rs, err := r.rels(ctx, n.ID, dir, types, nil)
+	rs, err := r.rels(ctx, n.ID, dir, types, nil, wantEndpoints)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -25,7 +27,19 @@ type relKey struct {
 	types string // sorted, comma-joined
 	asOf  int
 	dated bool
+	// want says what the query will ask of the relationships, so that one
+	// batch fetches it for all of them (see prefetch).
+	want prefetch
 }
+
+// prefetch flags what a batch of relationships is fetched together with.
+type prefetch uint8
+
+const (
+	wantEndpoints prefetch = 1 << iota
+	wantSources
+	wantTensions
+)
 
 func (k relKey) query() graph.RelQuery {
 	q := graph.RelQuery{Direction: k.dir}
@@ -41,13 +55,13 @@ func (k relKey) query() graph.RelQuery {
 	return q
 }
 
-func newRelKey(id string, dir graph.Direction, types []graph.RelType, asOf *int) relKey {
+func newRelKey(id string, dir graph.Direction, types []graph.RelType, asOf *int, want prefetch) relKey {
 	ts := make([]string, len(types))
 	for i, t := range types {
 		ts[i] = string(t)
 	}
 	slices.Sort(ts)
-	k := relKey{id: id, dir: dir, types: strings.Join(slices.Compact(ts), ",")}
+	k := relKey{id: id, dir: dir, types: strings.Join(slices.Compact(ts), ","), want: want}
 	if asOf != nil {
 		k.asOf, k.dated = *asOf, true
 	}
@@ -65,7 +79,8 @@ type loaders struct {
 
 func newLoaders(store graph.Store, wait time.Duration) *loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
-	return &loaders{
+	l := &loaders{}
+	*l = loaders{
 		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
 			ns, err := store.NodesByID(ctx, ids)
 			if err != nil {
@@ -81,7 +96,7 @@ func newLoaders(store graph.Store, wait time.Duration) *loaders {
 			return ss, nil
 		}, opts...),
 		rels: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([][]*graph.Relationship, []error) {
-			return fetchRels(ctx, store, keys)
+			return l.fetchRels(ctx, store, keys)
 		}, opts...),
 		episodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]*graph.Relationship, []error) {
 			rs, err := store.Exemplifying(ctx, ids)
@@ -100,11 +115,12 @@ func newLoaders(store graph.Store, wait time.Duration) *loaders {
 			return out, nil
 		}, opts...),
 	}
+	return l
 }
 
 // fetchRels answers a batch of relationship keys with one store call per
 // distinct argument set, then hands each node its own relationships.
-func fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*graph.Relationship, []error) {
+func (l *loaders) fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*graph.Relationship, []error) {
 	type group struct {
 		q   graph.RelQuery
 		idx []int
@@ -128,6 +144,9 @@ func fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*grap
 		g := groups[gk]
 		rels, err := store.Relationships(ctx, g.q)
 		if err != nil {
+			return nil, []error{err}
+		}
+		if err := l.prefetch(ctx, store, rels, gk.want); err != nil {
 			return nil, []error{err}
 		}
 		byNode := map[string][]*graph.Relationship{}
@@ -162,4 +181,85 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 		return l
 	}
 	return newLoaders(r.Store, DefaultLoaderWait)
+}
+
+// prefetch loads, in one store call each, what the query will ask of a
+// batch of relationships, and primes the loaders with it. Without it the
+// relationship lists of many nodes reach the node and source loaders at
+// different moments and a nesting level splits into several batches.
+func (l *loaders) prefetch(ctx context.Context, store graph.Store, rels []*graph.Relationship, want prefetch) error {
+	if want&(wantEndpoints|wantTensions) != 0 {
+		var ids []string
+		for _, r := range rels {
+			if want&wantEndpoints != 0 {
+				ids = append(ids, r.From, r.To)
+			}
+			if want&wantTensions != 0 {
+				ids = append(ids, r.TensionIDs...)
+			}
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if len(ids) > 0 {
+			ns, err := store.NodesByID(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for i, n := range ns {
+				l.nodes.Prime(ids[i], n)
+			}
+		}
+	}
+	if want&wantSources != 0 {
+		var ids []string
+		for _, r := range rels {
+			ids = append(ids, r.SourceIDs...)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if len(ids) > 0 {
+			ss, err := store.SourcesByID(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for i, src := range ss {
+				l.sources.Prime(ids[i], src)
+			}
+		}
+	}
+	return nil
+}
+
+// lookahead reads which relationship fields the current connection field
+// selects (under nodes or edges.node), so their data can be prefetched.
+func lookahead(ctx context.Context) prefetch {
+	fc := graphql.GetFieldContext(ctx)
+	opCtx := graphql.GetOperationContext(ctx)
+	if fc == nil || fc.Field.Field == nil || opCtx == nil {
+		return 0
+	}
+	var want prefetch
+	var visit func(sel ast.SelectionSet, relLevel bool)
+	visit = func(sel ast.SelectionSet, relLevel bool) {
+		for _, f := range graphql.CollectFields(opCtx, sel, nil) {
+			switch {
+			case relLevel && (f.Name == "from" || f.Name == "to"):
+				want |= wantEndpoints
+			case relLevel && f.Name == "sources":
+				want |= wantSources
+			case relLevel && f.Name == "tensions":
+				want |= wantTensions
+			case !relLevel && f.Name == "nodes":
+				visit(f.Selections, true)
+			case !relLevel && f.Name == "edges":
+				for _, e := range graphql.CollectFields(opCtx, f.Selections, nil) {
+					if e.Name == "node" {
+						visit(e.Selections, true)
+					}
+				}
+			}
+		}
+	}
+	visit(fc.Field.Selections, false)
+	return want
 }

@@ -293,7 +293,7 @@ func (r *Resolver) movementChallenged(ctx context.Context, m *graph.Node) ([]*gr
 // nodeTensions lists the tensions exemplified by a node's relationships or
 // linked to it directly.
 func (r *Resolver) nodeTensions(ctx context.Context, n *graph.Node) ([]*graph.Tension, error) {
-	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil)
+	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil, wantEndpoints|wantTensions)
 	if err != nil {
 		return nil, err
 	}
