@@ -60,7 +60,7 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 	runtime.GC()
 	var d *graph.Dataset
 	g := &benchGraph{}
-	if name == "curated" {
+	if name == "curated" || name == "neo4j-curated" {
 		var err error
 		if d, err = data.Curated(); err != nil {
 			b.Fatal(err)
@@ -73,7 +73,10 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 		g.text = "patient rights movement"
 	}
 	g.nodes, g.rels = len(d.Nodes), len(d.Relationships)
-	s := memstore.New()
+	var s graph.Store = memstore.New()
+	if name == "neo4j-curated" {
+		s = openNeo4j(b)
+	}
 	start := time.Now()
 	if err := s.Import(context.Background(), d, "bench"); err != nil {
 		b.Fatal(err)
@@ -92,6 +95,9 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 
 func benchGraphNames() []string {
 	names := []string{"curated"}
+	if os.Getenv("NEO4J_URI") != "" {
+		names = append(names, "neo4j-curated")
+	}
 	for _, n := range benchSizes() {
 		names = append(names, fmt.Sprintf("synthetic-%d", n))
 	}

@@ -13,7 +13,7 @@ import (
 
 // openNeo4j returns an emptied Neo4j store when NEO4J_URI is set. In CI a
 // missing Neo4j fails the test instead of skipping it silently.
-func openNeo4j(t *testing.T) graph.Store {
+func openNeo4j(t testing.TB) graph.Store {
 	t.Helper()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
