@@ -115,10 +115,13 @@ export async function search(text: string, signal?: AbortSignal): Promise<Search
   return rankHits(text, hits);
 }
 
-/** PAGE is how many nodes one `nodes` request asks for (the schema's maximum is 500). */
-const PAGE = 200;
-/** REL_PAGE bounds the relationships read per node when rebuilding a view. */
-const REL_PAGE = 200;
+/**
+ * PAGE nodes with up to REL_PAGE relationships each keep one request under
+ * the server's complexity limit (50,000: about 810 per node here). A
+ * relationship is missed only when both its ends have more than REL_PAGE.
+ */
+const PAGE = 40;
+const REL_PAGE = 100;
 
 /**
  * nodesWithRelationships fetches nodes by id with their relationships as of
@@ -146,6 +149,56 @@ export async function nodesWithRelationships(
     }
   }
   return { nodes, edges: [...edges.values()] };
+}
+
+interface ExportNode {
+  id: string;
+  kind: string;
+  name: string;
+  startYear?: number | null;
+  foundedYear?: number | null;
+  year?: number | null;
+}
+
+interface ExportEdge {
+  id: string;
+  type: string;
+  source: string;
+  target: string;
+  year?: number | null;
+  summary?: string | null;
+}
+
+/**
+ * subgraph fetches exactly the nodes `ids` and every relationship among them
+ * (as of a year) in one request, from the node-link JSON of
+ * GET /export?format=json&seed=…&depth=0. Used to rebuild a whole view.
+ */
+export async function subgraph(ids: readonly string[], asOf: number | null): Promise<{ nodes: GNode[]; edges: GEdge[] }> {
+  if (ids.length === 0) return { nodes: [], edges: [] };
+  const parts = ['format=json', 'depth=0', ...ids.map((id) => `seed=${encodeURIComponent(id)}`)];
+  if (asOf !== null) parts.push(`asOf=${asOf}`);
+  let res: Response;
+  try {
+    res = await fetch(`/export?${parts.join('&')}`, { headers: { Accept: 'application/json' } });
+  } catch (err) {
+    throw new ApiError(`The API could not be reached (${(err as Error).message}).`, 'EUNAVAILABLE');
+  }
+  if (!res.ok) {
+    const text = (await res.text().catch(() => '')).slice(0, 200);
+    throw new ApiError(`/export answered ${res.status}${text ? `: ${text}` : ''}`, `HTTP${res.status}`);
+  }
+  let body: { nodes?: ExportNode[]; edges?: ExportEdge[]; links?: ExportEdge[] };
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError('/export sent something that is not JSON.');
+  }
+  const nodes = (body.nodes ?? []).map(toNode);
+  const edges = (body.edges ?? body.links ?? []).map((e) =>
+    toEdge({ id: e.id, type: e.type, year: e.year ?? null, summary: e.summary ?? null, from: { id: e.source }, to: { id: e.target } }),
+  );
+  return { nodes, edges };
 }
 
 export async function neighbourhood(

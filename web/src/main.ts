@@ -113,7 +113,6 @@ const cy = cytoscape({
   style: cyStyle() as cytoscape.StylesheetJson,
   minZoom: 0.05,
   maxZoom: 4,
-  wheelSensitivity: 0.3,
   boxSelectionEnabled: false,
   selectionType: 'single',
 });
@@ -139,6 +138,8 @@ function layoutOptions(name: LayoutName, count: number, randomize: boolean): cyt
       return {
         ...common,
         name: 'cose',
+        // Compute first, then glide to the result: quicker than animating every iteration.
+        animate: animate ? 'end' : false,
         randomize,
         numIter: count > 400 ? 300 : 1000,
         nodeRepulsion: () => 8000,
@@ -160,10 +161,26 @@ function layoutOptions(name: LayoutName, count: number, randomize: boolean): cyt
   }
 }
 
+/** MAX_FIT_ZOOM caps the zoom that fitting a small view may choose. */
+const MAX_FIT_ZOOM = 1.4;
+let layoutsRunning = 0;
 function runLayout(randomize = false): void {
   const els = cy.elements().not('.hidden');
   if (els.nodes().length === 0) return;
-  els.layout(layoutOptions(view.layout, els.nodes().length, randomize)).run();
+  const layout = els.layout(layoutOptions(view.layout, els.nodes().length, randomize));
+  // data-layout lets tests (and styles) know when nodes have come to rest.
+  layoutsRunning++;
+  document.body.dataset.layout = 'running';
+  layout.one('layoutstop', () => {
+    // A handful of nodes should not be blown up to fill the screen.
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center(els);
+    }
+    layoutsRunning--;
+    if (layoutsRunning === 0) document.body.dataset.layout = 'idle';
+  });
+  layout.run();
 }
 
 /** FULL_LAYOUT_LIMIT: above this many nodes a change places new nodes locally instead of re-laying out all. */
@@ -249,7 +266,8 @@ function render(opts: { anchor?: string; layout?: boolean; randomize?: boolean }
 
 // ---------------------------------------------------------------- URL
 
-let restoring = false;
+// True until the shared view in the URL has been read, so that early renders do not overwrite it.
+let restoring = true;
 function saveUrl(): void {
   if (restoring) return;
   const q = encode(fromView(view));
@@ -695,7 +713,7 @@ async function requery(): Promise<void> {
   const ids = [...view.nodes.keys()];
   if (ids.length === 0) return;
   const year = view.year;
-  const r = await run('Updating for the year', () => api.nodesWithRelationships(ids, year), () => void requery());
+  const r = await run('Updating for the year', () => api.subgraph(ids, year), () => void requery());
   if (!r || view.year !== year) return;
   addElements(view, r.nodes, []);
   replaceEdgesAmong(view, ids, r.edges);
@@ -952,16 +970,22 @@ async function restore(): Promise<void> {
   layoutSelect.value = view.layout;
   renderYear();
   if (s.ids.length > 0) {
-    restoring = true;
-    const r = await run('Restoring the shared view', () => api.nodesWithRelationships(s.ids, s.year), () => void restore());
-    restoring = false;
-    if (!r) return;
+    // All the nodes (a node may date from after the year: it is hidden, not dropped)...
+    const r = await run('Restoring the shared view', () => api.subgraph(s.ids, null), () => void restore());
+    if (!r) {
+      // The alert offers a retry. The URL keeps the shared view until the user changes something.
+      restoring = false;
+      return;
+    }
     addElements(view, r.nodes, r.edges);
     const missing = s.ids.filter((id) => !view.nodes.has(id));
     if (missing.length > 0) showError(`Some nodes in the shared link no longer exist: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
   }
   applyToView(s, view);
+  restoring = false;
   render({ layout: true, randomize: true });
+  // ...and the relationships as the server reads them for that year.
+  if (view.year !== null) await requery();
   if (view.selected !== null) void showNodeDetails(view.selected);
   if (view.pathFrom !== null && view.pathTo !== null) void findPaths();
 }
