@@ -233,7 +233,7 @@ function render(opts: { anchor?: string; layout?: boolean; randomize?: boolean }
       });
     }
     if (edgeDefs.length > 0) cy.add(edgeDefs);
-    const labelEdges = vis.edges.length <= 60;
+    const labelEdges = vis.edges.length <= 25;
     cy.nodes().forEach((n) => {
       const ref = n.data('ref') as string;
       n.toggleClass('hidden', !visNodes.has(ref));
@@ -681,6 +681,7 @@ async function findPaths(): Promise<void> {
     list.append(sec);
   });
   out.replaceChildren(list);
+  out.scrollIntoView({ block: 'nearest' });
   highlight(0);
   if (view.nodes.size > before) render({ layout: view.nodes.size <= FULL_LAYOUT_LIMIT });
 }
@@ -719,6 +720,8 @@ async function requery(): Promise<void> {
   replaceEdgesAmong(view, ids, r.edges);
   render();
   if (view.selected !== null) void showNodeDetails(view.selected);
+  // Paths on show were found for the old year: find them again.
+  if (view.pathFrom !== null && view.pathTo !== null && $('path-results').childElementCount > 0) void findPaths();
 }
 const requeryLater = debounce(() => void requery(), 300);
 
