@@ -56,6 +56,7 @@ type OrderField string
 
 // Sort fields.
 const (
+	// OrderByName sorts by name ignoring case, then by the exact name.
 	OrderByName OrderField = "NAME"
 	OrderByYear OrderField = "YEAR"
 	OrderByKind OrderField = "KIND"

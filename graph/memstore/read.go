@@ -292,7 +292,7 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 			var c int
 			switch o.Field {
 			case graph.OrderByName:
-				c = strings.Compare(na.n.Name, nb.n.Name)
+				c = compareFold(na.n.Name, nb.n.Name)
 			case graph.OrderByKind:
 				c = strings.Compare(string(na.n.Kind), string(nb.n.Kind))
 			case graph.OrderByID:
@@ -320,6 +320,35 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 		}
 		return strings.Compare(na.n.ID, nb.n.ID)
 	}
+}
+
+// compareFold orders names as people expect, ignoring case ("Hearing"
+// before "HIV"); names equal but for case fall back to a plain comparison
+// so the order stays total. It matches Cypher's ORDER BY toLower(n.name),
+// n.name. ASCII is compared without allocating.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if ca >= 0x80 || cb >= 0x80 {
+			if c := strings.Compare(strings.ToLower(a[i:]), strings.ToLower(b[i:])); c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
 }
 
 // compile turns a filter into a predicate over live node handles.

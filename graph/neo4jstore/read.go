@@ -441,7 +441,8 @@ func orderBy(order []*graph.NodeOrder) (string, error) {
 		}
 		switch o.Field {
 		case graph.OrderByName:
-			keys = append(keys, "n.name"+dir)
+			// Case-insensitive, like the embedded store; the raw name breaks ties.
+			keys = append(keys, "toLower(n.name)"+dir, "n.name"+dir)
 		case graph.OrderByKind:
 			keys = append(keys, "n.kind"+dir)
 		case graph.OrderByID:
