@@ -81,14 +81,20 @@ func (d *Document) manifestJSON() ([]byte, error) {
 // sortedNodes returns the nodes sorted by id without touching the input.
 func sortedNodes(sub *graph.Subgraph) []*graph.Node {
 	ns := slices.Clone(sub.Nodes)
-	slices.SortFunc(ns, func(a, b *graph.Node) int { return cmp.Compare(a.ID, b.ID) })
+	byID := func(a, b *graph.Node) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(ns, byID) { // stores usually hand them over sorted
+		slices.SortFunc(ns, byID)
+	}
 	return ns
 }
 
 // sortedRels returns the relationships sorted by id without touching the input.
 func sortedRels(sub *graph.Subgraph) []*graph.Relationship {
 	rs := slices.Clone(sub.Relationships)
-	slices.SortFunc(rs, func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
+	byID := func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(rs, byID) {
+		slices.SortFunc(rs, byID)
+	}
 	return rs
 }
 

@@ -5,13 +5,29 @@ import (
 	"unicode/utf8"
 )
 
+// xmlSafe marks the ASCII bytes XML text and attribute values hold as
+// they are.
+var xmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
+	}
+	return t
+}()
+
 // appendXML appends s escaped for XML text and attribute values. Newlines
 // and tabs become character references so that attribute values keep them;
-// characters XML 1.0 cannot carry at all become U+FFFD.
+// characters XML 1.0 cannot carry at all become U+FFFD. Runs of bytes that
+// need no escape are copied at once.
 func appendXML(b []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			if xmlSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
 			switch c {
 			case '&':
 				b = append(b, "&amp;"...)
@@ -30,24 +46,23 @@ func appendXML(b []byte, s string) []byte {
 			case '\t':
 				b = append(b, "&#9;"...)
 			default:
-				if c < 0x20 || c == 0x7f {
-					b = append(b, "\uFFFD"...)
-				} else {
-					b = append(b, c)
-				}
+				b = append(b, "\uFFFD"...)
 			}
 			i++
+			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && size == 1) || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, s[start:i]...)
 			b = append(b, "\uFFFD"...)
-		} else {
-			b = append(b, s[i:i+size]...)
+			i += size
+			start = i
+			continue
 		}
 		i += size
 	}
-	return b
+	return append(b, s[start:]...)
 }
 
 // xmlValue is v as the text of a GraphML <data> or GEXF attvalue: lists as
