@@ -202,7 +202,9 @@ func (m *model) order(ids []string, keys []*graph.NodeOrder) []string {
 			var c int
 			switch k.Field {
 			case graph.OrderByName:
-				c = strings.Compare(a.Name, b.Name)
+				if c = strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c == 0 {
+					c = strings.Compare(a.Name, b.Name)
+				}
 			case graph.OrderByKind:
 				c = strings.Compare(string(a.Kind), string(b.Kind))
 			case graph.OrderByID:

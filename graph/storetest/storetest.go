@@ -5,7 +5,8 @@
 // Where the Store comments leave room, the suite pins the behaviour so that
 // every store answers alike:
 //   - Nodes without OrderBy sort by id; ties under any order break by id
-//     ascending; nodes without a year sort last in both directions; KIND
+//     ascending; NAME ignores case first (then exact name); nodes without
+//     a year sort last in both directions; KIND
 //     sorts by the kind's name; NodeQuery.Limit 0 returns no nodes, only Total.
 //   - Search: Limit 0 means 10; hits are ordered by score (high first), then
 //     id; a query naming a node exactly (name or alias, any case or
