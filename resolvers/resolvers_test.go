@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +12,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/resolvers"
 )
 
@@ -593,4 +596,50 @@ func TestHealthAndReadiness(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestCORSAllowList(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.Config{Store: memstoreWithCurated(t), CORSOrigins: []string{"https://dash.example.org"}})
+	for origin, allowed := range map[string]bool{"https://dash.example.org": true, "https://evil.example.com": false} {
+		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		got := rec.Header().Get("Access-Control-Allow-Origin")
+		if allowed && got != origin || !allowed && got != "" {
+			t.Errorf("preflight from %s: Access-Control-Allow-Origin = %q", origin, got)
+		}
+	}
+}
+
+func TestRequestTimeoutAnswersWithTimeout(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.Config{Store: slowStore{memstoreWithCurated(t)}, RequestTimeout: 50 * time.Millisecond})
+	c := &client{tb: t, h: h}
+	res := c.post(`{ search(text: "aids") { score } }`, nil)
+	if res.code() != "TIMEOUT" {
+		t.Errorf("slow request: code %q, errors %+v", res.code(), res.Errors)
+	}
+}
+
+// slowStore makes Search wait for its context, as a stuck database would.
+type slowStore struct{ graph.Store }
+
+func (s slowStore) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	<-ctx.Done()
+	return nil, fmt.Errorf("search: %w", ctx.Err())
+}
+
+func memstoreWithCurated(t *testing.T) graph.Store {
+	t.Helper()
+	d, err := data.Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := memstore.New()
+	if err := s.Import(context.Background(), d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
