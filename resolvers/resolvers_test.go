@@ -559,7 +559,10 @@ func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.No
 func TestNestedFieldsAreBatched(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
 		cs := &countingStore{Store: s}
-		c := newClient(t, cs)
+		// A wait long enough that each nesting level gathers into one batch
+		// even under -race on a busy machine; the mechanism is the same as
+		// with the production default.
+		c := &client{tb: t, h: resolvers.NewHandler(resolvers.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		calls := map[int]int64{}
