@@ -150,7 +150,8 @@ function layoutOptions(name: LayoutName, count: number, randomize: boolean): cyt
         name: 'fcose',
         animate: animate ? 'end' : false,
         randomize,
-        quality: count > 800 ? 'draft' : 'default',
+        // 'draft' (spectral only) is kept for very large views, where 'default' takes too long.
+        quality: count > 1500 ? 'draft' : 'default',
         nodeDimensionsIncludeLabels: count <= 200,
         nodeRepulsion: () => 6500,
         idealEdgeLength: () => 70,
