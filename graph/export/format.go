@@ -24,16 +24,25 @@ const (
 	GEXF    Format = "GEXF"
 	CSV     Format = "CSV"
 	Cypher  Format = "CYPHER"
+	// Kumu is Kumu's JSON blueprint (also read by PRSM).
+	Kumu Format = "KUMU"
+	// KumuXLSX is the Elements/Connections workbook Kumu imports.
+	KumuXLSX Format = "KUMU_XLSX"
+	// GephiCSV is a zip of the nodes/edges CSV pair of Gephi's spreadsheet import.
+	GephiCSV Format = "GEPHI_CSV"
+	// Cytoscape is Cytoscape.js / Cytoscape desktop JSON.
+	Cytoscape Format = "CYTOSCAPE"
 )
 
 // Formats lists every format in schema order.
-var Formats = []Format{JSON, GraphML, GEXF, CSV, Cypher}
+var Formats = []Format{JSON, GraphML, GEXF, CSV, Cypher, Kumu, KumuXLSX, GephiCSV, Cytoscape}
 
-// ParseFormat returns the format named s, ignoring case. An unknown name is
-// an EINVALID error that lists the valid ones.
+// ParseFormat returns the format named s, ignoring case ("-" may stand for
+// "_", as in kumu-xlsx). An unknown name is an EINVALID error that lists the
+// valid ones.
 func ParseFormat(s string) (Format, error) {
 	for _, f := range Formats {
-		if strings.EqualFold(s, string(f)) {
+		if strings.EqualFold(strings.ReplaceAll(s, "-", "_"), string(f)) {
 			return f, nil
 		}
 	}
@@ -63,6 +72,12 @@ func (f Format) ContentType() string {
 		return "application/zip"
 	case Cypher:
 		return "application/x-cypher-query; charset=utf-8"
+	case Kumu, Cytoscape:
+		return "application/json"
+	case KumuXLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case GephiCSV:
+		return "application/zip"
 	}
 	return "application/octet-stream"
 }
@@ -80,12 +95,21 @@ func (f Format) Extension() string {
 		return ".zip"
 	case Cypher:
 		return ".cypher"
+	case Kumu:
+		return ".kumu.json"
+	case KumuXLSX:
+		return ".xlsx"
+	case GephiCSV:
+		return ".gephi.zip"
+	case Cytoscape:
+		return ".cyjs"
 	}
 	return ".bin"
 }
 
-// Binary reports whether the output is not text (the CSV bundle is a zip).
-func (f Format) Binary() bool { return f == CSV }
+// Binary reports whether the output is not text (the CSV bundles are zips,
+// the Kumu workbook an XLSX file).
+func (f Format) Binary() bool { return f == CSV || f == KumuXLSX || f == GephiCSV }
 
 // Encode writes d to w in format f.
 func Encode(w io.Writer, f Format, d *Document) error {
@@ -100,6 +124,14 @@ func Encode(w io.Writer, f Format, d *Document) error {
 		return EncodeCSV(w, d)
 	case Cypher:
 		return EncodeCypher(w, d)
+	case Kumu:
+		return EncodeKumu(w, d)
+	case KumuXLSX:
+		return EncodeKumuXLSX(w, d)
+	case GephiCSV:
+		return EncodeGephiCSV(w, d)
+	case Cytoscape:
+		return EncodeCytoscape(w, d)
 	}
 	_, err := ParseFormat(string(f))
 	return err
