@@ -2067,6 +2067,14 @@ enum ExportFormat {
   CSV
   "A Cypher script that recreates the subgraph in an empty Neo4j database."
   CYPHER
+  "Kumu's JSON blueprint (elements and connections), also imported by PRSM."
+  KUMU
+  "The Elements/Connections workbook Kumu imports, with Sources and Manifest sheets (binary: contentBase64)."
+  KUMU_XLSX
+  "A zip of the nodes.csv/edges.csv pair of Gephi's spreadsheet import, with time intervals (binary: contentBase64)."
+  GEPHI_CSV
+  "Cytoscape.js / Cytoscape desktop JSON (elements.nodes[].data, elements.edges[].data)."
+  CYTOSCAPE
 }
 
 "An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited."
