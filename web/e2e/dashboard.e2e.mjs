@@ -169,6 +169,24 @@ describe('dashboard', () => {
     assert.equal((await viewState()).selected, target.id);
     await settle();
     await shot('03-expanded');
+    // Click a relationship: its details show its summary and sources.
+    const edge = await page.evaluate(() => {
+      const cy = window.hmkg.cy;
+      const r = cy.container().getBoundingClientRect();
+      const boxes = cy.nodes().map((n) => n.renderedBoundingBox({ includeLabels: true }));
+      for (const e of cy.edges(':visible')) {
+        const m = e.renderedMidpoint();
+        const free = boxes.every((b) => m.x < b.x1 - 6 || m.x > b.x2 + 6 || m.y < b.y1 - 6 || m.y > b.y2 + 6);
+        const inside = m.x > 10 && m.y > 10 && m.x < r.width - 10 && m.y < r.height - 10;
+        if (free && inside) return { id: e.data('ref'), x: r.left + m.x, y: r.top + m.y };
+      }
+      return null;
+    });
+    assert.ok(edge, 'a relationship clear of nodes to click');
+    await page.mouse.click(edge.x, edge.y);
+    await page.locator('#details-body h3', { hasText: 'Relationship' }).waitFor({ timeout: 10_000 });
+    assert.ok((await page.locator('#details-body .sources a[href^="http"]').count()) >= 1, 'the relationship cites a source');
+    await settle();
     // Back to ACT UP through the keyboard-accessible "In view" list.
     await page.locator('#view-list').selectOption('act-up');
     await page.locator('#details-body h3', { hasText: ACT_UP }).waitFor();
