@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"testing"
@@ -188,4 +189,10 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+func init() {
+	if os.Getenv("HMKG_DEBUG") != "" {
+		slog.SetLogLoggerLevel(slog.LevelDebug)
+	}
 }

@@ -69,18 +69,17 @@ const (
 MERGE (s:Source {id: row.id})
 SET s = row`
 
+	// cypherMergeNodes also keeps the total search document length (the
+	// sum of every node's dl) on a counter, for BM25's average length.
 	cypherMergeNodes = `UNWIND $rows AS row
 MERGE (n:Node {id: row.props.id})
+WITH n, row, coalesce(n.dl, 0) AS old
 SET n = row.props
 REMOVE n:Movement:Organisation:Institution:Report:Person:Event:Tension
-SET n:$(row.label)`
-
-	cypherMergeRels = `UNWIND $rows AS row
-MATCH (a:Node {id: row.from})
-MATCH (b:Node {id: row.to})
-MERGE (a)-[r:$(row.type) {id: row.props.id}]->(b)
-SET r = row.props
-RETURN count(r) AS n`
+SET n:$(row.label)
+WITH sum(row.props.dl - old) AS delta
+MERGE (k:Counter {name: 'searchLength'})
+SET k.value = coalesce(k.value, 0) + delta`
 
 	cypherSetMeta = `MERGE (m:Meta {name: 'dataset'})
 SET m.datasetName = $name, m.datasetVersion = $version`
@@ -103,8 +102,11 @@ RETURN r.id AS id ORDER BY id LIMIT 1`
 REMOVE o.publisher`
 
 	cypherDeleteNode = `MATCH (n:Node {id: $id})
+WITH n, coalesce(n.dl, 0) AS dl
 DETACH DELETE n
-RETURN count(*) AS n`
+WITH dl
+MERGE (k:Counter {name: 'searchLength'})
+SET k.value = coalesce(k.value, 0) - dl`
 )
 
 // relUnion is a subquery body that finds the relationship whose id is the
@@ -116,6 +118,23 @@ var relUnion = func() string {
 		parts[i] = fmt.Sprintf("MATCH ()-[r:%s {id: id}]->() RETURN r", t)
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
+}()
+
+// cypherMergeRels merges relationships, one statement per type: with a
+// static type MERGE finds the relationship through the type's id index,
+// while a dynamic type ($(row.type)) makes Neo4j 5.26 scan every
+// relationship for each row.
+var cypherMergeRels = func() map[graph.RelType]string {
+	m := make(map[graph.RelType]string, len(graph.RelTypes))
+	for _, t := range graph.RelTypes {
+		m[t] = `UNWIND $rows AS row
+MATCH (a:Node {id: row.from})
+MATCH (b:Node {id: row.to})
+MERGE (a)-[r:` + string(t) + ` {id: row.props.id}]->(b)
+SET r = row.props
+RETURN count(r) AS n`
+	}
+	return m
 }()
 
 // Statements that look relationships up by id.

@@ -28,7 +28,8 @@ func nodeProps(n *graph.Node) map[string]any {
 	if len(n.Aliases) > 0 {
 		p["aliases"] = stringsAny(n.Aliases)
 	}
-	p["searchText"], p["nameKeys"] = searchText(n)
+	text, keys, dl := searchText(n)
+	p["searchText"], p["nameKeys"], p["dl"] = text, keys, int64(dl)
 	str("region", n.Region)
 	str("country", n.Country)
 	str("category", n.Category)

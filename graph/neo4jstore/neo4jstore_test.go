@@ -197,7 +197,7 @@ func TestOutage(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if _, err := s.Node(ctx, "a"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
+	if _, err := s.Node(ctx, "act-up"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
 		t.Errorf("Node while down: %v, want %s", err, graph.EUNAVAILABLE)
 	}
 	cmd := exec.Command(script, "start")
@@ -216,8 +216,8 @@ func TestOutage(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	n, err := s.Node(ctx, "a")
-	if err != nil || n.ID != "a" {
+	n, err := s.Node(ctx, "act-up")
+	if err != nil || n.ID != "act-up" {
 		t.Fatalf("Node after recovery: %v, %v", n, err)
 	}
 }

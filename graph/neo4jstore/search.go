@@ -2,32 +2,30 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/hmkg/hmkg/graph"
 )
 
-// Search ranking follows the embedded store's scoring (see the notes in
-// graph/memstore/search.go) as closely as Lucene allows:
+// Search ranking is the embedded store's, computed in the database (see the
+// notes in graph/memstore/search.go):
 //
 //   - The store tokenises text itself, exactly like the embedded store
 //     (lower-cased runs of Unicode letters and digits), and writes each
 //     node's tokens into the property searchText, with the tokens of the
-//     name and aliases repeated nameWeight (3) times. The full-text index
-//     reads searchText with the whitespace analyser, so Lucene sees the same
-//     term frequencies and document lengths as the embedded store.
-//   - The query is tokenised the same way and its distinct terms are OR-ed;
-//     Lucene 9's BM25 (k1 1.2, b 0.75, idf ln(1+(N−df+0.5)/(df+0.5))) is the
-//     embedded store's formula.
-//   - exactBonus (100) is added in Cypher when the query's token sequence
-//     equals the name's or an alias's (property nameKeys).
-//   - Order: score high first, ties by id.
-//
-// Known differences: Lucene stores document lengths in one byte, so long
-// documents get a slightly rounded length; and Lucene's statistics (N, df)
-// count replaced documents until its segments merge. Scores therefore match
-// to a few per cent and rankings match except for near ties.
+//     name and aliases repeated nameWeight (3) times, and the weighted
+//     document length into dl. A counter keeps the sum of all dl.
+//   - The full-text index (whitespace analyser over searchText) finds the
+//     nodes holding any query term. The statement then scores them with the
+//     embedded store's BM25 (k1 1.2, b 0.75, idf ln(1+(N−df+0.5)/(df+0.5)),
+//     terms in sorted order), not with Lucene's score, whose document
+//     lengths are rounded to one byte: so scores agree with the embedded
+//     store's to the last bits and rankings are the same, ties included.
+//   - exactBonus (100) is added when the query's token sequence equals the
+//     name's or an alias's (property nameKeys); order: score high first,
+//     ties by id.
 const (
 	nameWeight         = 3
 	exactBonus         = 100.0
@@ -56,14 +54,17 @@ func tokenize(dst []string, text string) []string {
 	return dst
 }
 
-// searchText returns the text the full-text index reads and the exact-match
-// keys (name and aliases as token sequences, each between keySep).
-func searchText(n *graph.Node) (string, string) {
+// searchText returns the text the full-text index reads, the exact-match
+// keys (name and aliases as token sequences, each between keySep) and the
+// weighted document length.
+func searchText(n *graph.Node) (string, string, int) {
+	dl := 0
 	var b strings.Builder
 	keys := keySep
 	named := func(text string) {
 		toks := tokenize(nil, text)
 		keys += strings.Join(toks, " ") + keySep
+		dl += nameWeight * len(toks)
 		for range nameWeight {
 			for _, t := range toks {
 				b.WriteString(t)
@@ -78,12 +79,29 @@ func searchText(n *graph.Node) (string, string) {
 	for _, t := range tokenize(nil, n.Summary) {
 		b.WriteString(t)
 		b.WriteByte(' ')
+		dl++
 	}
-	return b.String(), keys
+	return b.String(), keys, dl
 }
 
-const cypherSearch = `CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node, score
+// cypherSearch scores the full-text hits. tf is the weighted count of each
+// term in a hit, df the number of nodes holding it (all kinds), N the number
+// of nodes and avgdl the mean dl; the arithmetic follows the embedded
+// store's operation order so that both compute the same floating-point sums.
+const cypherSearch = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
+WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } AS docs
+CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
+WITH totalLen, docs, node, split(node.searchText, ' ') AS toks
+WITH totalLen, docs, collect({n: node, tf: [t IN $terms | toFloat(size([w IN toks WHERE w = t]))]}) AS hits
+WITH toFloat(totalLen) / toFloat(docs) AS avgdl, toFloat(docs) AS docs, hits,
+  [i IN range(0, size($terms) - 1) | toFloat(size([h IN hits WHERE h.tf[i] > 0.0]))] AS df
+UNWIND hits AS h
+WITH h.n AS node, h.tf AS tf, avgdl, docs, df
 WHERE size($kinds) = 0 OR node.kind IN $kinds
+WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
+  CASE WHEN tf[i] = 0.0 THEN score
+  ELSE score + log(1.0 + (docs - df[i] + 0.5) / (df[i] + 0.5)) * tf[i]
+    / (tf[i] + 1.2 * (1.0 - 0.75 + 0.75 * toFloat(node.dl) / avgdl)) END) AS score
 WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score
 RETURN node, score
 ORDER BY score DESC, node.id
@@ -106,18 +124,14 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	if len(qt) == 0 {
 		return []graph.SearchHit{}, nil
 	}
-	seen := map[string]bool{}
-	var terms []string
-	for _, t := range qt {
-		if !seen[t] {
-			seen[t] = true
-			terms = append(terms, t)
-		}
-	}
+	terms := slices.Clone(qt)
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
 	params := map[string]any{
 		// Tokens hold only letters and digits, so none is Lucene syntax;
 		// lower-case "and"/"or"/"not" are plain terms to Lucene.
 		"query": strings.Join(terms, " OR "),
+		"terms": terms,
 		"kinds": kinds,
 		"key":   keySep + strings.Join(qt, " ") + keySep,
 		"bonus": exactBonus,

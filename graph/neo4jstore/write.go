@@ -237,8 +237,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		nodes[i] = map[string]any{"label": x.Kind.Label(), "props": nodeProps(x)}
 	}
 	rels := make([]any, len(d.Relationships))
+	relsByType := map[graph.RelType][]any{}
 	for i, x := range d.Relationships {
 		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
+		relsByType[x.Type] = append(relsByType[x.Type], rels[i])
 	}
 	total := len(sources) + len(nodes) + len(rels)
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
@@ -255,7 +257,9 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 					return fmt.Errorf("test hook: failing after %d statements", statements)
 				}
 				statements++
+				t0 := time.Now()
 				recs, err := tx.collect(ctx, cypher, map[string]any{"rows": batch})
+				s.log.Debug("import batch", "rows", len(batch), "took", time.Since(t0), "statement", cypher[:min(len(cypher), 60)])
 				if err != nil {
 					return err
 				}
@@ -292,8 +296,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 				}
 			}
 		}
-		if err := step(cypherMergeRels, rels, true); err != nil {
-			return struct{}{}, err
+		for _, t := range graph.RelTypes {
+			if err := step(cypherMergeRels[t], relsByType[t], true); err != nil {
+				return struct{}{}, err
+			}
 		}
 		if s.failAfter > 0 && statements >= s.failAfter {
 			return struct{}{}, fmt.Errorf("test hook: failing after %d statements", statements)
