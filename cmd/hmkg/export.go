@@ -44,13 +44,14 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: hmkg export --format FORMAT (--seed ID... [--depth N] | --all) [-o FILE]
 
-Writes the neighbourhood of the seeds (or the whole graph with --all) as
-json, graphml, gexf, csv (a zip for neo4j-admin import) or cypher.`)
+Writes the neighbourhood of the seeds (or the whole graph with --all) in
+one of the export formats, e.g. gexf for Gephi, json for networkx, csv (a
+zip for neo4j-admin import) or cypher.`)
 		fs.PrintDefaults()
 	}
 	sf := addStoreFlags(fs, e)
 	var seeds, types, kinds listFlag
-	format := fs.String("format", "", "json, graphml, gexf, csv or cypher (required)")
+	format := fs.String("format", "", "one of "+formatNames()+" (required)")
 	fs.Var(&seeds, "seed", "seed node id; repeat or separate with commas")
 	depth := fs.Int("depth", 1, fmt.Sprintf("hops from the seeds, 0 to %d", graph.MaxDepth))
 	direction := fs.String("direction", "BOTH", "relationships to follow from the seeds: OUT, IN or BOTH")
@@ -154,6 +155,14 @@ json, graphml, gexf, csv (a zip for neo4j-admin import) or cypher.`)
 	fmt.Fprintf(stderr, "exported %d nodes, %d relationships, %d sources as %s to %s (%d bytes) in %s\n",
 		c.Nodes, c.Relationships, c.Sources, f, dest, counter.n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+func formatNames() string {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = strings.ToLower(string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 func selectionSummary(sel export.Selection) string {
