@@ -428,6 +428,8 @@ describe('dashboard', () => {
     await down.getByRole('alert').waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await down.getByRole('alert').textContent(), /not available/i);
     assert.ok(await down.locator('#q').isVisible(), 'search still on screen');
+    await down.locator('#details-body', { hasText: 'could not be loaded' }).waitFor({ timeout: 10_000 });
+    assert.ok(await down.getByRole('button', { name: 'Try again' }).isVisible());
     await down.screenshot({ path: join(SHOTS, '08-api-down.png') });
     await down.close();
   });

@@ -466,11 +466,22 @@ function clearDetails(): void {
   detailsBody.replaceChildren(el('p', { className: 'muted' }, 'Click a node or a relationship to see its details and sources.'));
 }
 
+/** detailsSeq numbers detail requests so that only the newest one fills the panel. */
+let detailsSeq = 0;
+
+function detailsFailed(what: string, retry: () => void): void {
+  detailsBody.replaceChildren(el('p', {}, `The ${what} could not be loaded.`), button('Try again', retry));
+}
+
 async function showNodeDetails(id: string): Promise<void> {
+  const mine = ++detailsSeq;
   detailsBody.replaceChildren(el('p', { className: 'muted' }, 'Loading…'));
   const d = await run('Loading details', () => loadDetails(id, view.year), () => void showNodeDetails(id));
-  if (d === undefined) return; // superseded, or failed (the alert says so)
-  if (view.selected !== id) return;
+  if (mine !== detailsSeq || view.selected !== id) return; // superseded
+  if (d === undefined) {
+    detailsFailed('details of this node', () => void showNodeDetails(id));
+    return;
+  }
   if (d === null) {
     detailsBody.replaceChildren(el('p', {}, `No node with id “${id}” exists any more.`));
     return;
@@ -522,9 +533,14 @@ async function showNodeDetails(id: string): Promise<void> {
 }
 
 async function showEdgeDetails(id: string): Promise<void> {
+  const mine = ++detailsSeq;
   detailsBody.replaceChildren(el('p', { className: 'muted' }, 'Loading…'));
   const r = await run('Loading relationship', () => loadRelDetails(id), () => void showEdgeDetails(id));
-  if (r === undefined || selectedEdge !== id) return;
+  if (mine !== detailsSeq || selectedEdge !== id) return; // superseded
+  if (r === undefined) {
+    detailsFailed('relationship', () => void showEdgeDetails(id));
+    return;
+  }
   if (r === null) {
     detailsBody.replaceChildren(el('p', {}, `No relationship with id “${id}” exists any more.`));
     return;
