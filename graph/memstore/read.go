@@ -37,7 +37,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, err
 func (s *Store) Relationship(ctx context.Context, id string) (*graph.Relationship, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	h, ok := s.relIdx[id]
+	h, ok := s.findRel(id)
 	if !ok {
 		return nil, graph.Errorf(graph.ENOTFOUND, "relationship %q not found", id)
 	}
@@ -50,7 +50,7 @@ func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*graph.R
 	defer s.mu.RUnlock()
 	out := make([]*graph.Relationship, len(ids))
 	for i, id := range ids {
-		if h, ok := s.relIdx[id]; ok {
+		if h, ok := s.findRel(id); ok {
 			out[i] = s.relOut(h)
 		}
 	}
@@ -170,12 +170,7 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 			}
 		}
 	}
-	slices.SortFunc(hs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
-	out := make([]*graph.Relationship, len(hs))
-	for i, rh := range hs {
-		out[i] = s.relOut(rh)
-	}
-	return out, nil
+	return s.relsOut(hs), nil
 }
 
 // relOK reports whether a relationship has one of types (0: any) and
@@ -188,10 +183,10 @@ func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
 	if asOf == nil {
 		return true
 	}
-	if r.hasYear && int(r.year) > *asOf {
+	if r.year != noYear && int(r.year) > *asOf {
 		return false
 	}
-	return s.nodes[r.from].n.ExistsAsOf(asOf) && s.nodes[r.to].n.ExistsAsOf(asOf)
+	return s.nodes[r.from].existsAsOf(asOf) && s.nodes[r.to].existsAsOf(asOf)
 }
 
 func direction(d graph.Direction) (graph.Direction, error) {
@@ -292,23 +287,24 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 			var c int
 			switch o.Field {
 			case graph.OrderByName:
-				c = compareFold(na.n.Name, nb.n.Name)
+				c = compareFold(na.name(), nb.name())
 			case graph.OrderByKind:
-				c = strings.Compare(string(na.n.Kind), string(nb.n.Kind))
+				c = strings.Compare(string(graph.Kinds[na.kind]), string(graph.Kinds[nb.kind]))
 			case graph.OrderByID:
-				c = strings.Compare(na.n.ID, nb.n.ID)
+				c = strings.Compare(na.id(), nb.id())
 			case graph.OrderByDegree:
 				c = cmp.Compare(len(na.out)+len(na.in), len(nb.out)+len(nb.in))
 			case graph.OrderByYear:
-				ya, yb := na.n.Since(), nb.n.Since()
+				ya, oka := na.since()
+				yb, okb := nb.since()
 				switch {
-				case ya == nil && yb == nil:
-				case ya == nil:
+				case !oka && !okb:
+				case !oka:
 					return 1 // nulls last in both directions
-				case yb == nil:
+				case !okb:
 					return -1
 				default:
-					c = cmp.Compare(*ya, *yb)
+					c = cmp.Compare(ya, yb)
 				}
 			}
 			if o.Descending() {
@@ -318,7 +314,7 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 				return c
 			}
 		}
-		return strings.Compare(na.n.ID, nb.n.ID)
+		return strings.Compare(na.id(), nb.id())
 	}
 }
 
@@ -362,7 +358,7 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		for _, id := range f.IDs {
 			set[id] = true
 		}
-		preds = append(preds, func(h int32) bool { return set[s.nodes[h].n.ID] })
+		preds = append(preds, func(h int32) bool { return set[s.nodes[h].id()] })
 	}
 	if len(f.Kinds) > 0 {
 		ks, err := kindSet(f.Kinds)
@@ -374,11 +370,11 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 	if f.NameContains != nil {
 		sub := strings.ToLower(*f.NameContains)
 		preds = append(preds, func(h int32) bool {
-			n := &s.nodes[h].n
-			if containsFold(n.Name, sub) {
+			n := &s.nodes[h]
+			if containsFold(n.name(), sub) {
 				return true
 			}
-			for _, a := range n.Aliases {
+			for _, a := range n.aliases() {
 				if containsFold(a, sub) {
 					return true
 				}
@@ -387,21 +383,26 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		})
 	}
 	if f.RegionContains != nil {
+		// Regions and countries are interned: test each distinct value once.
 		sub := strings.ToLower(*f.RegionContains)
+		match := make([]bool, len(s.atoms))
+		for i, a := range s.atoms {
+			match[i] = a != "" && containsFold(a, sub)
+		}
 		preds = append(preds, func(h int32) bool {
-			n := &s.nodes[h].n
-			return (n.Region != "" && containsFold(n.Region, sub)) || (n.Country != "" && containsFold(n.Country, sub))
+			n := &s.nodes[h]
+			return match[n.region] || match[n.country]
 		})
 	}
 	if f.Category != nil {
-		c := *f.Category
-		preds = append(preds, func(h int32) bool { return s.nodes[h].n.Category == c })
+		c, ok := s.atomIdx[*f.Category]
+		preds = append(preds, func(h int32) bool { return ok && s.nodes[h].category == c })
 	}
 	if f.YearFrom != nil || f.YearTo != nil {
 		from, to := f.YearFrom, f.YearTo
 		preds = append(preds, func(h int32) bool {
-			y := s.nodes[h].n.Since()
-			return y != nil && (from == nil || *y >= *from) && (to == nil || *y <= *to)
+			y, ok := s.nodes[h].since()
+			return ok && (from == nil || y >= *from) && (to == nil || y <= *to)
 		})
 	}
 	if rf := f.HasRelationship; rf != nil {
@@ -443,8 +444,8 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		})
 	}
 	if f.CitesSource != nil {
-		src := *f.CitesSource
-		preds = append(preds, func(h int32) bool { return slices.Contains(s.nodes[h].n.SourceIDs, src) })
+		src, ok := s.srcIdx[*f.CitesSource]
+		preds = append(preds, func(h int32) bool { return ok && slices.Contains(s.nodes[h].srcs, src) })
 	}
 	for _, sub := range f.And {
 		p, err := s.compile(sub)
@@ -519,19 +520,30 @@ outer:
 func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph.Relationship, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var want []int32
+	for _, id := range tensionIDs {
+		if h, ok := s.nodeIdx[id]; ok {
+			want = append(want, h)
+		}
+	}
 	var hs []int32
-	if len(tensionIDs) > 0 {
+	if len(want) > 0 {
 		for i := range s.rels {
 			r := &s.rels[i]
-			if r.alive() && len(r.tensions) > 0 && slices.ContainsFunc(r.tensions, func(t string) bool { return slices.Contains(tensionIDs, t) }) {
+			if r.alive() && int(r.nsrc) < len(r.refs) && slices.ContainsFunc(r.tensions(), func(t int32) bool { return slices.Contains(want, t) }) {
 				hs = append(hs, int32(i))
 			}
 		}
 	}
-	slices.SortFunc(hs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
+	return s.relsOut(hs), nil
+}
+
+// relsOut returns the relationships hs as domain values sorted by id.
+func (s *Store) relsOut(hs []int32) []*graph.Relationship {
 	out := make([]*graph.Relationship, len(hs))
 	for i, rh := range hs {
 		out[i] = s.relOut(rh)
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

@@ -91,13 +91,13 @@ func newSearchIndex() *searchIndex {
 }
 
 // docTerms returns the weighted term frequencies and length of a node.
-func docTerms(n *graph.Node, buf []string) (map[string]float32, float32) {
-	buf = tokenize(buf[:0], n.Name)
-	for _, a := range n.Aliases {
+func docTerms(n *nodeRec, buf []string) (map[string]float32, float32) {
+	buf = tokenize(buf[:0], n.name())
+	for _, a := range n.aliases() {
 		buf = tokenize(buf, a)
 	}
 	named := len(buf)
-	buf = tokenize(buf, n.Summary)
+	buf = tokenize(buf, n.summary())
 	tf := make(map[string]float32, len(buf))
 	for i, t := range buf {
 		if i < named {
@@ -109,7 +109,7 @@ func docTerms(n *graph.Node, buf []string) (map[string]float32, float32) {
 	return tf, float32(nameWeight*named + len(buf) - named)
 }
 
-func (ix *searchIndex) add(h int32, n *graph.Node) {
+func (ix *searchIndex) add(h int32, n *nodeRec) {
 	tf, dl := docTerms(n, nil)
 	for t, f := range tf {
 		id, ok := ix.terms[t]
@@ -128,7 +128,7 @@ func (ix *searchIndex) add(h int32, n *graph.Node) {
 	ix.docs++
 }
 
-func (ix *searchIndex) remove(h int32, n *graph.Node) {
+func (ix *searchIndex) remove(h int32, n *nodeRec) {
 	if int(h) >= len(ix.docLen) {
 		return
 	}
@@ -143,33 +143,38 @@ func (ix *searchIndex) remove(h int32, n *graph.Node) {
 	ix.docs--
 }
 
-// rebuild indexes every live node of s from scratch.
+// rebuild indexes every live node of s from scratch. It tokenizes into a
+// reused buffer so that only new terms allocate, and finally packs the
+// posting lists into one block without spare capacity.
 func (ix *searchIndex) rebuild(s *Store) {
 	*ix = searchIndex{terms: make(map[string]int32), docLen: make([]float32, len(s.nodes))}
-	var buf []string
+	var tb tokenBuf
+	total := 0
 	for h := range s.nodes {
 		rec := &s.nodes[h]
 		if !rec.alive() {
 			continue
 		}
-		buf = tokenize(buf[:0], rec.n.Name)
-		for _, a := range rec.n.Aliases {
-			buf = tokenize(buf, a)
+		tb.reset()
+		tb.add(rec.name())
+		for _, a := range rec.aliases() {
+			tb.add(a)
 		}
-		named := len(buf)
-		buf = tokenize(buf, rec.n.Summary)
+		named := len(tb.ends)
+		tb.add(rec.summary())
 		// A repeated term in the same node is always the last posting of its list.
 		var dl float32
-		for i, t := range buf {
+		for i := range tb.ends {
 			w := float32(1)
 			if i < named {
 				w = nameWeight
 			}
 			dl += w
-			id, ok := ix.terms[t]
+			t := tb.token(i)
+			id, ok := ix.terms[string(t)]
 			if !ok {
 				id = int32(len(ix.postings))
-				ix.terms[strings.Clone(t)] = id
+				ix.terms[string(t)] = id
 				ix.postings = append(ix.postings, nil)
 			}
 			ps := ix.postings[id]
@@ -177,11 +182,74 @@ func (ix *searchIndex) rebuild(s *Store) {
 				ps[k].tf += w
 			} else {
 				ix.postings[id] = append(ps, posting{doc: int32(h), tf: w})
+				total++
 			}
 		}
 		ix.docLen[h] = dl
 		ix.totalLen += float64(dl)
 		ix.docs++
+	}
+	block := make([]posting, total)
+	for id, ps := range ix.postings {
+		n := copy(block, ps)
+		ix.postings[id] = block[:n:n]
+		block = block[n:]
+	}
+}
+
+// tokenBuf holds the tokens of a text (as tokenize makes them) back to
+// back in one reused buffer.
+type tokenBuf struct {
+	text []byte
+	ends []int
+}
+
+func (tb *tokenBuf) reset() { tb.text, tb.ends = tb.text[:0], tb.ends[:0] }
+
+func (tb *tokenBuf) token(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = tb.ends[i-1]
+	}
+	return tb.text[start:tb.ends[i]]
+}
+
+// add appends the tokens of text, exactly as tokenize would.
+func (tb *tokenBuf) add(text string) {
+	start := -1
+	ascii := true
+	flush := func(tok string) {
+		if ascii {
+			for i := 0; i < len(tok); i++ {
+				c := tok[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				tb.text = append(tb.text, c)
+			}
+		} else {
+			tb.text = append(tb.text, strings.ToLower(tok)...)
+		}
+		tb.ends = append(tb.ends, len(tb.text))
+	}
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+				ascii = true
+			}
+			if r >= unicode.MaxASCII {
+				ascii = false
+			}
+			continue
+		}
+		if start >= 0 {
+			flush(text[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		flush(text[start:])
 	}
 }
 
@@ -241,10 +309,10 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		// Only a node with every query term in its name or aliases can
 		// match exactly; the others skip the re-tokenizing.
 		if int(sc.named[h]) == len(terms) {
-			if sameTokens(&buf, s.nodes[h].n.Name, qt) {
+			if sameTokens(&buf, s.nodes[h].name(), qt) {
 				score += exactBonus
 			} else {
-				for _, a := range s.nodes[h].n.Aliases {
+				for _, a := range s.nodes[h].aliases() {
 					if sameTokens(&buf, a, qt) {
 						score += exactBonus
 						break
@@ -258,7 +326,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return strings.Compare(s.nodes[a.h].n.ID, s.nodes[b.h].n.ID)
+		return strings.Compare(s.nodes[a.h].id(), s.nodes[b.h].id())
 	}
 	if len(hits) > 4*limit {
 		hits = topK(hits, limit, byRank)

@@ -4,20 +4,30 @@
 // acknowledged. Open rebuilds the indexes from that file.
 //
 // Layout of the bbolt file: buckets "sources", "nodes" and "rels" map ids to
-// the JSON of graph.Source, graph.Node and graph.Relationship; "meta" holds
-// the name and version of the last imported dataset; "audit" maps a
-// big-endian sequence number to the JSON of a graph.Change.
+// binary records (see codec.go; the format is named in "meta" under
+// "format", and Open refuses any other); "meta" also holds the name and
+// version of the last imported dataset; "audit" maps a big-endian sequence
+// number to the JSON of a graph.Change.
+//
+// In memory, nodes and relationships are addressed by dense int32 handles.
+// A node keeps its id, name and summary in one string, its short repeated
+// attributes (region, country, category, role) as indexes into a table of
+// interned strings, its years as int16 and its sources as source handles.
+// A relationship keeps no id when its id is the one graph.RelationshipID
+// derives (the usual case); ids are found through an open-addressing hash
+// table of handles instead of a map keyed by strings.
 package memstore
 
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -71,21 +81,22 @@ type Store struct {
 	db     *bolt.DB // nil for a purely in-memory store
 	closed bool
 
-	// Nodes are addressed by a dense int32 handle; a deleted node keeps its
-	// slot with an empty id so that handles stay stable.
+	// A deleted node keeps its slot with an empty record so that handles
+	// stay stable; likewise a deleted relationship (from < 0).
 	nodes   []nodeRec
 	nodeIdx map[string]int32
 	live    int
 
 	rels   []relRec
-	relIdx map[string]int32
+	relIdx relTable
+	relIDs map[int32]string // ids that graph.RelationshipID does not derive
 	nrels  int
 
 	sources []*graph.Source
 	srcIdx  map[string]int32
 
-	strs map[string]string // interned short strings (regions, categories)
-	ints map[int]*int      // shared year pointers; never handed out
+	atoms   []string // interned short strings; atoms[0] is ""
+	atomIdx map[string]uint32
 
 	kindCounts [numKinds]int
 	typeCounts []int
@@ -97,28 +108,89 @@ type Store struct {
 	seq               int64
 }
 
+// Year slots of a node record.
+const (
+	yStart = iota
+	yEnd
+	yFounded
+	yYear
+	numYears
+)
+
+// noYear marks an absent year; graph validation keeps years in
+// graph.MinYear..graph.MaxYear, far inside int16.
+const noYear = math.MinInt16
+
 // nodeRec is a node with its adjacency lists (relationship handles).
 type nodeRec struct {
-	n       graph.Node
-	kind    uint8
-	out, in []int32
+	str           string // id, name and summary back to back
+	nameAt, sumAt uint32
+	ext           *nodeExt // nil when every field in it is empty
+	srcs          []int32  // source handles
+	out, in       []int32
+	// Indexes into Store.atoms.
+	region, country, category, role uint32
+	years                           [numYears]int16
+	kind                            uint8
 }
 
-func (r *nodeRec) alive() bool { return r.n.ID != "" }
+// nodeExt holds the node fields that few nodes have.
+type nodeExt struct {
+	aliases                        []string
+	date, publisher, url, question string
+}
 
-// relRec is a compact relationship: endpoints and sources are handles.
+func (r *nodeRec) alive() bool     { return r.nameAt != 0 }
+func (r *nodeRec) id() string      { return r.str[:r.nameAt] }
+func (r *nodeRec) name() string    { return r.str[r.nameAt:r.sumAt] }
+func (r *nodeRec) summary() string { return r.str[r.sumAt:] }
+func (r *nodeRec) aliases() []string {
+	if r.ext == nil {
+		return nil
+	}
+	return r.ext.aliases
+}
+
+func (r *nodeRec) publisher() string {
+	if r.ext == nil {
+		return ""
+	}
+	return r.ext.publisher
+}
+
+// since is graph.Node.Since: the start, founding or event year.
+func (r *nodeRec) since() (int, bool) {
+	for _, i := range [...]int{yStart, yFounded, yYear} {
+		if y := r.years[i]; y != noYear {
+			return int(y), true
+		}
+	}
+	return 0, false
+}
+
+// existsAsOf is graph.Node.ExistsAsOf.
+func (r *nodeRec) existsAsOf(asOf *int) bool {
+	if asOf == nil {
+		return true
+	}
+	y, ok := r.since()
+	return !ok || y <= *asOf
+}
+
+// relRec is a compact relationship: endpoints, sources and tensions are
+// handles.
 type relRec struct {
-	id       string
-	from, to int32
-	typ      uint8
-	hasYear  bool
-	year     int16
 	summary  string
-	tensions []string
-	sources  []int32
+	refs     []int32 // nsrc source handles, then tension node handles
+	from, to int32   // from < 0: deleted
+	nsrc     int32
+	year     int16 // noYear when undated
+	typ      uint8
+	custom   bool // the id is in Store.relIDs
 }
 
-func (r *relRec) alive() bool { return r.id != "" }
+func (r *relRec) alive() bool       { return r.from >= 0 }
+func (r *relRec) tensions() []int32 { return r.refs[r.nsrc:] }
 
 const numKinds = 7
 
@@ -146,21 +218,15 @@ func New(opts ...Option) *Store {
 	for _, o := range opts {
 		o(&s.cfg)
 	}
-	s.reset()
-	return s
-}
-
-func (s *Store) reset() {
-	s.nodes = nil
 	s.nodeIdx = make(map[string]int32)
-	s.rels = nil
-	s.relIdx = make(map[string]int32)
-	s.sources = nil
+	s.relIDs = make(map[int32]string)
 	s.srcIdx = make(map[string]int32)
-	s.strs = make(map[string]string)
-	s.ints = make(map[int]*int)
+	s.atoms = []string{""}
+	s.atomIdx = map[string]uint32{"": 0}
 	s.typeCounts = make([]int, len(graph.RelTypes))
 	s.search = newSearchIndex()
+	s.relIdx.init(0)
+	return s
 }
 
 // Open opens (creating if needed) the store kept in dir and rebuilds the
@@ -184,79 +250,6 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	s.cfg.logger.Info("memstore opened", "path", path, "nodes", s.live, "relationships", s.nrels,
 		"sources", len(s.sources), "took", time.Since(start).Round(time.Millisecond))
 	return s, nil
-}
-
-// load creates the buckets and reads every record into memory.
-func (s *Store) load() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSources, bucketNodes, bucketRels, bucketMeta, bucketAudit} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return fmt.Errorf("create bucket %s: %w", b, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var src graph.Source
-			if err := json.Unmarshal(v, &src); err != nil {
-				return fmt.Errorf("source %s: %w", k, err)
-			}
-			s.putSource(&src)
-			return nil
-		}); err != nil {
-			return err
-		}
-		nb := tx.Bucket(bucketNodes)
-		if n := nb.Stats().KeyN; n > 0 {
-			s.nodes = make([]nodeRec, 0, n)
-			s.nodeIdx = make(map[string]int32, n)
-		}
-		if err := nb.ForEach(func(k, v []byte) error {
-			var n graph.Node
-			if err := json.Unmarshal(v, &n); err != nil {
-				return fmt.Errorf("node %s: %w", k, err)
-			}
-			s.putNode(&n, false)
-			return nil
-		}); err != nil {
-			return err
-		}
-		rb := tx.Bucket(bucketRels)
-		if n := rb.Stats().KeyN; n > 0 {
-			s.rels = make([]relRec, 0, n)
-			s.relIdx = make(map[string]int32, n)
-		}
-		if err := rb.ForEach(func(k, v []byte) error {
-			var r graph.Relationship
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("relationship %s: %w", k, err)
-			}
-			s.putRel(&r)
-			return nil
-		}); err != nil {
-			return err
-		}
-		meta := tx.Bucket(bucketMeta)
-		s.dsName, s.dsVersion = string(meta.Get([]byte("name"))), string(meta.Get([]byte("version")))
-		ab := tx.Bucket(bucketAudit)
-		if err := ab.ForEach(func(k, v []byte) error {
-			var c graph.Change
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("audit %x: %w", k, err)
-			}
-			s.changes = append(s.changes, c)
-			return nil
-		}); err != nil {
-			return err
-		}
-		s.seq = int64(ab.Sequence())
-		s.search.rebuild(s)
-		return nil
-	})
 }
 
 // Close releases the data file. The store must not be used afterwards.
@@ -285,36 +278,47 @@ func (s *Store) Ping(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// intern returns a shared copy of a short, often repeated string.
-func (s *Store) intern(v string) string {
-	if v == "" {
-		return ""
+// atom returns the index of an interned copy of v.
+func (s *Store) atom(v string) uint32 {
+	if i, ok := s.atomIdx[v]; ok {
+		return i
 	}
-	if w, ok := s.strs[v]; ok {
-		return w
-	}
-	s.strs[v] = v
-	return v
+	return s.newAtom(v)
 }
 
-// year returns a shared pointer for the year value of p.
-func (s *Store) year(p *int) *int {
+// atomBytes is atom for bytes that must not be retained.
+func (s *Store) atomBytes(v []byte) uint32 {
+	if i, ok := s.atomIdx[string(v)]; ok {
+		return i
+	}
+	return s.newAtom(string(v))
+}
+
+func (s *Store) newAtom(v string) uint32 {
+	i := uint32(len(s.atoms))
+	s.atoms = append(s.atoms, v)
+	s.atomIdx[v] = i
+	return i
+}
+
+func year16(p *int) int16 {
 	if p == nil {
+		return noYear
+	}
+	return int16(*p)
+}
+
+func yearPtr(y int16) *int {
+	if y == noYear {
 		return nil
 	}
-	if q, ok := s.ints[*p]; ok {
-		return q
-	}
-	q := new(int)
-	*q = *p
-	s.ints[*p] = q
-	return q
+	v := int(y)
+	return &v
 }
 
 // putSource inserts or replaces a source in memory.
 func (s *Store) putSource(src *graph.Source) {
 	c := cloneSource(src)
-	c.Publisher = s.intern(c.Publisher)
 	if i, ok := s.srcIdx[c.ID]; ok {
 		s.sources[i] = c
 		return
@@ -323,99 +327,185 @@ func (s *Store) putSource(src *graph.Source) {
 	s.sources = append(s.sources, c)
 }
 
+// makeNode builds the record of n; its sources must exist. Memory comes
+// from a (nil for single writes).
+func (s *Store) makeNode(n *graph.Node, a *arena) nodeRec {
+	rec := nodeRec{
+		str:    a.concat(n.ID, n.Name, n.Summary),
+		nameAt: uint32(len(n.ID)), sumAt: uint32(len(n.ID) + len(n.Name)),
+		region: s.atom(n.Region), country: s.atom(n.Country), category: s.atom(n.Category), role: s.atom(n.Role),
+		years: [numYears]int16{year16(n.StartYear), year16(n.EndYear), year16(n.FoundedYear), year16(n.Year)},
+		kind:  kindIndex[n.Kind],
+	}
+	if len(n.Aliases) > 0 || n.Date != "" || n.Publisher != "" || n.URL != "" || n.Question != "" {
+		rec.ext = &nodeExt{date: n.Date, publisher: n.Publisher, url: n.URL, question: n.Question}
+		if len(n.Aliases) > 0 {
+			rec.ext.aliases = slices.Clone(n.Aliases)
+		}
+	}
+	rec.srcs = a.int32s(len(n.SourceIDs))
+	for i, id := range n.SourceIDs {
+		rec.srcs[i] = s.srcIdx[id]
+	}
+	return rec
+}
+
 // putNode inserts or replaces a node in memory, keeping its relationships.
 // With index set the search index is updated too.
-func (s *Store) putNode(n *graph.Node, index bool) int32 {
-	c := graph.Node{
-		ID: n.ID, Kind: graph.Kinds[kindIndex[n.Kind]], Name: n.Name, Summary: n.Summary,
-		Region: s.intern(n.Region), Country: s.intern(n.Country), Category: s.intern(n.Category),
-		StartYear: s.year(n.StartYear), EndYear: s.year(n.EndYear), FoundedYear: s.year(n.FoundedYear),
-		Year: s.year(n.Year), Date: n.Date, Publisher: n.Publisher, URL: n.URL, Role: s.intern(n.Role),
-		Question: n.Question,
-	}
-	if len(n.Aliases) > 0 {
-		c.Aliases = slices.Clone(n.Aliases)
-	}
-	c.SourceIDs = make([]string, len(n.SourceIDs))
-	for i, id := range n.SourceIDs {
-		if j, ok := s.srcIdx[id]; ok {
-			c.SourceIDs[i] = s.sources[j].ID
-		} else {
-			c.SourceIDs[i] = id
-		}
-	}
-	if p, ok := s.nodeIdx[c.Publisher]; ok {
-		c.Publisher = s.nodes[p].n.ID
-	}
-	k := kindIndex[c.Kind]
-	if h, ok := s.nodeIdx[n.ID]; ok {
-		rec := &s.nodes[h]
+func (s *Store) putNode(rec nodeRec, index bool) int32 {
+	if h, ok := s.nodeIdx[rec.id()]; ok {
+		old := &s.nodes[h]
 		if index {
-			s.search.remove(h, &rec.n)
+			s.search.remove(h, old)
 		}
-		s.kindCounts[rec.kind]--
-		c.ID = rec.n.ID
-		rec.n, rec.kind = c, k
-		s.kindCounts[k]++
+		s.kindCounts[old.kind]--
+		rec.out, rec.in = old.out, old.in
+		delete(s.nodeIdx, old.id()) // the key must not keep the old record alive
+		*old = rec
+		s.nodeIdx[rec.id()] = h
+		s.kindCounts[rec.kind]++
 		if index {
-			s.search.add(h, &rec.n)
+			s.search.add(h, old)
 		}
 		return h
 	}
 	h := int32(len(s.nodes))
-	s.nodes = append(s.nodes, nodeRec{n: c, kind: k})
-	s.nodeIdx[c.ID] = h
+	s.nodes = append(s.nodes, rec)
+	s.nodeIdx[rec.id()] = h
 	s.live++
-	s.kindCounts[k]++
+	s.kindCounts[rec.kind]++
 	if index {
-		s.search.add(h, &s.nodes[h].n)
+		s.search.add(h, &s.nodes[h])
 	}
 	return h
 }
 
-// putRel inserts or replaces a relationship in memory. Its endpoints and
-// sources must exist.
-func (s *Store) putRel(r *graph.Relationship) int32 {
+// makeRel builds the record of r; its endpoints, tensions and sources must
+// exist.
+func (s *Store) makeRel(r *graph.Relationship, a *arena) relRec {
 	rec := relRec{
 		from: s.nodeIdx[r.From], to: s.nodeIdx[r.To], typ: typeIndex[r.Type], summary: r.Summary,
+		year: year16(r.Year), nsrc: int32(len(r.SourceIDs)),
 	}
-	if r.Year != nil {
-		rec.hasYear, rec.year = true, int16(*r.Year)
-	}
-	if len(r.TensionIDs) > 0 {
-		rec.tensions = make([]string, len(r.TensionIDs))
-		for i, t := range r.TensionIDs {
-			rec.tensions[i] = s.nodes[s.nodeIdx[t]].n.ID
-		}
-	}
-	rec.sources = make([]int32, len(r.SourceIDs))
+	rec.refs = a.int32s(len(r.SourceIDs) + len(r.TensionIDs))
 	for i, id := range r.SourceIDs {
-		rec.sources[i] = s.srcIdx[id]
+		rec.refs[i] = s.srcIdx[id]
 	}
-	if h, ok := s.relIdx[r.ID]; ok {
+	for i, id := range r.TensionIDs {
+		rec.refs[len(r.SourceIDs)+i] = s.nodeIdx[id]
+	}
+	return rec
+}
+
+// putRel inserts or replaces the relationship id in memory. Unless defer
+// is set, it is linked into its endpoints' adjacency lists; deferred new
+// relationships are linked later by linkFrom.
+func (s *Store) putRel(id string, rec relRec, deferLink bool) int32 {
+	if h, ok := s.findRel(id); ok {
 		old := &s.rels[h]
-		rec.id = old.id
 		s.unlink(h)
 		s.typeCounts[old.typ]--
-		s.rels[h] = rec
+		rec.custom = old.custom
+		*old = rec
 		s.link(h)
 		s.typeCounts[rec.typ]++
 		return h
 	}
-	rec.id = r.ID
 	h := int32(len(s.rels))
 	s.rels = append(s.rels, rec)
-	s.relIdx[r.ID] = h
-	s.link(h)
+	var buf [128]byte
+	if string(s.appendDerivedID(buf[:0], h)) != id {
+		s.rels[h].custom = true
+		s.relIDs[h] = id
+	}
+	s.relIdx.insert(hashID(s.relIdx.seed, id), h)
+	if !deferLink {
+		s.link(h)
+	}
 	s.nrels++
 	s.typeCounts[rec.typ]++
 	return h
+}
+
+// appendDerivedID appends graph.RelationshipID of relationship h.
+func (s *Store) appendDerivedID(b []byte, h int32) []byte {
+	r := &s.rels[h]
+	b = append(b, s.nodes[r.from].id()...)
+	b = append(b, ':')
+	b = append(b, graph.RelTypes[r.typ]...)
+	b = append(b, ':')
+	b = append(b, s.nodes[r.to].id()...)
+	if r.year != noYear {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(r.year), 10)
+	}
+	return b
+}
+
+// appendRelID appends the id of relationship h.
+func (s *Store) appendRelID(b []byte, h int32) []byte {
+	if s.rels[h].custom {
+		return append(b, s.relIDs[h]...)
+	}
+	return s.appendDerivedID(b, h)
+}
+
+// relID returns the id of relationship h.
+func (s *Store) relID(h int32) string {
+	if s.rels[h].custom {
+		return s.relIDs[h]
+	}
+	var buf [128]byte
+	return string(s.appendDerivedID(buf[:0], h))
+}
+
+// findRel returns the handle of the relationship with the given id.
+func (s *Store) findRel(id string) (int32, bool) {
+	var buf [128]byte
+	return s.relIdx.find(hashID(s.relIdx.seed, id), func(h int32) bool {
+		return string(s.appendRelID(buf[:0], h)) == id
+	})
 }
 
 func (s *Store) link(h int32) {
 	r := &s.rels[h]
 	s.nodes[r.from].out = append(s.nodes[r.from].out, h)
 	s.nodes[r.to].in = append(s.nodes[r.to].in, h)
+}
+
+// linkFrom links the relationships with handles from start on, which are
+// not linked yet, giving every touched node adjacency lists of exactly the
+// needed size carved from shared blocks.
+func (s *Store) linkFrom(start int32, a *arena) {
+	if int(start) >= len(s.rels) {
+		return
+	}
+	outN := make([]int32, len(s.nodes))
+	inN := make([]int32, len(s.nodes))
+	for h := start; int(h) < len(s.rels); h++ {
+		if r := &s.rels[h]; r.alive() {
+			outN[r.from]++
+			inN[r.to]++
+		}
+	}
+	grow := func(hs []int32, extra int32) []int32 {
+		if extra == 0 {
+			return hs
+		}
+		n := a.int32s(len(hs) + int(extra))
+		copy(n, hs)
+		return n[:len(hs)]
+	}
+	for v := range s.nodes {
+		rec := &s.nodes[v]
+		rec.out = grow(rec.out, outN[v])
+		rec.in = grow(rec.in, inN[v])
+	}
+	for h := start; int(h) < len(s.rels); h++ {
+		if s.rels[h].alive() {
+			s.link(h)
+		}
+	}
 }
 
 func (s *Store) unlink(h int32) {
@@ -435,10 +525,14 @@ func removeHandle(hs []int32, h int32) []int32 {
 func (s *Store) deleteRel(h int32) {
 	r := &s.rels[h]
 	s.unlink(h)
-	delete(s.relIdx, r.id)
+	var buf [128]byte
+	s.relIdx.remove(hashID(s.relIdx.seed, string(s.appendRelID(buf[:0], h))), h)
+	if r.custom {
+		delete(s.relIDs, h)
+	}
 	s.typeCounts[r.typ]--
 	s.nrels--
-	*r = relRec{}
+	*r = relRec{from: -1, to: -1}
 }
 
 // deleteNode removes a node and its relationships from memory, and strips
@@ -450,36 +544,37 @@ func (s *Store) deleteNode(h int32) {
 			s.deleteRel(rh)
 		}
 	}
-	id := rec.n.ID
-	if rec.n.Kind == graph.KindTension {
+	id := rec.id()
+	if rec.kind == kindIndex[graph.KindTension] {
 		for i := range s.rels {
-			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions, id) {
-				r.tensions = slices.DeleteFunc(slices.Clone(r.tensions), func(t string) bool { return t == id })
+			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
+				refs := slices.Clone(r.refs)
+				kept := slices.DeleteFunc(refs[r.nsrc:], func(t int32) bool { return t == h })
+				r.refs = refs[:int(r.nsrc)+len(kept)]
 			}
 		}
 	}
 	for i := range s.nodes {
-		if o := &s.nodes[i]; o.alive() && o.n.Publisher == id {
-			o.n.Publisher = ""
+		if o := &s.nodes[i]; o.alive() && o.ext != nil && o.ext.publisher == id {
+			ext := *o.ext
+			ext.publisher = ""
+			o.ext = &ext
 		}
 	}
-	s.search.remove(h, &rec.n)
+	s.search.remove(h, rec)
 	s.kindCounts[rec.kind]--
 	delete(s.nodeIdx, id)
 	s.live--
 	*rec = nodeRec{}
 }
 
-// HasSource implements graph.Lookup; the caller holds the lock.
-func (s *Store) lookupSource(id string) bool { _, ok := s.srcIdx[id]; return ok }
-
 type lookup struct{ s *Store }
 
-func (l lookup) HasSource(id string) bool { return l.s.lookupSource(id) }
+func (l lookup) HasSource(id string) bool { _, ok := l.s.srcIdx[id]; return ok }
 
 func (l lookup) NodeKind(id string) graph.Kind {
 	if h, ok := l.s.nodeIdx[id]; ok {
-		return l.s.nodes[h].n.Kind
+		return graph.Kinds[l.s.nodes[h].kind]
 	}
 	return ""
 }
@@ -488,25 +583,41 @@ func (l lookup) NodeKind(id string) graph.Kind {
 func (s *Store) relOut(h int32) *graph.Relationship {
 	r := &s.rels[h]
 	out := &graph.Relationship{
-		ID: r.id, Type: graph.RelTypes[r.typ], From: s.nodes[r.from].n.ID, To: s.nodes[r.to].n.ID,
-		Summary: r.summary,
+		ID: s.relID(h), Type: graph.RelTypes[r.typ], From: s.nodes[r.from].id(), To: s.nodes[r.to].id(),
+		Summary: r.summary, Year: yearPtr(r.year),
 	}
-	if r.hasYear {
-		y := int(r.year)
-		out.Year = &y
+	if ts := r.tensions(); len(ts) > 0 {
+		out.TensionIDs = make([]string, len(ts))
+		for i, t := range ts {
+			out.TensionIDs[i] = s.nodes[t].id()
+		}
 	}
-	if len(r.tensions) > 0 {
-		out.TensionIDs = slices.Clone(r.tensions)
-	}
-	out.SourceIDs = make([]string, len(r.sources))
-	for i, sh := range r.sources {
+	out.SourceIDs = make([]string, r.nsrc)
+	for i, sh := range r.refs[:r.nsrc] {
 		out.SourceIDs[i] = s.sources[sh].ID
 	}
 	return out
 }
 
-// nodeOut returns a deep copy of a node.
-func (s *Store) nodeOut(h int32) *graph.Node { return cloneNode(&s.nodes[h].n) }
+// nodeOut converts a node record to the domain type (a fresh copy).
+func (s *Store) nodeOut(h int32) *graph.Node {
+	r := &s.nodes[h]
+	n := &graph.Node{
+		ID: r.id(), Kind: graph.Kinds[r.kind], Name: r.name(), Summary: r.summary(),
+		Region: s.atoms[r.region], Country: s.atoms[r.country], Category: s.atoms[r.category], Role: s.atoms[r.role],
+		StartYear: yearPtr(r.years[yStart]), EndYear: yearPtr(r.years[yEnd]),
+		FoundedYear: yearPtr(r.years[yFounded]), Year: yearPtr(r.years[yYear]),
+	}
+	if e := r.ext; e != nil {
+		n.Aliases = slices.Clone(e.aliases)
+		n.Date, n.Publisher, n.URL, n.Question = e.date, e.publisher, e.url, e.question
+	}
+	n.SourceIDs = make([]string, len(r.srcs))
+	for i, sh := range r.srcs {
+		n.SourceIDs[i] = s.sources[sh].ID
+	}
+	return n
+}
 
 func cloneInt(p *int) *int {
 	if p == nil {
@@ -514,15 +625,6 @@ func cloneInt(p *int) *int {
 	}
 	v := *p
 	return &v
-}
-
-func cloneNode(n *graph.Node) *graph.Node {
-	c := *n
-	c.Aliases = slices.Clone(n.Aliases)
-	c.SourceIDs = slices.Clone(n.SourceIDs)
-	c.StartYear, c.EndYear = cloneInt(n.StartYear), cloneInt(n.EndYear)
-	c.FoundedYear, c.Year = cloneInt(n.FoundedYear), cloneInt(n.Year)
-	return &c
 }
 
 func cloneSource(src *graph.Source) *graph.Source {

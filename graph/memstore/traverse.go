@@ -33,7 +33,7 @@ func (s *Store) neighbours(h int32, dir graph.Direction, types uint32, asOf *int
 	}
 }
 
-func (s *Store) byID(a, b int32) int { return strings.Compare(s.nodes[a].n.ID, s.nodes[b].n.ID) }
+func (s *Store) byID(a, b int32) int { return strings.Compare(s.nodes[a].id(), s.nodes[b].id()) }
 
 // Neighbourhood is a breadth-first search from the seeds, level by level.
 // Nodes are taken closest first and, within a level, by id, so a limit
@@ -118,11 +118,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 			}
 		}
 	}
-	slices.SortFunc(rhs, func(a, b int32) int { return strings.Compare(s.rels[a].id, s.rels[b].id) })
-	sg.Relationships = make([]*graph.Relationship, len(rhs))
-	for i, rh := range rhs {
-		sg.Relationships[i] = s.relOut(rh)
-	}
+	sg.Relationships = s.relsOut(rhs)
 	return sg, ctx.Err()
 }
 
@@ -171,7 +167,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.To)
 	}
 	out := []*graph.Path{}
-	if !s.nodes[from].n.ExistsAsOf(q.AsOf) || !s.nodes[to].n.ExistsAsOf(q.AsOf) {
+	if !s.nodes[from].existsAsOf(q.AsOf) || !s.nodes[to].existsAsOf(q.AsOf) {
 		return out, nil
 	}
 	if from == to {
@@ -264,10 +260,13 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 // edgeBetween returns the usable relationship between u and v (either
 // direction) with the smallest id.
 func (s *Store) edgeBetween(u, v int32, types uint32, asOf *int) int32 {
-	best := int32(-1)
+	best, bestID := int32(-1), ""
 	s.neighbours(u, graph.DirectionBoth, types, asOf, func(w, rh int32) {
-		if w == v && (best < 0 || s.rels[rh].id < s.rels[best].id) {
-			best = rh
+		if w != v {
+			return
+		}
+		if id := s.relID(rh); best < 0 || id < bestID {
+			best, bestID = rh, id
 		}
 	})
 	return best

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -22,7 +23,7 @@ import (
 // record is one keyed value in a bucket; a nil value deletes the key.
 type record struct {
 	bucket []byte
-	key    string
+	key    []byte
 	value  []byte
 }
 
@@ -44,7 +45,7 @@ func (s *Store) commit(recs []record, meta map[string]string, c graph.Change) (g
 			if c := bytes.Compare(a.bucket, b.bucket); c != 0 {
 				return c
 			}
-			return strings.Compare(a.key, b.key)
+			return bytes.Compare(a.key, b.key)
 		})
 		var b *bolt.Bucket
 		var name []byte
@@ -55,9 +56,9 @@ func (s *Store) commit(recs []record, meta map[string]string, c graph.Change) (g
 			}
 			var err error
 			if r.value == nil {
-				err = b.Delete([]byte(r.key))
+				err = b.Delete(r.key)
 			} else {
-				err = b.Put([]byte(r.key), r.value)
+				err = b.Put(r.key, r.value)
 			}
 			if err != nil {
 				return fmt.Errorf("write %s %s: %w", r.bucket, r.key, err)
@@ -92,12 +93,39 @@ func (s *Store) record(c graph.Change) {
 	s.changes = append(s.changes, c)
 }
 
-func encode(bucket []byte, key string, v any) (record, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return record{}, fmt.Errorf("memstore: encode %s %s: %w", bucket, key, err)
+// encoder lays records out back to back in large blocks, so that encoding
+// a big import makes few allocations. The blocks must stay untouched until
+// the transaction that writes them commits.
+type encoder struct {
+	buf []byte
+}
+
+const encoderBlock = 1 << 20
+
+// add appends the key and the value that put appends, and returns them as
+// a record.
+func (e *encoder) add(bucket []byte, key string, put func([]byte) []byte) record {
+	if cap(e.buf)-len(e.buf) < 4096 {
+		e.buf = make([]byte, 0, encoderBlock)
 	}
-	return record{bucket: bucket, key: key, value: b}, nil
+	start := len(e.buf)
+	e.buf = append(e.buf, key...)
+	mid := len(e.buf)
+	e.buf = put(e.buf)
+	// A record that outgrew the block moved; both slices still point at it.
+	return record{bucket: bucket, key: e.buf[start:mid:mid], value: e.buf[mid:len(e.buf):len(e.buf)]}
+}
+
+func (e *encoder) source(x *graph.Source) record {
+	return e.add(bucketSources, x.ID, func(b []byte) []byte { return appendSource(b, x) })
+}
+
+func (e *encoder) node(x *graph.Node) record {
+	return e.add(bucketNodes, x.ID, func(b []byte) []byte { return appendNode(b, x) })
+}
+
+func (e *encoder) rel(x *graph.Relationship) record {
+	return e.add(bucketRels, x.ID, func(b []byte) []byte { return appendRel(b, x) })
 }
 
 // checkActor rejects an actor that is only white space; an empty actor is
@@ -135,26 +163,15 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	var recs []record
 	if s.db != nil {
 		recs = make([]record, 0, len(d.Sources)+len(d.Nodes)+len(d.Relationships))
+		var e encoder
 		for _, x := range d.Sources {
-			r, err := encode(bucketSources, x.ID, x)
-			if err != nil {
-				return err
-			}
-			recs = append(recs, r)
+			recs = append(recs, e.source(x))
 		}
 		for _, x := range d.Nodes {
-			r, err := encode(bucketNodes, x.ID, x)
-			if err != nil {
-				return err
-			}
-			recs = append(recs, r)
+			recs = append(recs, e.node(x))
 		}
 		for _, x := range d.Relationships {
-			r, err := encode(bucketRels, x.ID, x)
-			if err != nil {
-				return err
-			}
-			recs = append(recs, r)
+			recs = append(recs, e.rel(x))
 		}
 	}
 	detail, _ := json.Marshal(map[string]any{
@@ -164,34 +181,51 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	c, err := s.commit(recs, map[string]string{"name": d.Name, "version": d.Version}, graph.Change{
 		Actor: actorOf(actor), Action: graph.ActionImport, TargetID: d.Name, Detail: string(detail),
 	})
+	recs = nil
 	if err != nil {
 		return err
 	}
-	for _, x := range d.Sources {
-		s.putSource(x)
-	}
-	if len(s.nodeIdx) == 0 && len(d.Nodes) > 1000 {
-		s.nodeIdx = make(map[string]int32, len(d.Nodes))
-		s.nodes = slices.Grow(s.nodes, len(d.Nodes))
-	}
-	// Small imports update the search index in place; large ones rebuild it.
-	incremental := len(d.Nodes) < 1000 || len(d.Nodes) < s.live/10
-	for _, x := range d.Nodes {
-		s.putNode(x, incremental)
-	}
-	if len(s.relIdx) == 0 && len(d.Relationships) > 1000 {
-		s.relIdx = make(map[string]int32, len(d.Relationships))
-		s.rels = slices.Grow(s.rels, len(d.Relationships))
-	}
-	for _, x := range d.Relationships {
-		s.putRel(x)
-	}
-	if !incremental {
-		s.search.rebuild(s)
-	}
+	s.apply(d)
 	s.dsName, s.dsVersion = d.Name, d.Version
 	s.record(c)
 	return nil
+}
+
+// apply puts a validated dataset into memory.
+func (s *Store) apply(d *graph.Dataset) {
+	for _, x := range d.Sources {
+		s.putSource(x)
+	}
+	var a *arena
+	if len(d.Nodes)+len(d.Relationships) > 1000 {
+		a = new(arena)
+	}
+	if len(s.nodeIdx) == 0 && len(d.Nodes) > 1000 {
+		s.nodeIdx = make(map[string]int32, len(d.Nodes))
+	}
+	s.nodes = slices.Grow(s.nodes, len(d.Nodes))
+	// Small imports update the search index in place; large ones rebuild it
+	// while the relationships go in.
+	incremental := len(d.Nodes) < 1000 || len(d.Nodes) < s.live/10
+	for _, x := range d.Nodes {
+		s.putNode(s.makeNode(x, a), incremental)
+	}
+	var wg sync.WaitGroup
+	if !incremental {
+		wg.Go(func() { s.search.rebuild(s) })
+	}
+	if s.relIdx.n == 0 && len(d.Relationships) > 1000 {
+		s.relIdx.init(len(d.Relationships))
+	}
+	s.rels = slices.Grow(s.rels, len(d.Relationships))
+	start := int32(len(s.rels))
+	for _, x := range d.Relationships {
+		s.putRel(x.ID, s.makeRel(x, a), a != nil)
+	}
+	if a != nil {
+		s.linkFrom(start, a)
+	}
+	wg.Wait()
 }
 
 // UpsertSource creates or replaces a source.
@@ -208,7 +242,8 @@ func (s *Store) UpsertSource(ctx context.Context, src *graph.Source, actor strin
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert source %s: %w", src.ID, err)
 	}
-	return s.write(mutation{bucketSources, src.ID, src, graph.ActionUpsertSource, actor}, func() { s.putSource(src) })
+	var e encoder
+	return s.write(e.source(src), src, graph.ActionUpsertSource, actor, func() { s.putSource(src) })
 }
 
 // UpsertNode creates or replaces a node.
@@ -225,14 +260,15 @@ func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) err
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert node %s: %w", n.ID, err)
 	}
-	if h, ok := s.nodeIdx[n.ID]; ok && s.nodes[h].n.Kind == graph.KindTension && n.Kind != graph.KindTension {
+	if h, ok := s.nodeIdx[n.ID]; ok && graph.Kinds[s.nodes[h].kind] == graph.KindTension && n.Kind != graph.KindTension {
 		for i := range s.rels {
-			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions, n.ID) {
-				return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension", n.ID, r.id)
+			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
+				return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension", n.ID, s.relID(int32(i)))
 			}
 		}
 	}
-	return s.write(mutation{bucketNodes, n.ID, n, graph.ActionUpsertNode, actor}, func() { s.putNode(n, true) })
+	var e encoder
+	return s.write(e.node(n), n, graph.ActionUpsertNode, actor, func() { s.putNode(s.makeNode(n, nil), true) })
 }
 
 // UpsertRelationship creates or replaces a relationship; an empty id is
@@ -250,25 +286,19 @@ func (s *Store) UpsertRelationship(ctx context.Context, r *graph.Relationship, a
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert relationship %s: %w", r.ID, err)
 	}
-	return s.write(mutation{bucketRels, r.ID, r, graph.ActionUpsertRelationship, actor}, func() { s.putRel(r) })
+	var e encoder
+	return s.write(e.rel(r), r, graph.ActionUpsertRelationship, actor, func() { s.putRel(r.ID, s.makeRel(r, nil), false) })
 }
 
-// mutation describes a single-record mutation for the audit log.
-type mutation struct {
-	bucket []byte
-	key    string
-	value  any
-	action string
-	actor  string
-}
-
-func (s *Store) write(a mutation, apply func()) error {
-	rec, err := encode(a.bucket, a.key, a.value)
+// write commits a single-record mutation, whose JSON is the audit detail,
+// and then applies it in memory.
+func (s *Store) write(rec record, value any, action, actor string, apply func()) error {
+	detail, err := json.Marshal(value)
 	if err != nil {
-		return err
+		return fmt.Errorf("memstore: encode %s %s: %w", rec.bucket, rec.key, err)
 	}
 	c, err := s.commit([]record{rec}, nil, graph.Change{
-		Actor: actorOf(a.actor), Action: a.action, TargetID: a.key, Detail: string(rec.value),
+		Actor: actorOf(actor), Action: action, TargetID: string(rec.key), Detail: string(detail),
 	})
 	if err != nil {
 		return err
@@ -290,40 +320,33 @@ func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
 	if !ok {
 		return graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 	}
-	recs := []record{{bucket: bucketNodes, key: id}}
+	recs := []record{{bucket: bucketNodes, key: []byte(id)}}
 	if s.db != nil {
+		var e encoder
 		rec := &s.nodes[h]
 		gone := map[int32]bool{}
 		for _, rh := range slices.Concat(rec.out, rec.in) {
 			if !gone[rh] {
 				gone[rh] = true
-				recs = append(recs, record{bucket: bucketRels, key: s.rels[rh].id})
+				recs = append(recs, record{bucket: bucketRels, key: []byte(s.relID(rh))})
 			}
 		}
-		if rec.n.Kind == graph.KindTension {
+		if graph.Kinds[rec.kind] == graph.KindTension {
 			for i := range s.rels {
 				r := &s.rels[i]
-				if !r.alive() || gone[int32(i)] || !slices.Contains(r.tensions, id) {
+				if !r.alive() || gone[int32(i)] || !slices.Contains(r.tensions(), h) {
 					continue
 				}
 				out := s.relOut(int32(i))
 				out.TensionIDs = slices.DeleteFunc(out.TensionIDs, func(t string) bool { return t == id })
-				rr, err := encode(bucketRels, out.ID, out)
-				if err != nil {
-					return err
-				}
-				recs = append(recs, rr)
+				recs = append(recs, e.rel(out))
 			}
 		}
 		for i := range s.nodes {
-			if o := &s.nodes[i]; o.alive() && o.n.Publisher == id && int32(i) != h {
-				n := cloneNode(&o.n)
+			if o := &s.nodes[i]; o.alive() && o.publisher() == id && int32(i) != h {
+				n := s.nodeOut(int32(i))
 				n.Publisher = ""
-				rr, err := encode(bucketNodes, n.ID, n)
-				if err != nil {
-					return err
-				}
-				recs = append(recs, rr)
+				recs = append(recs, e.node(n))
 			}
 		}
 	}
@@ -343,11 +366,11 @@ func (s *Store) DeleteRelationship(ctx context.Context, id, actor string) error 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	h, ok := s.relIdx[id]
+	h, ok := s.findRel(id)
 	if !ok {
 		return graph.Errorf(graph.ENOTFOUND, "relationship %q not found", id)
 	}
-	c, err := s.commit([]record{{bucket: bucketRels, key: id}}, nil,
+	c, err := s.commit([]record{{bucket: bucketRels, key: []byte(id)}}, nil,
 		graph.Change{Actor: actorOf(actor), Action: graph.ActionDeleteRelationship, TargetID: id})
 	if err != nil {
 		return err
