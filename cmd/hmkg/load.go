@@ -16,11 +16,12 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hmkg load [flags] FILE...\n\nValidates every file, reports every problem, and imports all of them in one atomic step.")
+		fmt.Fprintln(stderr, "usage: hmkg load [flags] FILE...\n\nValidates every file, reports every problem, and imports all of them in one atomic step.\nAlso reads maps from Kumu (JSON, XLSX), Onodo and Polinode (XLSX), Gephi (nodes.csv + edges.csv)\nand Cytoscape (JSON): give --source-id, --source-title and --source-url, and --mapping for their types.")
 		fs.PrintDefaults()
 	}
 	sf := addStoreFlags(fs, e)
 	actor := fs.String("actor", e.str("USER", "loader"), "name recorded in the audit log")
+	mf := addMapFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,12 +29,32 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return fmt.Errorf("load: no files given")
 	}
+	ml, err := mf.prepare(fs.Args())
+	if err != nil {
+		if ps := graph.ErrorProblems(err); len(ps) > 0 {
+			fmt.Fprintf(stderr, "%d problem(s); nothing was imported:\n  %s\n", len(ps), strings.Join(ps, "\n  "))
+			return fmt.Errorf("load failed")
+		}
+		return err
+	}
 	log := newLogger(e, stderr)
 	store, err := openStore(ctx, sf, log, false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if ml != nil {
+		d, err := ml.run(ctx, store, *actor)
+		if err != nil {
+			if ps := graph.ErrorProblems(err); len(ps) > 0 {
+				fmt.Fprintf(stderr, "%d problem(s); nothing was imported:\n  %s\n", len(ps), strings.Join(ps, "\n  "))
+				return fmt.Errorf("load failed")
+			}
+			return err
+		}
+		reportMapLoad(stdout, ml, d)
+		return nil
+	}
 	d, err := loader.Load(ctx, store, fs.Args(), loader.Options{Progress: stderr, Actor: *actor})
 	if err != nil {
 		if ps := graph.ErrorProblems(err); len(ps) > 0 {
