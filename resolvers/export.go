@@ -121,9 +121,11 @@ var exportParams = []string{"format", "seed", "depth", "direction", "type", "kin
 // file: bad input is 400 and an unknown seed 404, as JSON in the shape of
 // GraphQL errors. If writing fails midway the connection is aborted, so a
 // client never sees a cut-short file as a complete response. maxNodes caps
-// the selection (0 means export.DefaultMaxNodes).
+// the selection (0 means export.DefaultMaxNodes). Successful exports are
+// cacheable (ETag, Cache-Control; see cacheExports) and readable from
+// Gephi Lite's origin.
 func NewExportHandler(store graph.Store, maxNodes int, log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return cacheExports(store, log, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		f, sel, err := parseExportQuery(req.URL.Query())
 		if err != nil {
 			writeExportError(w, log, req, err)
@@ -140,7 +142,9 @@ func NewExportHandler(store graph.Store, maxNodes int, log *slog.Logger) http.Ha
 		h.Set("Content-Type", f.ContentType())
 		h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", export.Filename(f, sel)))
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cache-Control", "no-store")
+		if h.Get("Cache-Control") == "" { // cacheExports sets it when the export is cacheable
+			h.Set("Cache-Control", "no-store")
+		}
 		h.Set("X-Hmkg-Nodes", strconv.Itoa(doc.Manifest.Counts.Nodes))
 		h.Set("X-Hmkg-Relationships", strconv.Itoa(doc.Manifest.Counts.Relationships))
 		h.Set("X-Hmkg-Sources", strconv.Itoa(doc.Manifest.Counts.Sources))
@@ -153,7 +157,7 @@ func NewExportHandler(store graph.Store, maxNodes int, log *slog.Logger) http.Ha
 		}
 		log.InfoContext(req.Context(), "export", "format", f, "nodes", doc.Manifest.Counts.Nodes,
 			"relationships", doc.Manifest.Counts.Relationships, "took", time.Since(start).Round(time.Millisecond))
-	})
+	}))
 }
 
 func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
