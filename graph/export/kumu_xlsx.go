@@ -203,6 +203,13 @@ func xlsxCell(t propType, v value) any {
 
 // writeSheet streams a header and n rows made by row into sheet.
 func writeSheet(f *excelize.File, sheet string, head []any, n int, row func(i int, buf []any) []any) error {
+	// The stream writer leaves the dimension at "A1", and readers that
+	// trust it (openpyxl in read-only mode) then see one cell; the size is
+	// known, so say it before streaming.
+	last, _ := excelize.CoordinatesToCellName(len(head), n+1)
+	if err := f.SetSheetDimension(sheet, "A1:"+last); err != nil {
+		return fmt.Errorf("kumu xlsx: %s: %w", sheet, err)
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("kumu xlsx: %s: %w", sheet, err)
