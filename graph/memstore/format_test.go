@@ -150,7 +150,7 @@ func TestCustomRelationshipIDs(t *testing.T) {
 // with a tiny hash space, so that probe runs collide and wrap, against a
 // map.
 func TestRelTable(t *testing.T) {
-	var tab relTable
+	var tab idTable
 	tab.init(0)
 	rng := rand.New(rand.NewPCG(1, 2))
 	model := map[int32]uint32{}

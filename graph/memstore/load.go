@@ -112,7 +112,7 @@ func (s *Store) loadNodes(tx *bolt.Tx) error {
 	nb := tx.Bucket(bucketNodes)
 	n := nb.Stats().KeyN
 	s.nodes = make([]nodeRec, 0, n)
-	s.nodeIdx = make(map[string]int32, n)
+	s.nodeIdx.init(n)
 	a := new(arena)
 	return nb.ForEach(func(k, v []byte) error {
 		rec, err := s.decodeNode(k, v, a)
@@ -121,7 +121,7 @@ func (s *Store) loadNodes(tx *bolt.Tx) error {
 		}
 		h := int32(len(s.nodes))
 		s.nodes = append(s.nodes, rec)
-		s.nodeIdx[rec.id()] = h
+		s.nodeIdx.insert(hashID(s.nodeIdx.seed, rec.id()), h)
 		s.live++
 		s.kindCounts[rec.kind]++
 		return nil
@@ -221,7 +221,7 @@ func (s *Store) loadRels(rb *bolt.Bucket) error {
 func (s *Store) resolveRels(rb *bolt.Bucket) error {
 	s.relIdx.init(len(s.rels))
 	node := func(key, id []byte) (int32, error) {
-		h, ok := s.nodeIdx[string(id)]
+		h, ok := s.findNodeBytes(id)
 		if !ok {
 			return 0, fmt.Errorf("relationship %q: unknown node %q", key, id)
 		}

@@ -84,11 +84,11 @@ func (a *arena) alloc(n int) []byte {
 	return b
 }
 
-// relTable maps relationship ids to handles without storing the ids: a
-// linear-probing hash table whose slots hold the low 32 bits of the id's
+// idTable maps node or relationship ids to handles without storing the
+// ids: a linear-probing hash table whose slots hold the low 32 bits of the id's
 // hash and the handle plus one (0 is an empty slot). The caller confirms a
 // candidate by rebuilding its id.
-type relTable struct {
+type idTable struct {
 	seed  maphash.Seed
 	slots []uint64
 	n     int
@@ -99,7 +99,7 @@ func hashID(seed maphash.Seed, id string) uint32 { return uint32(maphash.String(
 // hashIDBytes equals hashID of the same bytes.
 func hashIDBytes(seed maphash.Seed, id []byte) uint32 { return uint32(maphash.Bytes(seed, id)) }
 
-func (t *relTable) init(n int) {
+func (t *idTable) init(n int) {
 	if t.slots == nil {
 		t.seed = maphash.MakeSeed()
 	}
@@ -111,7 +111,7 @@ func (t *relTable) init(n int) {
 	t.n = 0
 }
 
-func (t *relTable) find(hash uint32, match func(h int32) bool) (int32, bool) {
+func (t *idTable) find(hash uint32, match func(h int32) bool) (int32, bool) {
 	mask := uint32(len(t.slots) - 1)
 	for i := hash & mask; ; i = (i + 1) & mask {
 		v := t.slots[i]
@@ -124,7 +124,7 @@ func (t *relTable) find(hash uint32, match func(h int32) bool) (int32, bool) {
 	}
 }
 
-func (t *relTable) insert(hash uint32, h int32) {
+func (t *idTable) insert(hash uint32, h int32) {
 	if (t.n+1)*4 > len(t.slots)*3 {
 		old := t.slots
 		t.slots = make([]uint64, 2*len(old))
@@ -138,7 +138,7 @@ func (t *relTable) insert(hash uint32, h int32) {
 	t.put(uint64(hash)<<32 | uint64(uint32(h)+1))
 }
 
-func (t *relTable) put(v uint64) {
+func (t *idTable) put(v uint64) {
 	mask := uint32(len(t.slots) - 1)
 	i := uint32(v>>32) & mask
 	for t.slots[i] != 0 {
@@ -150,7 +150,7 @@ func (t *relTable) put(v uint64) {
 
 // remove deletes handle h, whose id hashes to hash, shifting later entries
 // of its probe run back so that no tombstones are needed.
-func (t *relTable) remove(hash uint32, h int32) {
+func (t *idTable) remove(hash uint32, h int32) {
 	mask := uint32(len(t.slots) - 1)
 	want := uint64(hash)<<32 | uint64(uint32(h)+1)
 	i := hash & mask

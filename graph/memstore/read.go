@@ -13,7 +13,7 @@ import (
 func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	h, ok := s.nodeIdx[id]
+	h, ok := s.findNode(id)
 	if !ok {
 		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 	}
@@ -26,7 +26,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, err
 	defer s.mu.RUnlock()
 	out := make([]*graph.Node, len(ids))
 	for i, id := range ids {
-		if h, ok := s.nodeIdx[id]; ok {
+		if h, ok := s.findNode(id); ok {
 			out[i] = s.nodeOut(h)
 		}
 	}
@@ -155,7 +155,7 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 		}
 	}
 	for _, id := range q.NodeIDs {
-		h, ok := s.nodeIdx[id]
+		h, ok := s.findNode(id)
 		if !ok {
 			continue
 		}
@@ -242,7 +242,7 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	var hs []int32
 	if ids := onlyIDs(q.Filter); ids != nil {
 		for _, id := range ids {
-			if h, ok := s.nodeIdx[id]; ok && !slices.Contains(hs, h) && match(h) {
+			if h, ok := s.findNode(id); ok && !slices.Contains(hs, h) && match(h) {
 				hs = append(hs, h)
 			}
 		}
@@ -418,7 +418,7 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		}
 		other := int32(-1)
 		if rf.OtherID != nil {
-			h, ok := s.nodeIdx[*rf.OtherID]
+			h, ok := s.findNode(*rf.OtherID)
 			if !ok {
 				return func(int32) bool { return false }, nil
 			}
@@ -522,7 +522,7 @@ func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph
 	defer s.mu.RUnlock()
 	var want []int32
 	for _, id := range tensionIDs {
-		if h, ok := s.nodeIdx[id]; ok {
+		if h, ok := s.findNode(id); ok {
 			want = append(want, h)
 		}
 	}

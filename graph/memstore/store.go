@@ -14,8 +14,9 @@
 // attributes (region, country, category, role) as indexes into a table of
 // interned strings, its years as int16 and its sources as source handles.
 // A relationship keeps no id when its id is the one graph.RelationshipID
-// derives (the usual case); ids are found through an open-addressing hash
-// table of handles instead of a map keyed by strings.
+// derives (the usual case). Node and relationship ids are found through
+// open-addressing hash tables of handles (idTable) rather than maps keyed
+// by strings.
 package memstore
 
 import (
@@ -84,11 +85,11 @@ type Store struct {
 	// A deleted node keeps its slot with an empty record so that handles
 	// stay stable; likewise a deleted relationship (from < 0).
 	nodes   []nodeRec
-	nodeIdx map[string]int32
+	nodeIdx idTable
 	live    int
 
 	rels   []relRec
-	relIdx relTable
+	relIdx idTable
 	relIDs map[int32]string // ids that graph.RelationshipID does not derive
 	nrels  int
 
@@ -218,7 +219,7 @@ func New(opts ...Option) *Store {
 	for _, o := range opts {
 		o(&s.cfg)
 	}
-	s.nodeIdx = make(map[string]int32)
+	s.nodeIdx.init(0)
 	s.relIDs = make(map[int32]string)
 	s.srcIdx = make(map[string]int32)
 	s.atoms = []string{""}
@@ -353,16 +354,14 @@ func (s *Store) makeNode(n *graph.Node, a *arena) nodeRec {
 // putNode inserts or replaces a node in memory, keeping its relationships.
 // With index set the search index is updated too.
 func (s *Store) putNode(rec nodeRec, index bool) int32 {
-	if h, ok := s.nodeIdx[rec.id()]; ok {
+	if h, ok := s.findNode(rec.id()); ok {
 		old := &s.nodes[h]
 		if index {
 			s.search.remove(h, old)
 		}
 		s.kindCounts[old.kind]--
 		rec.out, rec.in = old.out, old.in
-		delete(s.nodeIdx, old.id()) // the key must not keep the old record alive
 		*old = rec
-		s.nodeIdx[rec.id()] = h
 		s.kindCounts[rec.kind]++
 		if index {
 			s.search.add(h, old)
@@ -371,7 +370,7 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 	}
 	h := int32(len(s.nodes))
 	s.nodes = append(s.nodes, rec)
-	s.nodeIdx[rec.id()] = h
+	s.nodeIdx.insert(hashID(s.nodeIdx.seed, rec.id()), h)
 	s.live++
 	s.kindCounts[rec.kind]++
 	if index {
@@ -384,7 +383,7 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 // exist.
 func (s *Store) makeRel(r *graph.Relationship, a *arena) relRec {
 	rec := relRec{
-		from: s.nodeIdx[r.From], to: s.nodeIdx[r.To], typ: typeIndex[r.Type], summary: r.Summary,
+		from: s.mustNode(r.From), to: s.mustNode(r.To), typ: typeIndex[r.Type], summary: r.Summary,
 		year: year16(r.Year), nsrc: int32(len(r.SourceIDs)),
 	}
 	rec.refs = a.int32s(len(r.SourceIDs) + len(r.TensionIDs))
@@ -392,7 +391,7 @@ func (s *Store) makeRel(r *graph.Relationship, a *arena) relRec {
 		rec.refs[i] = s.srcIdx[id]
 	}
 	for i, id := range r.TensionIDs {
-		rec.refs[len(r.SourceIDs)+i] = s.nodeIdx[id]
+		rec.refs[len(r.SourceIDs)+i] = s.mustNode(id)
 	}
 	return rec
 }
@@ -457,6 +456,22 @@ func (s *Store) relID(h int32) string {
 	}
 	var buf [128]byte
 	return string(s.appendDerivedID(buf[:0], h))
+}
+
+// findNode returns the handle of the node with the given id.
+func (s *Store) findNode(id string) (int32, bool) {
+	return s.nodeIdx.find(hashID(s.nodeIdx.seed, id), func(h int32) bool { return s.nodes[h].id() == id })
+}
+
+// findNodeBytes is findNode for an id in bytes.
+func (s *Store) findNodeBytes(id []byte) (int32, bool) {
+	return s.nodeIdx.find(hashIDBytes(s.nodeIdx.seed, id), func(h int32) bool { return s.nodes[h].id() == string(id) })
+}
+
+// mustNode returns the handle of a node known to exist.
+func (s *Store) mustNode(id string) int32 {
+	h, _ := s.findNode(id)
+	return h
 }
 
 // findRel returns the handle of the relationship with the given id.
@@ -563,7 +578,7 @@ func (s *Store) deleteNode(h int32) {
 	}
 	s.search.remove(h, rec)
 	s.kindCounts[rec.kind]--
-	delete(s.nodeIdx, id)
+	s.nodeIdx.remove(hashID(s.nodeIdx.seed, id), h)
 	s.live--
 	*rec = nodeRec{}
 }
@@ -573,7 +588,7 @@ type lookup struct{ s *Store }
 func (l lookup) HasSource(id string) bool { _, ok := l.s.srcIdx[id]; return ok }
 
 func (l lookup) NodeKind(id string) graph.Kind {
-	if h, ok := l.s.nodeIdx[id]; ok {
+	if h, ok := l.s.findNode(id); ok {
 		return graph.Kinds[l.s.nodes[h].kind]
 	}
 	return ""

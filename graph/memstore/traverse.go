@@ -71,7 +71,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	in := make(map[int32]bool)
 	var got, frontier []int32
 	for _, id := range q.Seeds {
-		h, ok := s.nodeIdx[id]
+		h, ok := s.findNode(id)
 		if !ok {
 			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 		}
@@ -158,11 +158,11 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	from, ok := s.nodeIdx[q.From]
+	from, ok := s.findNode(q.From)
 	if !ok {
 		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.From)
 	}
-	to, ok := s.nodeIdx[q.To]
+	to, ok := s.findNode(q.To)
 	if !ok {
 		return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", q.To)
 	}

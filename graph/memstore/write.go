@@ -200,8 +200,8 @@ func (s *Store) apply(d *graph.Dataset) {
 	if len(d.Nodes)+len(d.Relationships) > 1000 {
 		a = new(arena)
 	}
-	if len(s.nodeIdx) == 0 && len(d.Nodes) > 1000 {
-		s.nodeIdx = make(map[string]int32, len(d.Nodes))
+	if s.nodeIdx.n == 0 && len(d.Nodes) > 1000 {
+		s.nodeIdx.init(len(d.Nodes))
 	}
 	s.nodes = slices.Grow(s.nodes, len(d.Nodes))
 	// Small imports update the search index in place; large ones rebuild it
@@ -260,7 +260,7 @@ func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) err
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert node %s: %w", n.ID, err)
 	}
-	if h, ok := s.nodeIdx[n.ID]; ok && graph.Kinds[s.nodes[h].kind] == graph.KindTension && n.Kind != graph.KindTension {
+	if h, ok := s.findNode(n.ID); ok && graph.Kinds[s.nodes[h].kind] == graph.KindTension && n.Kind != graph.KindTension {
 		for i := range s.rels {
 			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
 				return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension", n.ID, s.relID(int32(i)))
@@ -316,7 +316,7 @@ func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	h, ok := s.nodeIdx[id]
+	h, ok := s.findNode(id)
 	if !ok {
 		return graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 	}
