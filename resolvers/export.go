@@ -114,7 +114,7 @@ func (r *Resolver) ExportHandler() http.Handler {
 var exportParams = []string{"format", "seed", "depth", "direction", "type", "kind", "asOf"}
 
 // NewExportHandler serves exports over HTTP GET. Parameters: format
-// (required: json, graphml, gexf, csv or cypher), seed (repeatable; none
+// (required: json, graphml, gexf, csv, cypher, kumu, kumu_xlsx, gephi_csv or cytoscape), seed (repeatable; none
 // exports the whole graph), depth (default 1), direction (default BOTH),
 // type and kind (repeatable) and asOf. The response is an attachment named
 // after the selection. Every error is decided before the first byte of the
