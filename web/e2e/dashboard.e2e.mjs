@@ -60,6 +60,27 @@ async function viewState(p = page) {
   });
 }
 
+/**
+ * gephiLiteExport reads the "Open in Gephi Lite" link (never following it:
+ * no network beyond the server under test) and returns the export URL it hands
+ * Gephi Lite, decoded.
+ */
+async function gephiLiteExport(p = page) {
+  const link = p.getByRole('link', { name: /^Open in Gephi Lite/ });
+  assert.equal(await link.count(), 1, 'one "Open in Gephi Lite" link');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.match(await link.getAttribute('rel'), /\bnoopener\b/);
+  const href = new URL(await link.getAttribute('href'));
+  assert.equal(href.origin + href.pathname, 'https://gephi.org/gephi-lite/');
+  assert.deepEqual([...href.searchParams.keys()], ['file']);
+  const file = new URL(href.searchParams.get('file'));
+  assert.equal(file.origin, new URL(BASE).origin, 'the export is on the page\'s own origin');
+  assert.equal(file.pathname, '/export');
+  assert.equal(file.searchParams.get('format'), 'gexf');
+  assert.equal(file.searchParams.get('depth'), '0');
+  return file;
+}
+
 async function searchAndPick(query, name) {
   const box = page.getByRole('combobox', { name: 'Search the graph' });
   await box.fill('');
@@ -123,6 +144,13 @@ describe('dashboard', () => {
       const box = await page.locator(sel).boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 1366 && box.y < 768, `${sel} on screen: ${JSON.stringify(box)}`);
     }
+    // Nothing in view yet: "Open in Gephi Lite" is there but not a link.
+    const gephi = page.locator('#gephi-lite');
+    assert.equal(await gephi.isVisible(), true);
+    assert.equal(await gephi.getAttribute('aria-disabled'), 'true');
+    assert.equal(await gephi.getAttribute('href'), null);
+    const gbox = await gephi.boundingBox();
+    assert.ok(gbox && gbox.x >= 0 && gbox.x + gbox.width <= 232 && gbox.y + gbox.height <= 768, `Gephi Lite link in the left panel: ${JSON.stringify(gbox)}`);
     // The legend: one entry per kind with its shape.
     assert.equal(await page.locator('#kinds label svg').count(), 7);
     // "/" focuses the search box.
@@ -331,6 +359,10 @@ describe('dashboard', () => {
     // The re-query dropped relationships dated after 1990.
     const late = await page.evaluate(() => [...window.hmkg.view.edges.values()].filter((e) => e.year !== null && e.year > 1990).length);
     assert.equal(late, 0);
+    // "Open in Gephi Lite" follows the view: the nodes shown in 1990, as of 1990.
+    const file = await gephiLiteExport();
+    assert.deepEqual(file.searchParams.getAll('seed').sort(), st.drawn);
+    assert.equal(file.searchParams.get('asOf'), '1990');
     await shot('05-year-1990');
   });
 
@@ -398,6 +430,19 @@ describe('dashboard', () => {
 
     const csv = await dl('CSV');
     assert.ok(csv.body.length > 0);
+
+    // "Open in Gephi Lite": the same GEXF export, by absolute URL, for exactly the nodes in view.
+    const file = await gephiLiteExport();
+    assert.deepEqual(file.searchParams.getAll('seed').sort(), drawn);
+    assert.ok(drawn.includes('act-up'));
+    assert.equal(file.searchParams.get('asOf'), null, 'all years: no asOf');
+    // The server answers that URL to Gephi Lite's origin (fetched here, not through gephi.org).
+    const res = await page.request.get(file.href, { headers: { Origin: 'https://gephi.org' } });
+    assert.equal(res.status(), 200);
+    assert.equal(res.headers()['access-control-allow-origin'], 'https://gephi.org');
+    const viaLink = await res.text();
+    assert.match(viaLink, /<gexf[\s>]/);
+    assert.equal((viaLink.match(/<node[\s>]/g) ?? []).length, drawn.length, 'the linked GEXF holds exactly the nodes in view');
 
     const png = await dl('PNG');
     assert.deepEqual([...png.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'PNG signature');

@@ -18,6 +18,7 @@ import {
   emptyView,
   existsAsOf,
   exportUrl,
+  gephiLiteUrl,
   isLayout,
   neighbours,
   nodeVisible,
@@ -275,6 +276,7 @@ function render(opts: { anchor?: string; layout?: boolean; randomize?: boolean }
   }
   renderFilters();
   renderViewList();
+  renderGephiLite();
   setStatus();
   saveUrl();
 }
@@ -865,6 +867,19 @@ $('export-png').addEventListener('click', () => {
   const blob = cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
   download(blob, 'hmkg-view.png');
 });
+
+const gephiLite = $<HTMLAnchorElement>('gephi-lite');
+/** renderGephiLite points "Open in Gephi Lite" at the GEXF export of the view; no link when the view is empty. */
+function renderGephiLite(): void {
+  const href = gephiLiteUrl(view, location.href);
+  if (href === null) {
+    gephiLite.removeAttribute('href');
+    gephiLite.setAttribute('aria-disabled', 'true');
+  } else {
+    if (gephiLite.getAttribute('href') !== href) gephiLite.href = href;
+    gephiLite.removeAttribute('aria-disabled');
+  }
+}
 
 // ---------------------------------------------------------------- search
 

@@ -8,6 +8,7 @@ import {
   emptyView,
   existsAsOf,
   exportUrl,
+  gephiLiteUrl,
   neighbours,
   removeNodes,
   replaceEdgesAmong,
@@ -244,5 +245,47 @@ describe('scale', () => {
       expect(v.nodes.get(e.from)!.kind).toBe('ORGANISATION');
       expect(v.nodes.get(e.to)!.kind).toBe('ORGANISATION');
     }
+  });
+});
+
+describe('gephiLiteUrl', () => {
+  it('opens the GEXF export of the view, on the page\'s own origin, in Gephi Lite', () => {
+    const v = sample();
+    const link = gephiLiteUrl(v, 'https://hmkg.example.org/?n=act-up&sel=act-up#details');
+    expect(link).toBe(
+      'https://gephi.org/gephi-lite/?file=' +
+        encodeURIComponent('https://hmkg.example.org' + exportUrl(v, 'gexf')),
+    );
+    const file = new URL(link!).searchParams.get('file')!;
+    const u = new URL(file);
+    expect(u.origin).toBe('https://hmkg.example.org');
+    expect(u.pathname).toBe('/export');
+    expect(u.searchParams.get('format')).toBe('gexf');
+    expect(u.searchParams.getAll('seed')).toEqual(['act-up', 'aids-movement', 'fda', 'nhs-england', 'prepster']);
+    expect(u.searchParams.get('depth')).toBe('0');
+    expect(u.searchParams.has('asOf')).toBe(false);
+  });
+
+  it('follows the year and filters like the GEXF button, and escapes odd ids once', () => {
+    const v = sample();
+    addElements(v, [N('a&b=c?d#e', 'ORGANISATION', 1980)], []);
+    v.year = 1990;
+    v.hiddenKinds = new Set(['INSTITUTION']);
+    const link = gephiLiteUrl(v, 'http://127.0.0.1:8080/');
+    // Nothing of the export URL leaks into Gephi Lite's own query string.
+    expect([...new URL(link!).searchParams.keys()]).toEqual(['file']);
+    const u = new URL(new URL(link!).searchParams.get('file')!);
+    expect(u.origin).toBe('http://127.0.0.1:8080');
+    expect(u.searchParams.getAll('seed')).toEqual(['a&b=c?d#e', 'act-up', 'aids-movement']);
+    expect(u.searchParams.get('asOf')).toBe('1990');
+    expect(u.searchParams.getAll('kind')).not.toContain('INSTITUTION');
+    expect(u.pathname + u.search).toBe(exportUrl(v, 'gexf'));
+  });
+
+  it('is null when nothing is in view', () => {
+    expect(gephiLiteUrl(emptyView(), 'https://hmkg.example.org/')).toBeNull();
+    const v = sample();
+    v.hiddenKinds = new Set(['ORGANISATION', 'INSTITUTION', 'MOVEMENT']);
+    expect(gephiLiteUrl(v, 'https://hmkg.example.org/')).toBeNull();
   });
 });

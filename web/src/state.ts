@@ -261,3 +261,18 @@ export function exportUrl(v: View, format: ExportFormat): string {
   if (v.year !== null) parts.push(`asOf=${v.year}`);
   return `/export?${parts.join('&')}`;
 }
+
+/** GEPHI_LITE is the public Gephi Lite, which opens a GEXF given as `?file=<url>`. */
+export const GEPHI_LITE = 'https://gephi.org/gephi-lite/';
+
+/**
+ * gephiLiteUrl is the link that opens the current view in the public Gephi
+ * Lite: the absolute URL of the same GEXF export the GEXF button downloads
+ * (exportUrl, resolved against pageUrl, the dashboard's own address), URL-encoded
+ * into Gephi Lite's `file` parameter. Null when nothing is in view.
+ */
+export function gephiLiteUrl(v: View, pageUrl: string): string | null {
+  if (visible(v).nodes.length === 0) return null;
+  const file = new URL(exportUrl(v, 'gexf'), pageUrl).href;
+  return `${GEPHI_LITE}?file=${encodeURIComponent(file)}`;
+}
