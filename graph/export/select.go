@@ -203,37 +203,55 @@ func walk(ctx context.Context, store graph.Store, sel Selection, cap int) (*grap
 	return induced(ctx, store, in, sel)
 }
 
-// selectAll pages through every node, then collects the relationships
-// among the selected nodes.
+// selectAll pages through every node, one kind at a time, then collects
+// the relationships among the selected nodes. Paging per kind keeps each
+// page's sort small on stores that sort the whole match for every page.
 func selectAll(ctx context.Context, store graph.Store, sel Selection) (*graph.Subgraph, error) {
 	cap := sel.limit()
-	q := graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByID, Direction: graph.Asc}}, Limit: graph.MaxPageSize}
-	if len(sel.Kinds) > 0 {
-		q.Filter = &graph.NodeFilter{Kinds: sel.Kinds}
+	kinds := sel.Kinds
+	if len(kinds) == 0 {
+		kinds = graph.Kinds
+	}
+	if sel.AsOf == nil {
+		st, err := store.Stats(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("export: stats: %w", err)
+		}
+		total := 0
+		for _, k := range kinds {
+			total += st.KindCounts[k]
+		}
+		if total > cap {
+			return nil, tooLarge(fmt.Sprint(total), cap)
+		}
 	}
 	in := map[string]*graph.Node{}
-	for {
-		page, err := store.Nodes(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("export: nodes: %w", err)
+	for _, k := range kinds {
+		q := graph.NodeQuery{
+			Filter:  &graph.NodeFilter{Kinds: []graph.Kind{k}},
+			OrderBy: []*graph.NodeOrder{{Field: graph.OrderByID, Direction: graph.Asc}},
+			Limit:   graph.MaxPageSize,
 		}
-		if page.Total > cap && sel.AsOf == nil {
-			return nil, tooLarge(fmt.Sprint(page.Total), cap)
-		}
-		for _, n := range page.Nodes {
-			if n.ExistsAsOf(sel.AsOf) {
-				in[n.ID] = n
+		for {
+			page, err := store.Nodes(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("export: nodes: %w", err)
 			}
-		}
-		if len(in) > cap {
-			return nil, tooLarge(fmt.Sprintf("more than %d", cap), cap)
-		}
-		q.Offset += len(page.Nodes)
-		if len(page.Nodes) == 0 || q.Offset >= page.Total {
-			break
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
+			for _, n := range page.Nodes {
+				if n.ExistsAsOf(sel.AsOf) {
+					in[n.ID] = n
+				}
+			}
+			if len(in) > cap {
+				return nil, tooLarge(fmt.Sprintf("more than %d", cap), cap)
+			}
+			q.Offset += len(page.Nodes)
+			if len(page.Nodes) == 0 || q.Offset >= page.Total {
+				break
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return induced(ctx, store, in, sel)
