@@ -156,7 +156,8 @@ func BenchmarkShortestPathRawCypher(b *testing.B) {
 // synthetic graph, by default 400,000 nodes and 1,000,000 relationships
 // (HMKG_SYNTHETIC_NODES and HMKG_SYNTHETIC_DEGREE change it). It reports
 // rels/s and prints progress on stderr. Neo4j needs a large heap to hold
-// the single transaction: start it with HMKG_NEO4J_HEAP=6g.
+// the single transaction (about 4 KiB per record): start it with
+// HMKG_NEO4J_HEAP=10g for the default size.
 func BenchmarkImportSynthetic(b *testing.B) {
 	nodes, degree := envInt("HMKG_SYNTHETIC_NODES", 400_000), envInt("HMKG_SYNTHETIC_DEGREE", 5)
 	d := synth.Generate(nodes, degree, 1)
