@@ -13,6 +13,7 @@ import (
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/storetest"
+	"github.com/hmkg/hmkg/internal/neo4jlock"
 )
 
 // testConfig reads the NEO4J_* settings. Without NEO4J_URI the tests skip
@@ -63,6 +64,7 @@ func wipe(tb testing.TB, cfg Config) {
 func openStore(tb testing.TB) *Store {
 	tb.Helper()
 	cfg := testConfig(tb)
+	neo4jlock.Lock(tb, cfg.URI)
 	wipe(tb, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -174,7 +176,7 @@ func TestOutage(t *testing.T) {
 	pidFile := filepath.Join(state, "pid")
 	pid, err := os.ReadFile(pidFile)
 	if err != nil {
-		t.Skipf("Neo4j was not started by scripts/neo4j (%v)", err)
+		t.Fatalf("HMKG_NEO4J_OUTAGE_TEST is set but Neo4j was not started by scripts/neo4j (%v)", err)
 	}
 	// Kill the server hard, as a crash would.
 	if out, err := exec.Command("kill", "-KILL", string(trimSpace(pid))).CombinedOutput(); err != nil {
@@ -183,13 +185,9 @@ func TestOutage(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		start := time.Now()
 		err := s.Ping(pctx)
 		cancel()
 		if graph.ErrorCode(err) == graph.EUNAVAILABLE {
-			if took := time.Since(start); took > 8*time.Second {
-				t.Errorf("Ping took %v while Neo4j was down", took)
-			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -9,14 +9,12 @@ package neo4jtest
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/hmkg/hmkg/graph/neo4jstore"
+	"github.com/hmkg/hmkg/internal/neo4jlock"
 )
 
 // Config returns the configuration from the environment, or ok=false when
@@ -76,25 +74,8 @@ func Wipe(tb testing.TB, cfg neo4jstore.Config) {
 }
 
 // Lock takes an exclusive, cross-process lock on the database at uri until
-// the test ends.
+// the test ends (see internal/neo4jlock).
 func Lock(tb testing.TB, uri string) {
 	tb.Helper()
-	name := "hmkg-neo4j-" + strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(uri)) + ".lock"
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), name), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		tb.Fatalf("lock neo4j: %v", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		tb.Fatalf("lock neo4j: %v", err)
-	}
-	tb.Cleanup(func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	})
+	neo4jlock.Lock(tb, uri)
 }
