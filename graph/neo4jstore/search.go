@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -23,8 +22,9 @@ import (
 //     terms in sorted order), not with Lucene's score, whose document
 //     lengths are rounded to one byte: so scores agree with the embedded
 //     store's to the last bits and rankings are the same, ties included.
-//   - exactBonus (100) is added when the query's token sequence equals the
-//     name's or an alias's (property nameKeys); order: score high first,
+//   - exactBonus (100) is added when the query's tokens, in any order, are
+//     those of the name or an alias (graph.NameKey, property nameKeys);
+//     order: score high first,
 //     ties by id.
 const (
 	nameWeight         = 3
@@ -33,37 +33,16 @@ const (
 	keySep             = "\x1f"
 )
 
-// tokenize appends the lower-cased runs of letters and digits in text.
-func tokenize(dst []string, text string) []string {
-	start := -1
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			dst = append(dst, strings.ToLower(text[start:i]))
-			start = -1
-		}
-	}
-	if start >= 0 {
-		dst = append(dst, strings.ToLower(text[start:]))
-	}
-	return dst
-}
-
 // searchText returns the text the full-text index reads, the exact-match
-// keys (name and aliases as token sequences, each between keySep) and the
+// keys (name and aliases as graph.NameKey, each between keySep) and the
 // weighted document length.
 func searchText(n *graph.Node) (string, string, int) {
 	dl := 0
 	var b strings.Builder
 	keys := keySep
 	named := func(text string) {
-		toks := tokenize(nil, text)
-		keys += strings.Join(toks, " ") + keySep
+		toks := graph.Tokenize(nil, text)
+		keys += graph.NameKey(text) + keySep
 		dl += nameWeight * len(toks)
 		for range nameWeight {
 			for _, t := range toks {
@@ -76,7 +55,7 @@ func searchText(n *graph.Node) (string, string, int) {
 	for _, a := range n.Aliases {
 		named(a)
 	}
-	for _, t := range tokenize(nil, n.Summary) {
+	for _, t := range graph.Tokenize(nil, n.Summary) {
 		b.WriteString(t)
 		b.WriteByte(' ')
 		dl++
@@ -120,7 +99,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	if err != nil {
 		return nil, err
 	}
-	qt := tokenize(nil, q.Text)
+	qt := graph.Tokenize(nil, q.Text)
 	if len(qt) == 0 {
 		return []graph.SearchHit{}, nil
 	}
@@ -133,7 +112,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		"query": strings.Join(terms, " OR "),
 		"terms": terms,
 		"kinds": kinds,
-		"key":   keySep + strings.Join(qt, " ") + keySep,
+		"key":   keySep + graph.NameKey(q.Text) + keySep,
 		"bonus": exactBonus,
 		"limit": limit,
 	}
