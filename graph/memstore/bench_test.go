@@ -24,16 +24,19 @@ import (
 // BenchmarkOpen reports heap-MB, the live heap of a store read back from
 // its file, which owns all its memory, and its ns/op is the reopen time.
 //
-// At 1M nodes and 3M relationships on a shared 2-core Xeon (go1.26), after
-// the move to binary records and compact in-memory records:
+// At 1M nodes and 3M relationships on a shared, heavily loaded 2-core
+// Xeon (load average about 7; wall times are noisy, allocations and heap
+// are not), before and after binary records, compact records and id tables:
 //
-//	BenchmarkLoad               1  ~15 s/op  ~XXX heap-MB   (before: 32 s, 27.9M allocs)
-//	BenchmarkOpen               1  ~XX s/op  ~XXX heap-MB   (before: 77 s, JSON records)
-//	BenchmarkSearch          XXXX  ns/op
-//	BenchmarkNeighbourhood2Hop
-//	BenchmarkShortestPath
-//	BenchmarkPaths5
-//	BenchmarkNodesFilter                                    (before: 144 ms)
+//	                   before                          after
+//	BenchmarkLoad      32 s, 27.9M allocs, 2095 MB/op  65 s*, 16.3M allocs, 1836 MB/op
+//	                   (of the 16.3M, all but ~0.1M come from graph.Dataset.Validate)
+//	  heap added       not measured (2202 MB with the dataset)   616 MB
+//	BenchmarkOpen      81 s, 67.6M allocs, 1386 MB heap  10.5 s, 1.1M allocs, 746 MB heap
+//	BenchmarkNodesFilter  129 ms                        58 ms*
+//
+// (* measured while other jobs held the machine; see the report for the
+// back-to-back query comparison.)
 
 func benchNodes() int {
 	if n, err := strconv.Atoi(os.Getenv("HMKG_BENCH_NODES")); err == nil && n > 0 {
