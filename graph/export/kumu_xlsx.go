@@ -37,6 +37,9 @@ var KumuElementColumns = []string{"ID", "Label", "Type", "Description", "Tags"}
 // the relationship fields, "Source URLs" and "ID" follow.
 var KumuConnectionColumns = []string{"From", "To", "Type", "Direction", "Description"}
 
+// xlsxMaxRows is the row limit of an Excel worksheet.
+const xlsxMaxRows = 1 << 20
+
 // EncodeKumuXLSX writes d as the workbook Kumu imports: an Elements sheet
 // (ID, Label, Type = kind label, Description = summary, Tags = category,
 // then a column per property such as "Start Year" and "Aliases", and
@@ -50,6 +53,11 @@ var KumuConnectionColumns = []string{"From", "To", "Type", "Direction", "Descrip
 // selection as JSON). Because every element has its hmkg id, importing
 // the workbook again into Kumu updates the map instead of duplicating it.
 func EncodeKumuXLSX(w io.Writer, d *Document) error {
+	// A worksheet holds at most 1,048,576 rows, one of them the header.
+	if n, r := len(d.Subgraph.Nodes), len(d.Subgraph.Relationships); max(n, r, len(d.Sources)) >= xlsxMaxRows {
+		return graph.Errorf(graph.EINVALID, "kumu xlsx: %d nodes and %d relationships do not fit a worksheet of %d rows; choose a smaller selection or the KUMU format",
+			n, r, xlsxMaxRows)
+	}
 	if err := checkDelimiter(d.Subgraph); err != nil {
 		return graph.Errorf(graph.EINVALID, "kumu xlsx: %s", strings.TrimPrefix(graph.ErrorMessage(err), "csv: "))
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -198,5 +199,17 @@ func TestGephiInterval(t *testing.T) {
 		if got := gephiInterval(c.start, c.end); got != c.want {
 			t.Errorf("gephiInterval = %q, want %q", got, c.want)
 		}
+	}
+}
+
+func TestKumuXLSXRefusesMoreRowsThanAWorksheetHolds(t *testing.T) {
+	sub := &graph.Subgraph{Nodes: make([]*graph.Node, 1<<20)}
+	for i := range sub.Nodes {
+		sub.Nodes[i] = &graph.Node{ID: fmt.Sprintf("n-%d", i), Kind: graph.KindEvent, Name: "n", SourceIDs: []string{"s"}}
+	}
+	var buf bytes.Buffer
+	err := EncodeKumuXLSX(&buf, &Document{Subgraph: sub})
+	if graph.ErrorCode(err) != graph.EINVALID || buf.Len() != 0 {
+		t.Fatalf("1,048,576 nodes: err %v, %d bytes written; want EINVALID and nothing written", err, buf.Len())
 	}
 }

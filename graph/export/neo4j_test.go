@@ -21,6 +21,7 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/internal/neo4jlock"
 	"github.com/hmkg/hmkg/graph/memstore"
 )
 
@@ -40,7 +41,7 @@ func neo4jDB(t *testing.T) func(t *testing.T) runner {
 		}
 		t.Skip("NEO4J_URI not set: run eval \"$(scripts/neo4j start)\"")
 	}
-	lockNeo4j(t, uri)
+	neo4jlock.Lock(t, uri)
 	ctx := context.Background()
 	drv, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(os.Getenv("NEO4J_USERNAME"), os.Getenv("NEO4J_PASSWORD"), ""))
 	if err != nil {
