@@ -21,8 +21,8 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
-	"github.com/hmkg/hmkg/internal/neo4jlock"
 	"github.com/hmkg/hmkg/graph/memstore"
+	"github.com/hmkg/hmkg/internal/neo4jlock"
 )
 
 // runner runs one Cypher statement in its own auto-commit transaction,
