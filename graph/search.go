@@ -12,22 +12,33 @@ import (
 // matches.
 func Tokenize(dst []string, text string) []string {
 	start := -1
+	lower := true // the token has no upper-case or non-ASCII rune: no copy needed
 	for i, r := range text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if start < 0 {
-				start = i
+				start, lower = i, true
+			}
+			if r >= unicode.MaxASCII || 'A' <= r && r <= 'Z' {
+				lower = false
 			}
 			continue
 		}
 		if start >= 0 {
-			dst = append(dst, strings.ToLower(text[start:i]))
+			dst = appendToken(dst, text[start:i], lower)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		dst = append(dst, strings.ToLower(text[start:]))
+		dst = appendToken(dst, text[start:], lower)
 	}
 	return dst
+}
+
+func appendToken(dst []string, tok string, lower bool) []string {
+	if !lower {
+		tok = strings.ToLower(tok)
+	}
+	return append(dst, tok)
 }
 
 // NameKey is the order-free form of a name or query used for search's

@@ -25,9 +25,9 @@ import (
 //     score += idf · tf / (tf + k1·(1 − b + b·dl/avgdl)), k1 = 1.2, b = 0.75,
 //     where N is the number of nodes and df the number containing t.
 //     Terms are OR-ed: a node matching any query term is a hit.
-//   - exactBonus (100) is added when the query's token sequence equals the
-//     token sequence of the node's name or of one of its aliases, so a name
-//     query puts that node first.
+//   - exactBonus (100) is added when the query has the tokens of the node's
+//     name or of one of its aliases, in any order (graph.NameKey), so a name
+//     query puts that node first whatever its word order.
 //   - Hits are ordered by score (high first), ties by id.
 const (
 	bm25K1     = 1.2
@@ -38,39 +38,6 @@ const (
 	// Limit is 0.
 	DefaultSearchLimit = 10
 )
-
-// tokenize appends the tokens of text to dst.
-func tokenize(dst []string, text string) []string {
-	start := -1
-	lower := true
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-				lower = true
-			}
-			if !(r < unicode.MaxASCII && !('A' <= r && r <= 'Z')) {
-				lower = false
-			}
-			continue
-		}
-		if start >= 0 {
-			dst = appendToken(dst, text[start:i], lower)
-			start = -1
-		}
-	}
-	if start >= 0 {
-		dst = appendToken(dst, text[start:], lower)
-	}
-	return dst
-}
-
-func appendToken(dst []string, tok string, lower bool) []string {
-	if !lower {
-		tok = strings.ToLower(tok)
-	}
-	return append(dst, tok)
-}
 
 type posting struct {
 	doc int32
@@ -92,12 +59,12 @@ func newSearchIndex() *searchIndex {
 
 // docTerms returns the weighted term frequencies and length of a node.
 func docTerms(n *nodeRec, buf []string) (map[string]float32, float32) {
-	buf = tokenize(buf[:0], n.name())
+	buf = graph.Tokenize(buf[:0], n.name())
 	for _, a := range n.aliases() {
-		buf = tokenize(buf, a)
+		buf = graph.Tokenize(buf, a)
 	}
 	named := len(buf)
-	buf = tokenize(buf, n.summary())
+	buf = graph.Tokenize(buf, n.summary())
 	tf := make(map[string]float32, len(buf))
 	for i, t := range buf {
 		if i < named {
@@ -197,7 +164,7 @@ func (ix *searchIndex) rebuild(s *Store) {
 	}
 }
 
-// tokenBuf holds the tokens of a text (as tokenize makes them) back to
+// tokenBuf holds the tokens of a text (as graph.Tokenize makes them) back to
 // back in one reused buffer.
 type tokenBuf struct {
 	text []byte
@@ -214,7 +181,7 @@ func (tb *tokenBuf) token(i int) []byte {
 	return tb.text[start:tb.ends[i]]
 }
 
-// add appends the tokens of text, exactly as tokenize would.
+// add appends the tokens of text, exactly as graph.Tokenize would.
 func (tb *tokenBuf) add(text string) {
 	start := -1
 	ascii := true
@@ -266,7 +233,8 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	if err != nil {
 		return nil, err
 	}
-	qt := tokenize(nil, q.Text)
+	qt := graph.Tokenize(nil, q.Text)
+	qkey := graph.NameKey(q.Text)
 	terms := slices.Clone(qt)
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
@@ -309,11 +277,11 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		// Only a node with every query term in its name or aliases can
 		// match exactly; the others skip the re-tokenizing.
 		if int(sc.named[h]) == len(terms) {
-			if sameTokens(&buf, s.nodes[h].name(), qt) {
+			if sameTokens(&buf, s.nodes[h].name(), qkey) {
 				score += exactBonus
 			} else {
 				for _, a := range s.nodes[h].aliases() {
-					if sameTokens(&buf, a, qt) {
+					if sameTokens(&buf, a, qkey) {
 						score += exactBonus
 						break
 					}
@@ -343,9 +311,30 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	return out, ctx.Err()
 }
 
-func sameTokens(buf *[]string, text string, want []string) bool {
-	*buf = tokenize((*buf)[:0], text)
-	return slices.Equal(*buf, want)
+// sameTokens reports whether text has the tokens of the query whose
+// graph.NameKey is key, in any order.
+func sameTokens(buf *[]string, text string, key string) bool {
+	*buf = graph.Tokenize((*buf)[:0], text)
+	slices.Sort(*buf)
+	return joinedEqual(*buf, key)
+}
+
+// joinedEqual reports whether strings.Join(toks, " ") == key without
+// building the joined string.
+func joinedEqual(toks []string, key string) bool {
+	for i, t := range toks {
+		if i > 0 {
+			if len(key) == 0 || key[0] != ' ' {
+				return false
+			}
+			key = key[1:]
+		}
+		if len(key) < len(t) || key[:len(t)] != t {
+			return false
+		}
+		key = key[len(t):]
+	}
+	return key == ""
 }
 
 // topK returns the k smallest elements of xs under less, sorted; xs is
