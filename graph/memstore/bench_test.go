@@ -33,10 +33,16 @@ import (
 //	                   (of the 16.3M, all but ~0.1M come from graph.Dataset.Validate)
 //	  heap added       not measured (2202 MB with the dataset)   616 MB
 //	BenchmarkOpen      81 s, 67.6M allocs, 1386 MB heap  10.5 s, 1.1M allocs, 746 MB heap
-//	BenchmarkNodesFilter  129 ms                        58 ms*
 //
-// (* measured while other jobs held the machine; see the report for the
-// back-to-back query comparison.)
+// (* measured while other jobs held the machine.) Queries, the two binaries
+// run back to back in the same window:
+//
+//	                            before     after
+//	BenchmarkSearch             11.4 ms    9.6 ms
+//	BenchmarkNeighbourhood2Hop  304 µs     236 µs
+//	BenchmarkShortestPath       11.8 ms    8.4 ms
+//	BenchmarkPaths5             11.5 ms    10.0 ms
+//	BenchmarkNodesFilter        66 ms      37 ms
 
 func benchNodes() int {
 	if n, err := strconv.Atoi(os.Getenv("HMKG_BENCH_NODES")); err == nil && n > 0 {

@@ -136,7 +136,7 @@ func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.
 // Relationships returns the relationships touching any of q.NodeIDs, sorted
 // by id. Unknown node ids are ignored.
 func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
-	dir, err := direction(q.Direction)
+	dir, err := q.Direction.OrBoth()
 	if err != nil {
 		return nil, err
 	}
@@ -187,16 +187,6 @@ func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
 		return false
 	}
 	return s.nodes[r.from].existsAsOf(asOf) && s.nodes[r.to].existsAsOf(asOf)
-}
-
-func direction(d graph.Direction) (graph.Direction, error) {
-	if d == "" {
-		return graph.DirectionBoth, nil
-	}
-	if !d.Valid() {
-		return "", graph.Errorf(graph.EINVALID, "unknown direction %q", d)
-	}
-	return d, nil
 }
 
 // typeSet validates types and returns them as a bit set (0 = any type).
@@ -406,7 +396,7 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		})
 	}
 	if rf := f.HasRelationship; rf != nil {
-		dir, err := direction(rf.Direction)
+		dir, err := rf.Direction.OrBoth()
 		if err != nil {
 			return nil, err
 		}

@@ -41,23 +41,10 @@ func (s *Store) byID(a, b int32) int { return strings.Compare(s.nodes[a].id(), s
 // graph.MaxNeighbourhoodSize. Nodes whose kind is filtered out are neither
 // returned nor walked through.
 func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
-	if len(q.Seeds) == 0 {
-		return nil, graph.Errorf(graph.EINVALID, "at least one seed is required")
-	}
-	if q.Depth < 0 || q.Depth > graph.MaxDepth {
-		return nil, graph.Errorf(graph.EINVALID, "depth must be between 0 and %d, got %d", graph.MaxDepth, q.Depth)
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = graph.MaxNeighbourhoodSize
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxNeighbourhoodSize); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	dir, err := direction(q.Direction)
-	if err != nil {
-		return nil, err
-	}
+	limit, dir := q.Limit, q.Direction
 	types, err := typeSet(q.Types)
 	if err != nil {
 		return nil, err
