@@ -185,3 +185,49 @@ func CheckLimit(name string, v, max int) error {
 	}
 	return nil
 }
+
+// OrBoth returns d, BOTH when d is empty, or EINVALID for an unknown value.
+func (d Direction) OrBoth() (Direction, error) {
+	if d == "" {
+		return DirectionBoth, nil
+	}
+	if !d.Valid() {
+		return "", Errorf(EINVALID, "unknown direction %q", d)
+	}
+	return d, nil
+}
+
+// Normalize checks a neighbourhood query and fills its defaults, so that
+// every store reads it the same way: at least one seed, Depth 0..MaxDepth,
+// Limit 0..MaxNeighbourhoodSize where 0 means MaxNeighbourhoodSize, an empty
+// Direction meaning BOTH, and known kinds and relationship types.
+func (q *NeighbourhoodQuery) Normalize() error {
+	if len(q.Seeds) == 0 {
+		return Errorf(EINVALID, "at least one seed is required")
+	}
+	if q.Depth < 0 || q.Depth > MaxDepth {
+		return Errorf(EINVALID, "depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
+	}
+	if q.Limit == 0 {
+		q.Limit = MaxNeighbourhoodSize
+	}
+	if err := CheckLimit("limit", q.Limit, MaxNeighbourhoodSize); err != nil {
+		return err
+	}
+	d, err := q.Direction.OrBoth()
+	if err != nil {
+		return err
+	}
+	q.Direction = d
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return Errorf(EINVALID, "unknown relationship type %q", t)
+		}
+	}
+	for _, k := range q.Kinds {
+		if !k.Valid() {
+			return Errorf(EINVALID, "unknown kind %q", k)
+		}
+	}
+	return nil
+}

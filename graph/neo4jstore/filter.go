@@ -67,7 +67,7 @@ func (c *compiler) filter(f *graph.NodeFilter) (string, error) {
 		}
 	}
 	if rf := f.HasRelationship; rf != nil {
-		dir, err := direction(rf.Direction)
+		dir, err := rf.Direction.OrBoth()
 		if err != nil {
 			return "", err
 		}

@@ -297,7 +297,7 @@ RETURN ` + relMap + ` AS r ORDER BY r.id`
 // Relationships returns the relationships touching any of q.NodeIDs, sorted
 // by id. Unknown node ids are ignored.
 func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
-	dir, err := direction(q.Direction)
+	dir, err := q.Direction.OrBoth()
 	if err != nil {
 		return nil, err
 	}
@@ -316,16 +316,6 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 		return nil, fmt.Errorf("relationships: %w", err)
 	}
 	return out, nil
-}
-
-func direction(d graph.Direction) (graph.Direction, error) {
-	if d == "" {
-		return graph.DirectionBoth, nil
-	}
-	if !d.Valid() {
-		return "", graph.Errorf(graph.EINVALID, "unknown direction %q", d)
-	}
-	return d, nil
 }
 
 func intParam(p *int) any {

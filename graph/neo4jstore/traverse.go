@@ -64,23 +64,10 @@ var relPattern = map[graph.Direction]string{
 // relationships among them that match the query. A Limit of 0 means
 // graph.MaxNeighbourhoodSize.
 func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
-	if len(q.Seeds) == 0 {
-		return nil, graph.Errorf(graph.EINVALID, "at least one seed is required")
-	}
-	if q.Depth < 0 || q.Depth > graph.MaxDepth {
-		return nil, graph.Errorf(graph.EINVALID, "depth must be between 0 and %d, got %d", graph.MaxDepth, q.Depth)
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = graph.MaxNeighbourhoodSize
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxNeighbourhoodSize); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	dir, err := direction(q.Direction)
-	if err != nil {
-		return nil, err
-	}
+	limit, dir := q.Limit, q.Direction
 	types, err := typeParams(q.Types)
 	if err != nil {
 		return nil, err
