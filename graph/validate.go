@@ -92,16 +92,25 @@ type Lookup interface {
 // an *Error with code EINVALID listing every problem, or nil.
 func (d *Dataset) Validate(have Lookup) error {
 	var problems []string
-	add := func(where string, ps ...string) {
-		for _, p := range ps {
-			problems = append(problems, where+": "+p)
-		}
+	// A record's location is formatted only when it has a problem: most
+	// records have none, and large imports validate millions of them.
+	type loc struct {
+		section string
+		i       int
+		id      string
 	}
-	at := func(section string, i int, id string) string {
-		if d.Locate != nil {
-			return fmt.Sprintf("%s %q", d.Locate(section, i), id)
+	at := func(section string, i int, id string) loc { return loc{section, i, id} }
+	add := func(where loc, ps ...string) {
+		if len(ps) == 0 {
+			return
 		}
-		return fmt.Sprintf("%s[%d] %q", section, i, id)
+		name := fmt.Sprintf("%s[%d] %q", where.section, where.i, where.id)
+		if d.Locate != nil {
+			name = fmt.Sprintf("%s %q", d.Locate(where.section, where.i), where.id)
+		}
+		for _, p := range ps {
+			problems = append(problems, name+": "+p)
+		}
 	}
 	sources := make(map[string]bool, len(d.Sources))
 	for i, s := range d.Sources {
