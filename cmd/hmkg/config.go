@@ -57,6 +57,8 @@ type storeFlags struct {
 	neo4jUser     string
 	neo4jPassword string
 	neo4jDatabase string
+	// progress, when a terminal, shows the progress of long Neo4j imports.
+	progress io.Writer
 }
 
 func addStoreFlags(fs *flag.FlagSet, e env) *storeFlags {

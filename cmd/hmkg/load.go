@@ -38,6 +38,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	log := newLogger(e, stderr)
+	sf.progress = stderr
 	store, err := openStore(ctx, sf, log, false)
 	if err != nil {
 		return err

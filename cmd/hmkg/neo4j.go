@@ -8,15 +8,29 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/neo4jstore"
 )
 
 func neo4jConfig(sf *storeFlags, log *slog.Logger) neo4jstore.Config {
-	return neo4jstore.Config{
+	cfg := neo4jstore.Config{
 		URI: sf.neo4jURI, Username: sf.neo4jUser, Password: sf.neo4jPassword,
 		Database: sf.neo4jDatabase, Logger: log,
 	}
+	if isTerminal(sf.progress) {
+		var bar *progressbar.ProgressBar
+		cfg.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(sf.progress),
+					progressbar.OptionSetDescription("writing to neo4j"), progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
+		}
+	}
+	return cfg
 }
 
 // openNeo4j connects to Neo4j and creates its schema. With lenient set, an
