@@ -240,3 +240,27 @@ func (q *NeighbourhoodQuery) Normalize() error {
 	}
 	return nil
 }
+
+// Normalize checks a path query and fills its defaults, so that every
+// store reads it the same way: MaxLength 0 means MaxPathLength, K 0 means
+// 1, both within their caps, and relationship types known.
+func (q *PathQuery) Normalize() error {
+	if q.MaxLength == 0 {
+		q.MaxLength = MaxPathLength
+	}
+	if q.K == 0 {
+		q.K = 1
+	}
+	if q.MaxLength < 0 || q.MaxLength > MaxPathLength {
+		return Errorf(EINVALID, "maxLength must be between 1 and %d, got %d", MaxPathLength, q.MaxLength)
+	}
+	if err := CheckLimit("k", q.K, MaxPaths); err != nil {
+		return err
+	}
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return Errorf(EINVALID, "unknown relationship type %q", t)
+		}
+	}
+	return nil
+}

@@ -140,19 +140,10 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 // ordered by length and then by the sequence of node ids. MaxLength 0 means
 // graph.MaxPathLength; K 0 means 1; From == To gives one path of length 0.
 func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.Path, error) {
-	maxLen, k := q.MaxLength, q.K
-	if maxLen == 0 {
-		maxLen = graph.MaxPathLength
-	}
-	if k == 0 {
-		k = 1
-	}
-	if maxLen < 0 || maxLen > graph.MaxPathLength {
-		return nil, graph.Errorf(graph.EINVALID, "maxLength must be between 1 and %d, got %d", graph.MaxPathLength, q.MaxLength)
-	}
-	if err := graph.CheckLimit("k", k, graph.MaxPaths); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
+	maxLen, k := q.MaxLength, q.K
 	types, err := typeParams(q.Types)
 	if err != nil {
 		return nil, err
