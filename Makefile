@@ -5,7 +5,8 @@
 
 GO ?= go
 
-run: web
+run:
+	scripts/web-build --optional
 	$(GO) run ./cmd/hmkg serve
 
 build: web
