@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,13 +15,7 @@ import (
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
-	"github.com/hmkg/hmkg/resolvers"
 )
-
-func init() {
-	extraCommands["export"] = runExport
-	extraRoutes["GET /export"] = func(s graph.Store) http.Handler { return (&resolvers.Resolver{Store: s}).ExportHandler() }
-}
 
 // listFlag is a repeatable flag that also splits comma-separated values.
 type listFlag []string

@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "load":
 		return runLoad(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, getenv, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
@@ -74,16 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		if h, ok := extraCommands[cmd]; ok {
-			return h(ctx, rest, getenv, stdout, stderr)
-		}
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 }
-
-// command is the signature of every subcommand.
-type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
-
-// extraCommands holds subcommands registered by other files (export).
-var extraCommands = map[string]command{}

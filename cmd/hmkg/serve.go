@@ -13,19 +13,19 @@ import (
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/resolvers"
+	"github.com/hmkg/hmkg/web"
 )
 
-// routes returns the handlers mounted beside the GraphQL API.
+// routes returns the handlers mounted beside the GraphQL API: subgraph
+// exports and the dashboard. The dashboard takes "/" for any method rather
+// than "GET /", which would conflict with "/graphql" in net/http's mux; it
+// answers 405 to anything but GET and HEAD.
 func routes(store graph.Store) map[string]http.Handler {
-	m := map[string]http.Handler{}
-	for pattern, mk := range extraRoutes {
-		m[pattern] = mk(store)
+	return map[string]http.Handler{
+		"GET /export": (&resolvers.Resolver{Store: store}).ExportHandler(),
+		"/":           web.Handler(),
 	}
-	return m
 }
-
-// extraRoutes holds handlers registered by other files (export, dashboard).
-var extraRoutes = map[string]func(graph.Store) http.Handler{}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env(getenv)
