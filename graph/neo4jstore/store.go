@@ -192,10 +192,31 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
-	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(&txn{tx: tx, s: s})
-	})
+	var v T
+	var err error
+	for attempt := 0; attempt < readAttempts; attempt++ {
+		v, err = neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+			return work(&txn{tx: tx, s: s})
+		})
+		if !deletedUnderfoot(err) {
+			break
+		}
+	}
 	return v, translate(ctx, err)
+}
+
+// readAttempts bounds the retries of a read that raced a delete.
+const readAttempts = 3
+
+// deletedUnderfoot reports whether a read failed because a concurrent
+// transaction deleted a node or relationship it was traversing. Reads run
+// at read-committed isolation, so a long traversal can meet an entity that
+// a write removed meanwhile; Neo4j reports it as a client error, which the
+// driver does not retry, but running the read again sees a consistent
+// graph.
+func deletedUnderfoot(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && ne.Code == "Neo.ClientError.Statement.EntityNotFound"
 }
 
 // write runs work in a managed write transaction and translates errors.
