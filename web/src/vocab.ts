@@ -35,14 +35,6 @@ export function isKnownRelType(s: string): s is RelationshipType {
   return (REL_TYPES as readonly string[]).includes(s);
 }
 
-/** NAME is the shape of every enum value in the schema: what a kind or type from a URL must look like. */
-const NAME = /^[A-Z][A-Z0-9_]*$/;
-
-/** isName says whether s could be a kind or relationship type (known to this dashboard or not). */
-export function isName(s: string): boolean {
-  return NAME.test(s);
-}
-
 /** parseExportFormat reads a format name in any case ("gexf", "GEXF"); null when the schema has no such format. */
 export function parseExportFormat(s: string): ExportFormat | null {
   const up = s.trim().toUpperCase();
