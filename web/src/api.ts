@@ -1,6 +1,6 @@
 // api.ts: the dashboard's only door to the server: POST /graphql (same origin).
 
-import { ApiError, fromResponse, unreachable } from './errors';
+import { ApiError, codeForStatus, fromResponse, unreachable } from './errors';
 import type * as G from './generated/graphql';
 import type { PathNode, PathRel } from './paths';
 import { rankHits } from './search';
@@ -36,7 +36,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   }
   if (body?.errors && body.errors.length > 0) {
     const e = body.errors[0];
-    throw new ApiError(e.message, e.extensions?.code);
+    throw new ApiError(e.message, e.extensions?.code ?? codeForStatus(res.status));
   }
   if (!res.ok) throw fromResponse('The API', res.status, `${res.status} ${res.statusText}`.trim());
   if (!body || body.data === undefined || body.data === null) throw new ApiError('The API sent an empty answer.');

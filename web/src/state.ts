@@ -4,7 +4,7 @@
 // here (and, for what a link shares, in the URL: url.ts), none in the modules
 // that draw it.
 
-import { EXPORT_FORMATS, KINDS, REL_TYPES, isKnownKind, isKnownRelType, withUnknown, type ExportFormat, type Kind, type RelType } from './vocab';
+import { EXPORT_FORMATS, ExportFormat, KINDS, REL_TYPES, isKnownKind, isKnownRelType, withUnknown, type Kind, type RelType } from './vocab';
 
 export { EXPORT_FORMATS, KINDS, REL_TYPES, type ExportFormat, type Kind, type RelType };
 
@@ -259,7 +259,7 @@ export const GEPHI_LITE = 'https://gephi.org/gephi-lite/';
  */
 export function gephiLiteUrl(v: View, pageUrl: string): string | null {
   if (visible(v).nodes.length === 0) return null;
-  const file = new URL(exportUrl(v, 'GEXF'), pageUrl).href;
+  const file = new URL(exportUrl(v, ExportFormat.GEXF), pageUrl).href;
   return `${GEPHI_LITE}?file=${encodeURIComponent(file)}`;
 }
 
