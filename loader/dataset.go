@@ -22,12 +22,12 @@ type at struct{ line, col int32 }
 // file is one dataset file as read: its records, where each starts, and
 // what it declares about itself.
 type file struct {
-	path                        string
-	name, version, description  string
-	sources                     []*graph.Source
-	nodes                       []*graph.Node
-	relationships               []*graph.Relationship
-	sourcesAt, nodesAt, relsAt  []at
+	path                       string
+	name, version, description string
+	sources                    []*graph.Source
+	nodes                      []*graph.Node
+	relationships              []*graph.Relationship
+	sourcesAt, nodesAt, relsAt []at
 }
 
 // problems collects the problems of a load, each prefixed with its file,
