@@ -186,11 +186,12 @@ func (d *decoder) document() error {
 	if _, err := d.token(); err != nil { // the closing brace
 		return err
 	}
+	after := d.lr.skipSpace(d.dec.InputOffset(), "")
 	if t, err := d.dec.Token(); err != io.EOF {
 		if err != nil {
 			return d.syntax(err)
 		}
-		d.problemAt(d.dec.InputOffset(), fmt.Sprintf("unexpected %s after the dataset object", describe(t)))
+		d.problemAt(after, fmt.Sprintf("unexpected data (%s) after the dataset object", describe(t)))
 		return errStop
 	}
 	return nil
