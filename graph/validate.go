@@ -124,9 +124,10 @@ func (d *Dataset) Validate(have Lookup) error {
 		if len(ps) == 0 {
 			return
 		}
-		name := fmt.Sprintf("%s[%d] %q", where.section, where.i, where.id)
+		// Ids are quoted up to 80 characters: a problem may be about a huge one.
+		name := fmt.Sprintf("%s[%d] %.80q", where.section, where.i, where.id)
 		if d.Locate != nil {
-			name = fmt.Sprintf("%s %q", d.Locate(where.section, where.i), where.id)
+			name = fmt.Sprintf("%s %.80q", d.Locate(where.section, where.i), where.id)
 		}
 		for _, p := range ps {
 			problems = append(problems, name+": "+p)
