@@ -111,9 +111,14 @@ func (d *decoder) syntax(err error) error {
 	msg := syn.Error()
 	var again json.RawMessage
 	rescan := json.NewDecoder(bytes.NewReader(d.lr.bytes(off, d.lr.end())))
-	if err := rescan.Decode(&again); errors.As(err, &syn) {
-		off += max(syn.Offset-1, 0)
+	if err := rescan.Decode(&again); errors.As(err, &syn) && syn.Offset > 1 {
+		// The error is inside a value: the fresh decoder places it. At the
+		// value's first byte the original message knows the context better.
+		off += syn.Offset - 1
 		msg = syn.Error()
+	} else if strings.HasPrefix(msg, "invalid character ") && strings.HasSuffix(msg, "'") {
+		// json.Decoder.Token gives no context just after an object's '{'.
+		msg += " looking for beginning of object key string"
 	} else if errors.Is(err, io.ErrUnexpectedEOF) {
 		off, msg = d.lr.end(), "unexpected end of file: the JSON is incomplete"
 	}

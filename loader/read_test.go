@@ -68,7 +68,7 @@ func TestSchemaProblemsEveryOneWithPosition(t *testing.T) {
 		`typed.json:5:19: relationships must be a list of records, found an object`,
 		`typed.json:6:2: unknown field "extra"`,
 		`syntax.json:3:16: invalid JSON: invalid character '}' looking for beginning of object key string`,
-		`junk.json:1:2: invalid JSON: invalid character 'x'`,
+		`junk.json:1:2: invalid JSON: invalid character 'x' looking for beginning of object key string`,
 		`cut.json:1:23: unexpected end of file`,
 		`comma.json:3:2: invalid JSON: expected comma after array element`,
 		`empty.json:1:1: the file is empty`,
