@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,10 @@ import (
 // MaxProblems caps the problems listed for one load; the rest are counted.
 // A file of a million broken records still gets a report of bounded size.
 const MaxProblems = 1000
+
+// MoreProblems is the last problem listed when there were more than
+// MaxProblems: it counts the rest.
+const MoreProblems = "… and %d more problem(s) not listed"
 
 // at is where a record starts in its file.
 type at struct{ line, col int32 }
@@ -51,7 +56,7 @@ func (p *problems) err() error {
 	}
 	list := p.list
 	if p.extra > 0 {
-		list = append(list[:len(list):len(list)], fmt.Sprintf("… and %d more problem(s) not listed", p.extra))
+		list = append(list[:len(list):len(list)], fmt.Sprintf(MoreProblems, p.extra))
 	}
 	msg := fmt.Sprintf("%d problem(s): %s", len(p.list)+p.extra, list[0])
 	if len(list) > 1 {
@@ -64,6 +69,7 @@ func (p *problems) err() error {
 // fields one at a time, and each record of the sections on its own, so
 // that memory follows the records kept, not the size of the file.
 type decoder struct {
+	ctx  context.Context
 	f    *file
 	lr   *lineReader
 	dec  *json.Decoder
@@ -78,13 +84,15 @@ var errStop = errors.New("stop")
 // to errs: schema problems (a wrong JSON type, an unknown field) for every
 // record, and the first syntax error, after which the file is not read
 // further. Each problem names f.path, a line and a column.
-func readDataset(r io.Reader, f *file, errs *problems) {
+// It returns an error only when ctx ends first.
+func readDataset(ctx context.Context, r io.Reader, f *file, errs *problems) error {
 	lr := newLineReader(r)
-	d := &decoder{f: f, lr: lr, dec: json.NewDecoder(lr), errs: errs}
+	d := &decoder{ctx: ctx, f: f, lr: lr, dec: json.NewDecoder(lr), errs: errs}
 	d.dec.DisallowUnknownFields()
 	if err := d.document(); err != nil && err != errStop {
-		d.problemAt(d.dec.InputOffset(), err.Error())
+		return err
 	}
+	return nil
 }
 
 // problemAt records a problem at byte offset off of the file.
@@ -244,6 +252,9 @@ func section[T any](d *decoder, name string, out *[]*T, where *[]at) error {
 		return nil
 	}
 	for i := 0; d.dec.More(); i++ {
+		if i%1024 == 0 && d.ctx.Err() != nil {
+			return d.ctx.Err()
+		}
 		recAt := d.lr.skipSpace(d.dec.InputOffset(), ",")
 		d.lr.advance(recAt)
 		line, col := d.lr.pos(recAt)

@@ -98,6 +98,15 @@ func Prepare(files []string, opts Options) (*Plan, error) {
 	return &Plan{files: files, opts: opts, m: m}, nil
 }
 
+// Format is the map format the files were found to be, or "" for hmkg
+// dataset files.
+func (p *Plan) Format() mapimport.Format {
+	if p.m == nil {
+		return ""
+	}
+	return p.m.opts.Format
+}
+
 // Run imports the planned files into store.
 func (p *Plan) Run(ctx context.Context, store Store) (*Result, error) {
 	if p.opts.Actor == "" {
@@ -126,7 +135,10 @@ func (p *Plan) runDataset(ctx context.Context, store Store) (*Result, error) {
 	read := make([]*file, 0, len(p.files))
 	for _, path := range p.files {
 		f := &file{path: path}
-		if err := readFile(path, f, &errs, p.opts.Progress); err != nil {
+		if err := readFile(ctx, path, f, &errs, p.opts.Progress); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("read %s: %w", path, err)
+			}
 			errs.add(err.Error())
 		}
 		read = append(read, f)
@@ -149,8 +161,8 @@ func (p *Plan) runDataset(ctx context.Context, store Store) (*Result, error) {
 }
 
 // readFile reads one dataset file into f, adding its problems to errs. It
-// returns an error only when the file cannot be opened.
-func readFile(path string, f *file, errs *problems, progress io.Writer) error {
+// returns an error when the file cannot be opened or ctx ends.
+func readFile(ctx context.Context, path string, f *file, errs *problems, progress io.Writer) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -167,8 +179,7 @@ func readFile(path string, f *file, errs *problems, progress io.Writer) error {
 		defer bar.Finish()
 		r = io.TeeReader(fh, bar)
 	}
-	readDataset(r, f, errs)
-	return nil
+	return readDataset(ctx, r, f, errs)
 }
 
 // merge joins the files' records into one dataset whose Locate names each

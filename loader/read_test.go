@@ -2,6 +2,7 @@ package loader_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -184,5 +185,46 @@ func TestReadMemoryFollowsRecordsNotBytes(t *testing.T) {
 	t.Logf("heap grew by %d bytes at most", grew)
 	if grew > 10<<20 {
 		t.Errorf("reading a 32 MiB file of rejected records grew the heap by %d bytes; want under 10 MiB", grew)
+	}
+}
+
+// TestPrepareTellsMapsFromDatasets: a Kumu blueprint named .json is a map
+// (and needs its source named), a dataset .json is a dataset, and a
+// workbook extension is a map whatever the flags.
+func TestPrepareTellsMapsFromDatasets(t *testing.T) {
+	_, err := loader.Prepare([]string{write(t, "map.json", kumuMap)}, loader.Options{})
+	wantProblems(t, graph.ErrorProblems(err), "--source-id is required", "--source-title is required", "--source-url is required")
+	p, err := loader.Prepare([]string{write(t, "map.json", kumuMap)}, loader.Options{Map: mapOpts})
+	if err != nil || p.Format() != "kumu" {
+		t.Errorf("Kumu blueprint: format %q, %v", p.Format(), err)
+	}
+	// A dataset whose first keys are not sections is sniffed past them.
+	p, err = loader.Prepare([]string{write(t, "d.json", `{"name":"x","description":{"a":[1]},"nodes":[]}`)}, loader.Options{})
+	if err != nil || p.Format() != "" {
+		t.Errorf("dataset: format %q, %v", p.Format(), err)
+	}
+	if _, err := loader.Prepare([]string{write(t, "d.json", nodesFile)}, loader.Options{DatasetName: " padded "}); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("a dataset name with spaces around it: %v", err)
+	}
+}
+
+// TestReadStopsWhenCancelled: a cancelled load stops reading and says so.
+func TestReadStopsWhenCancelled(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"sources": [`)
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id": "s-%d", "title": "S", "url": "https://example.org/%d"}`, i, i)
+	}
+	b.WriteString("]}")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := memstore.New()
+	defer s.Close()
+	_, err := loader.Load(ctx, s, []string{write(t, "big.json", b.String())}, loader.Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled load: %v", err)
 	}
 }

@@ -59,6 +59,11 @@ func loadFailed(stderr io.Writer, err error) error {
 	if len(ps) == 0 {
 		return err
 	}
-	fmt.Fprintf(stderr, "%d problem(s); nothing was imported:\n  %s\n", len(ps), strings.Join(ps, "\n  "))
+	n := len(ps)
+	var more int
+	if _, err := fmt.Sscanf(ps[n-1], loader.MoreProblems, &more); err == nil {
+		n += more - 1 // the last line counts the problems not listed
+	}
+	fmt.Fprintf(stderr, "%d problem(s); nothing was imported:\n  %s\n", n, strings.Join(ps, "\n  "))
 	return fmt.Errorf("load failed")
 }
