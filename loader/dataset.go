@@ -213,23 +213,14 @@ func (d *decoder) document() error {
 // skip reads past one value, token by token, so that a large value of the
 // wrong shape is not held in memory.
 func (d *decoder) skip() error {
-	depth := 0
-	for {
-		t, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		d.lr.advance(d.dec.InputOffset())
-		if depth == 0 {
-			return nil
-		}
+	t, err := d.token()
+	if err != nil {
+		return err
 	}
+	if t == json.Delim('{') || t == json.Delim('[') {
+		return d.skipRest()
+	}
+	return nil
 }
 
 // section reads one list of records, decoding each on its own. A record
