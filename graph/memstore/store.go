@@ -7,7 +7,8 @@
 // binary records (see codec.go; the format is named in "meta" under
 // "format", and Open refuses any other); "meta" also holds the name and
 // version of the last imported dataset; "audit" maps a big-endian sequence
-// number to the JSON of a graph.Change.
+// number to the JSON of a graph.Change. Beside the file, HolderFileName
+// names the process that has the directory open (lock.go).
 //
 // In memory, nodes and relationships are addressed by dense int32 handles.
 // A node keeps its id, name and summary in one string, its short repeated
@@ -22,6 +23,7 @@ package memstore
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -33,6 +35,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -67,7 +70,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithLockTimeout sets how long Open waits for another process to release
-// the data file (default 1s); after that Open fails with EUNAVAILABLE.
+// the data file (default 1s); after that Open fails with EUNAVAILABLE and a
+// message naming that process (see lock.go).
 func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithoutSync skips fsync on commit. Only for benchmarks and bulk loads
@@ -80,6 +84,7 @@ type Store struct {
 	mu     sync.RWMutex
 	cfg    config
 	db     *bolt.DB // nil for a purely in-memory store
+	dir    string   // the data directory; "" for a purely in-memory store
 	closed bool
 
 	// A deleted node keeps its slot with an empty record so that handles
@@ -99,8 +104,8 @@ type Store struct {
 	atoms   []string // interned short strings; atoms[0] is ""
 	atomIdx map[string]uint32
 
-	kindCounts [numKinds]int
-	typeCounts []int
+	// Nodes per kind code and relationships per type code.
+	kindCounts, typeCounts codeCounts
 
 	search *searchIndex
 
@@ -132,7 +137,7 @@ type nodeRec struct {
 	// Indexes into Store.atoms.
 	region, country, category, role uint32
 	years                           [numYears]int16
-	kind                            uint8
+	kind                            graph.Code
 }
 
 // nodeExt holds the node fields that few nodes have.
@@ -186,30 +191,36 @@ type relRec struct {
 	from, to int32   // from < 0: deleted
 	nsrc     int32
 	year     int16 // noYear when undated
-	typ      uint8
+	typ      graph.Code
 	custom   bool // the id is in Store.relIDs
 }
 
 func (r *relRec) alive() bool       { return r.from >= 0 }
 func (r *relRec) tensions() []int32 { return r.refs[r.nsrc:] }
 
-const numKinds = 7
+// Records hold a kind or relationship type as its graph.Code, the fixed
+// code of the vocabulary, in memory and on disk alike; nothing here depends
+// on the order or the length of graph.Kinds and graph.RelTypes.
 
-var kindIndex = func() map[graph.Kind]uint8 {
-	m := make(map[graph.Kind]uint8, len(graph.Kinds))
-	for i, k := range graph.Kinds {
-		m[k] = uint8(i)
-	}
-	return m
-}()
+// codeCounts counts records per code. Every value of a graph.Code indexes
+// it, so no code, known or not, can index it out of range.
+type codeCounts [1 << 8]int
 
-var typeIndex = func() map[graph.RelType]uint8 {
-	m := make(map[graph.RelType]uint8, len(graph.RelTypes))
-	for i, t := range graph.RelTypes {
-		m[t] = uint8(i)
-	}
-	return m
-}()
+// A graph.Code must be one byte: codeCounts and the codec rely on it.
+const _ = uint8(^graph.Code(0))
+
+// kindCode returns the code of a kind that validation has accepted.
+func kindCode(k graph.Kind) graph.Code { c, _ := k.Code(); return c }
+
+// typeCode returns the code of a relationship type that validation has
+// accepted.
+func typeCode(t graph.RelType) graph.Code { c, _ := t.Code(); return c }
+
+// kindOf returns the kind of a code held by a record.
+func kindOf(c graph.Code) graph.Kind { k, _ := graph.KindByCode(c); return k }
+
+// typeOf returns the relationship type of a code held by a record.
+func typeOf(c graph.Code) graph.RelType { t, _ := graph.RelTypeByCode(c); return t }
 
 // New returns an empty store that lives only in memory. Nothing is written
 // to disk; use it in tests and benchmarks.
@@ -224,7 +235,6 @@ func New(opts ...Option) *Store {
 	s.srcIdx = make(map[string]int32)
 	s.atoms = []string{""}
 	s.atomIdx = map[string]uint32{"": 0}
-	s.typeCounts = make([]int, len(graph.RelTypes))
 	s.search = newSearchIndex()
 	s.relIdx.init(0)
 	return s
@@ -239,12 +249,20 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: s.cfg.timeout, NoSync: s.cfg.noSync})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, inUseError(dir, s.cfg.timeout)
+	}
 	if err != nil {
 		return nil, graph.Errorf(graph.EUNAVAILABLE, "open %s: %v", path, err)
 	}
-	s.db = db
+	s.db, s.dir = db, dir
+	if err := writeHolder(dir, thisProcess()); err != nil {
+		// Only the message to a second process suffers.
+		s.cfg.logger.Warn("memstore: cannot record this process as the holder of the data directory", "dir", dir, "err", err)
+	}
 	start := time.Now()
 	if err := s.load(); err != nil {
+		removeHolder(dir)
 		db.Close()
 		return nil, fmt.Errorf("memstore: load %s: %w", path, err)
 	}
@@ -262,6 +280,10 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	if s.db != nil {
+		// Still holding the lock, so the record is ours to remove.
+		if err := removeHolder(s.dir); err != nil {
+			s.cfg.logger.Warn("memstore: close", "dir", s.dir, "err", err)
+		}
 		if err := s.db.Close(); err != nil {
 			return fmt.Errorf("memstore: close: %w", err)
 		}
@@ -336,7 +358,7 @@ func (s *Store) makeNode(n *graph.Node, a *arena) nodeRec {
 		nameAt: uint32(len(n.ID)), sumAt: uint32(len(n.ID) + len(n.Name)),
 		region: s.atom(n.Region), country: s.atom(n.Country), category: s.atom(n.Category), role: s.atom(n.Role),
 		years: [numYears]int16{year16(n.StartYear), year16(n.EndYear), year16(n.FoundedYear), year16(n.Year)},
-		kind:  kindIndex[n.Kind],
+		kind:  kindCode(n.Kind),
 	}
 	if len(n.Aliases) > 0 || n.Date != "" || n.Publisher != "" || n.URL != "" || n.Question != "" {
 		rec.ext = &nodeExt{date: n.Date, publisher: n.Publisher, url: n.URL, question: n.Question}
@@ -383,7 +405,7 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 // exist.
 func (s *Store) makeRel(r *graph.Relationship, a *arena) relRec {
 	rec := relRec{
-		from: s.mustNode(r.From), to: s.mustNode(r.To), typ: typeIndex[r.Type], summary: r.Summary,
+		from: s.mustNode(r.From), to: s.mustNode(r.To), typ: typeCode(r.Type), summary: r.Summary,
 		year: year16(r.Year), nsrc: int32(len(r.SourceIDs)),
 	}
 	rec.refs = a.int32s(len(r.SourceIDs) + len(r.TensionIDs))
@@ -431,7 +453,7 @@ func (s *Store) appendDerivedID(b []byte, h int32) []byte {
 	r := &s.rels[h]
 	b = append(b, s.nodes[r.from].id()...)
 	b = append(b, ':')
-	b = append(b, graph.RelTypes[r.typ]...)
+	b = append(b, typeOf(r.typ)...)
 	b = append(b, ':')
 	b = append(b, s.nodes[r.to].id()...)
 	if r.year != noYear {
@@ -560,7 +582,7 @@ func (s *Store) deleteNode(h int32) {
 		}
 	}
 	id := rec.id()
-	if rec.kind == kindIndex[graph.KindTension] {
+	if kindOf(rec.kind) == graph.KindTension {
 		for i := range s.rels {
 			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
 				refs := slices.Clone(r.refs)
@@ -589,7 +611,7 @@ func (l lookup) HasSource(id string) bool { _, ok := l.s.srcIdx[id]; return ok }
 
 func (l lookup) NodeKind(id string) graph.Kind {
 	if h, ok := l.s.findNode(id); ok {
-		return graph.Kinds[l.s.nodes[h].kind]
+		return kindOf(l.s.nodes[h].kind)
 	}
 	return ""
 }
@@ -598,7 +620,7 @@ func (l lookup) NodeKind(id string) graph.Kind {
 func (s *Store) relOut(h int32) *graph.Relationship {
 	r := &s.rels[h]
 	out := &graph.Relationship{
-		ID: s.relID(h), Type: graph.RelTypes[r.typ], From: s.nodes[r.from].id(), To: s.nodes[r.to].id(),
+		ID: s.relID(h), Type: typeOf(r.typ), From: s.nodes[r.from].id(), To: s.nodes[r.to].id(),
 		Summary: r.summary, Year: yearPtr(r.year),
 	}
 	if ts := r.tensions(); len(ts) > 0 {
@@ -618,7 +640,7 @@ func (s *Store) relOut(h int32) *graph.Relationship {
 func (s *Store) nodeOut(h int32) *graph.Node {
 	r := &s.nodes[h]
 	n := &graph.Node{
-		ID: r.id(), Kind: graph.Kinds[r.kind], Name: r.name(), Summary: r.summary(),
+		ID: r.id(), Kind: kindOf(r.kind), Name: r.name(), Summary: r.summary(),
 		Region: s.atoms[r.region], Country: s.atoms[r.country], Category: s.atoms[r.category], Role: s.atoms[r.role],
 		StartYear: yearPtr(r.years[yStart]), EndYear: yearPtr(r.years[yEnd]),
 		FoundedYear: yearPtr(r.years[yFounded]), Year: yearPtr(r.years[yYear]),
