@@ -2,12 +2,18 @@ package graph
 
 import (
 	"bufio"
+	"errors"
+	"flag"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+var updateGolden = flag.Bool("update", false,
+	"append the kinds and types missing from testdata/vocabulary.golden (existing lines are never rewritten)")
 
 // readVocabularyGolden parses testdata/vocabulary.golden into lines
 // "kind NAME" or "type NAME" mapped to codes.
@@ -54,11 +60,15 @@ func TestVocabularyGolden(t *testing.T) {
 	for _, rt := range RelTypeCodes() {
 		have["type "+string(rt.Type)] = rt.Code
 	}
+	if *updateGolden {
+		appendMissingGolden(t, golden, have)
+		golden = readVocabularyGolden(t)
+	}
 	for key, c := range have {
 		switch g, ok := golden[key]; {
 		case !ok:
 			t.Errorf("%s has code %d in vocab.go but no line in testdata/vocabulary.golden: "+
-				"add `%s=%d` there if it is new", key, c, key, c)
+				"add `%s=%d` there if it is new (go test ./graph -run TestVocabularyGolden -update)", key, c, key, c)
 		case g != c:
 			t.Errorf("%s has code %d in vocab.go but %d in testdata/vocabulary.golden: "+
 				"a code must never change, because stored data holds it", key, c, g)
@@ -71,6 +81,55 @@ func TestVocabularyGolden(t *testing.T) {
 		}
 	}
 }
+
+// appendMissingGolden appends a line for each entry of have that golden
+// lacks, in vocabulary order.
+func appendMissingGolden(t *testing.T, golden, have map[string]Code) {
+	t.Helper()
+	var add []string
+	for _, k := range KindCodes() {
+		if key := "kind " + string(k.Kind); !hasKey(golden, key) {
+			add = append(add, fmt.Sprintf("%s=%d\n", key, have[key]))
+		}
+	}
+	for _, rt := range RelTypeCodes() {
+		if key := "type " + string(rt.Type); !hasKey(golden, key) {
+			add = append(add, fmt.Sprintf("%s=%d\n", key, have[key]))
+		}
+	}
+	if len(add) == 0 {
+		return
+	}
+	f, err := os.OpenFile("testdata/vocabulary.golden", os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(strings.Join(add, ""))
+	if err := errors.Join(err, f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("appended to testdata/vocabulary.golden:\n%s", strings.Join(add, ""))
+}
+
+// nextKindCode and nextTypeCode return the lowest code above every code in
+// use, for tests that add an entry.
+func nextKindCode() Code {
+	var n Code
+	for _, k := range KindCodes() {
+		n = max(n, k.Code+1)
+	}
+	return n
+}
+
+func nextTypeCode() Code {
+	var n Code
+	for _, rt := range RelTypeCodes() {
+		n = max(n, rt.Code+1)
+	}
+	return n
+}
+
+func hasKey(m map[string]Code, key string) bool { _, ok := m[key]; return ok }
 
 func TestVocabularyLookups(t *testing.T) {
 	if len(Kinds) != len(kindList) || len(RelTypes) != len(relTypeList) {
@@ -137,11 +196,11 @@ func TestVocabularyRejectsInconsistentLists(t *testing.T) {
 		types []RelTypeCode
 		want  string
 	}{
-		{"shared kind code", append(KindCodes(), KindCode{"CAMPAIGN", 3}), types, "REPORT and CAMPAIGN share code 3"},
-		{"shared type code", kinds, append(RelTypeCodes(), RelTypeCode{"OPPOSED", 0}), "CHALLENGED and OPPOSED share code 0"},
-		{"repeated kind", append(KindCodes(), KindCode{KindPerson, 40}), types, "PERSON is listed twice"},
-		{"lower-case type", kinds, append(RelTypeCodes(), RelTypeCode{"opposed", 40}), `"opposed"`},
-		{"empty kind", append(KindCodes(), KindCode{"", 40}), types, `kind ""`},
+		{"shared kind code", append(KindCodes(), KindCode{"TEST_CAMPAIGN", 3}), types, "REPORT and TEST_CAMPAIGN share code 3"},
+		{"shared type code", kinds, append(RelTypeCodes(), RelTypeCode{"TEST_OPPOSED", 0}), "CHALLENGED and TEST_OPPOSED share code 0"},
+		{"repeated kind", append(KindCodes(), KindCode{KindPerson, nextKindCode()}), types, "PERSON is listed twice"},
+		{"lower-case type", kinds, append(RelTypeCodes(), RelTypeCode{"opposed", nextTypeCode()}), `"opposed"`},
+		{"empty kind", append(KindCodes(), KindCode{"", nextKindCode()}), types, `kind ""`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := SetVocabularyForTest(t, tc.kinds, tc.types)
@@ -160,22 +219,23 @@ func TestVocabularyRejectsInconsistentLists(t *testing.T) {
 func TestSetVocabularyForTest(t *testing.T) {
 	kinds, types := KindCodes(), RelTypeCodes()
 	t.Run("extended", func(t *testing.T) {
-		k := slices.Insert(KindCodes(), 0, KindCode{"CAMPAIGN", 7})
-		rt := slices.Insert(RelTypeCodes(), 3, RelTypeCode{"OPPOSED", 15})
+		kc, tc := nextKindCode(), nextTypeCode()
+		k := slices.Insert(KindCodes(), 0, KindCode{"TEST_CAMPAIGN", kc})
+		rt := slices.Insert(RelTypeCodes(), 3, RelTypeCode{"TEST_OPPOSED", tc})
 		if err := SetVocabularyForTest(t, k, rt); err != nil {
 			t.Fatal(err)
 		}
-		if Kinds[0] != "CAMPAIGN" || !Kind("CAMPAIGN").Valid() || RelTypes[3] != "OPPOSED" {
+		if Kinds[0] != "TEST_CAMPAIGN" || !Kind("TEST_CAMPAIGN").Valid() || RelTypes[3] != "TEST_OPPOSED" {
 			t.Fatalf("Kinds %v, RelTypes %v", Kinds, RelTypes)
 		}
 		if got, _ := KindByCode(0); got != KindMovement {
 			t.Errorf("KindByCode(0) = %s after inserting a kind in front, want MOVEMENT", got)
 		}
-		if got, ok := RelTypeByCode(15); !ok || got != "OPPOSED" {
-			t.Errorf("RelTypeByCode(15) = %s %v", got, ok)
+		if got, ok := RelTypeByCode(tc); !ok || got != "TEST_OPPOSED" {
+			t.Errorf("RelTypeByCode(%d) = %s %v", tc, got, ok)
 		}
 	})
-	if !slices.Equal(KindCodes(), kinds) || !slices.Equal(RelTypeCodes(), types) || Kind("CAMPAIGN").Valid() {
+	if !slices.Equal(KindCodes(), kinds) || !slices.Equal(RelTypeCodes(), types) || Kind("TEST_CAMPAIGN").Valid() {
 		t.Fatalf("the vocabulary was not restored: %v %v", Kinds, RelTypes)
 	}
 }
