@@ -11,13 +11,17 @@ import (
 // Kinds, RelTypes, Valid, Code and the lookups by code are derived from
 // them.
 //
-// To add a kind or a relationship type: add a line to its list (anywhere;
-// the list order is the schema order) with the next unused code, add the
-// value to the NodeKind or RelationshipType enum of schema.graphqls, and add
-// the line `kind NAME=CODE` or `type NAME=CODE` to testdata/vocabulary.golden.
+// To add a relationship type: add a line to relTypeList (anywhere; the list
+// order is the schema order) with the lowest unused code, add the value to
+// the RelationshipType enum of schema.graphqls (then go generate ./...), and
+// pin the code with `go test ./graph -run TestVocabularyGolden -update`,
+// which appends `type NAME=CODE` to testdata/vocabulary.golden. A kind goes
+// the same way into kindList and the NodeKind enum; the GraphQL layer also
+// needs an object type for it (schema.graphqls, kinds.go).
+//
 // A code is what stored data holds (the embedded store writes it as one
-// byte), so a code is never changed and never reused, even after its kind or
-// type is removed; the golden file and its test enforce that.
+// byte), so it never changes and is never given to another name.
+// TestVocabularyGolden fails when a code changes or an entry disappears.
 
 // Code is the fixed number of a kind or relationship type in stored data.
 type Code uint8
