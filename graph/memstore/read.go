@@ -94,11 +94,11 @@ func (s *Store) Stats(ctx context.Context) (*graph.Stats, error) {
 		RelTypeCounts:     make(map[graph.RelType]int, len(graph.RelTypes)),
 		AuditEntriesCount: len(s.changes),
 	}
-	for i, k := range graph.Kinds {
-		st.KindCounts[k] = s.kindCounts[i]
+	for _, k := range graph.Kinds {
+		st.KindCounts[k] = s.kindCounts[kindCode(k)]
 	}
-	for i, t := range graph.RelTypes {
-		st.RelTypeCounts[t] = s.typeCounts[i]
+	for _, t := range graph.RelTypes {
+		st.RelTypeCounts[t] = s.typeCounts[typeCode(t)]
 	}
 	if n := len(s.changes); n > 0 {
 		at := s.changes[n-1].At
@@ -189,11 +189,12 @@ func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
 	return s.nodes[r.from].existsAsOf(asOf) && s.nodes[r.to].existsAsOf(asOf)
 }
 
-// typeSet validates types and returns them as a bit set (0 = any type).
+// typeSet validates types and returns them as a bit set of their codes (0
+// = any type); TestVocabularyFitsBitSets keeps every code below 32.
 func typeSet(types []graph.RelType) (uint32, error) {
 	var set uint32
 	for _, t := range types {
-		i, ok := typeIndex[t]
+		i, ok := t.Code()
 		if !ok {
 			return 0, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
 		}
@@ -279,7 +280,7 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 			case graph.OrderByName:
 				c = compareFold(na.name(), nb.name())
 			case graph.OrderByKind:
-				c = strings.Compare(string(graph.Kinds[na.kind]), string(graph.Kinds[nb.kind]))
+				c = strings.Compare(string(kindOf(na.kind)), string(kindOf(nb.kind)))
 			case graph.OrderByID:
 				c = strings.Compare(na.id(), nb.id())
 			case graph.OrderByDegree:

@@ -385,11 +385,12 @@ func siftDown[T any](h []T, i int, compare func(a, b T) int) {
 	}
 }
 
-// kindSet validates kinds and returns them as a bit set (0 = any kind).
-func kindSet(kinds []graph.Kind) (uint8, error) {
-	var set uint8
+// kindSet validates kinds and returns them as a bit set of their codes (0 =
+// any kind); TestVocabularyFitsBitSets keeps every code below 64.
+func kindSet(kinds []graph.Kind) (uint64, error) {
+	var set uint64
 	for _, k := range kinds {
-		i, ok := kindIndex[k]
+		i, ok := k.Code()
 		if !ok {
 			return 0, graph.Errorf(graph.EINVALID, "unknown kind %q", k)
 		}

@@ -260,7 +260,7 @@ func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) err
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert node %s: %w", n.ID, err)
 	}
-	if h, ok := s.findNode(n.ID); ok && graph.Kinds[s.nodes[h].kind] == graph.KindTension && n.Kind != graph.KindTension {
+	if h, ok := s.findNode(n.ID); ok && kindOf(s.nodes[h].kind) == graph.KindTension && n.Kind != graph.KindTension {
 		for i := range s.rels {
 			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
 				return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension", n.ID, s.relID(int32(i)))
@@ -331,7 +331,7 @@ func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
 				recs = append(recs, record{bucket: bucketRels, key: []byte(s.relID(rh))})
 			}
 		}
-		if graph.Kinds[rec.kind] == graph.KindTension {
+		if kindOf(rec.kind) == graph.KindTension {
 			for i := range s.rels {
 				r := &s.rels[i]
 				if !r.alive() || gone[int32(i)] || !slices.Contains(r.tensions(), h) {
