@@ -350,7 +350,7 @@ func (q *NeighbourhoodQuery) Normalize() error {
 		return Errorf(EINVALID, "at least one seed is required")
 	}
 	if q.Depth < 0 || q.Depth > MaxDepth {
-		return Errorf(EINVALID, "depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
+		return Errorf(EINVALID, "depth %d is out of range: use 0 to %d", q.Depth, MaxDepth)
 	}
 	if q.Limit == 0 {
 		q.Limit = MaxNeighbourhoodSize

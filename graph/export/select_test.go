@@ -160,8 +160,8 @@ func TestSelectErrors(t *testing.T) {
 		msg  string
 	}{
 		{Selection{Seeds: []string{"act-up", "nobody-here"}, Depth: 1}, graph.ENOTFOUND, "nobody-here"},
-		{Selection{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, graph.EINVALID, "depth must be between 0 and 4, got 5"},
-		{Selection{Seeds: []string{"act-up"}, Depth: -1}, graph.EINVALID, "got -1"},
+		{Selection{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, graph.EINVALID, "depth 5 is out of range: use 0 to 4"},
+		{Selection{Seeds: []string{"act-up"}, Depth: -1}, graph.EINVALID, "depth -1"},
 		{Selection{Seeds: []string{"act-up"}, AsOf: ip(99999)}, graph.EINVALID, "asOf: 99999"},
 		{Selection{AsOf: ip(-99999)}, graph.EINVALID, "asOf: -99999"},
 		{Selection{Seeds: []string{"act-up"}, MaxNodes: graph.MaxSubgraphSize + 1}, graph.EINVALID, "export cap"},

@@ -197,8 +197,8 @@ func testRulesTraversals(t *testing.T, s graph.Store) {
 		q   graph.NeighbourhoodQuery
 		msg string
 	}{
-		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: -1}, "depth must be between 0 and"},
-		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, "depth must be between 0 and"},
+		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: -1}, "depth -1 is out of range"},
+		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, "is out of range: use 0 to"},
 		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 1, Limit: graph.MaxSubgraphSize + 1}, "limit"},
 		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 1, Limit: -1}, "limit"},
 		{graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 1, Kinds: []graph.Kind{"PLANET"}}, "PLANET"},
