@@ -358,18 +358,13 @@ func (q *NeighbourhoodQuery) Normalize() error {
 	if err := CheckLimit("limit", q.Limit, MaxSubgraphSize); err != nil {
 		return err
 	}
-	d, err := q.Direction.OrBoth()
-	if err != nil {
+	// The relationships it follows obey the rules of a relationships query.
+	rq := RelQuery{Direction: q.Direction, Types: q.Types, AsOf: q.AsOf}
+	if err := rq.Normalize(); err != nil {
 		return err
 	}
-	q.Direction = d
-	if err := CheckTypes(q.Types); err != nil {
-		return err
-	}
-	if err := CheckKinds(q.Kinds); err != nil {
-		return err
-	}
-	return CheckAsOf(q.AsOf)
+	q.Direction = rq.Direction
+	return CheckKinds(q.Kinds)
 }
 
 // Normalize checks a path query and fills its defaults, so that every

@@ -79,16 +79,13 @@ func (s Selection) Validate() error {
 		q := s.query()
 		return q.Normalize()
 	}
-	if _, err := s.Direction.OrBoth(); err != nil {
+	// The whole graph: the relationships among its nodes obey the rules of
+	// a relationships query, and Kinds must be known.
+	rq := graph.RelQuery{Direction: s.Direction, Types: s.Types, AsOf: s.AsOf}
+	if err := rq.Normalize(); err != nil {
 		return err
 	}
-	if err := graph.CheckTypes(s.Types); err != nil {
-		return err
-	}
-	if err := graph.CheckKinds(s.Kinds); err != nil {
-		return err
-	}
-	return graph.CheckAsOf(s.AsOf)
+	return graph.CheckKinds(s.Kinds)
 }
 
 func (s Selection) limit() int {
