@@ -20,18 +20,32 @@ func encodeCursor(offset int) string {
 	return base64.StdEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
 }
 
-// decodeCursor returns the offset just after the cursor's position.
+// decodeCursor returns the offset just after the cursor's position. It
+// accepts exactly what encodeCursor writes for an offset below
+// graph.MaxOffset: canonical decimal digits, no sign, no leading zero; a
+// forged offset can neither overflow nor reach a store out of range.
 func decodeCursor(after *string) (int, error) {
 	if after == nil || *after == "" {
 		return 0, nil
 	}
-	raw, err := base64.StdEncoding.DecodeString(*after)
-	if err != nil || !strings.HasPrefix(string(raw), cursorPrefix) {
-		return 0, graph.Errorf(graph.EINVALID, "after: %q is not a cursor returned by this API", *after)
+	bad := func() (int, error) {
+		shown := *after
+		if len(shown) > 40 {
+			shown = shown[:40] + "..."
+		}
+		return 0, graph.Errorf(graph.EINVALID, "after: %q is not a cursor returned by this API", shown)
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(string(raw), cursorPrefix))
-	if err != nil || n < 0 {
-		return 0, graph.Errorf(graph.EINVALID, "after: %q is not a cursor returned by this API", *after)
+	if len(*after) > 64 {
+		return bad()
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(*after)
+	digits, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	if err != nil || !ok {
+		return bad()
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 0 || n >= graph.MaxOffset || strconv.Itoa(n) != digits {
+		return bad()
 	}
 	return n + 1, nil
 }
@@ -212,9 +226,5 @@ func nodeIDs(ns []*graph.Node) []string {
 	return ids
 }
 
-func checkAsOf(asOf *int) error {
-	if asOf != nil && (*asOf < graph.MinYear || *asOf > graph.MaxYear) {
-		return graph.Errorf(graph.EINVALID, "asOf: %d is not a plausible year (%d..%d)", *asOf, graph.MinYear, graph.MaxYear)
-	}
-	return nil
-}
+// checkAsOf applies graph's one asOf rule (graph.CheckAsOf).
+func checkAsOf(asOf *int) error { return graph.CheckAsOf(asOf) }

@@ -107,18 +107,14 @@ func (s *Store) Stats(ctx context.Context) (*graph.Stats, error) {
 	return st, nil
 }
 
-// Changes returns audit entries newest first, older than before (0: newest).
-// A limit of 0 means graph.DefaultPageSize.
+// Changes returns audit entries newest first, older than before (0: newest),
+// normalised by graph.ChangesQuery.
 func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.Change, error) {
-	if limit == 0 {
-		limit = graph.DefaultPageSize
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxPageSize); err != nil {
+	q := graph.ChangesQuery{Before: before, Limit: limit}
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	if before < 0 {
-		return nil, graph.Errorf(graph.EINVALID, "before must not be negative")
-	}
+	before, limit = q.Before, q.Limit
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	i := len(s.changes)
@@ -136,10 +132,10 @@ func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.
 // Relationships returns the relationships touching any of q.NodeIDs, sorted
 // by id. Unknown node ids are ignored.
 func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
-	dir, err := q.Direction.OrBoth()
-	if err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
+	dir := q.Direction
 	types, err := typeSet(q.Types)
 	if err != nil {
 		return nil, err
@@ -205,24 +201,8 @@ func typeSet(types []graph.RelType) (uint32, error) {
 
 // Nodes returns a filtered, sorted page of nodes.
 func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
-	if err := graph.CheckLimit("limit", q.Limit, graph.MaxPageSize); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
-	}
-	if q.Offset < 0 {
-		return nil, graph.Errorf(graph.EINVALID, "offset must not be negative, got %d", q.Offset)
-	}
-	for _, o := range q.OrderBy {
-		if o == nil {
-			return nil, graph.Errorf(graph.EINVALID, "empty order")
-		}
-		switch o.Field {
-		case graph.OrderByName, graph.OrderByYear, graph.OrderByKind, graph.OrderByID, graph.OrderByDegree:
-		default:
-			return nil, graph.Errorf(graph.EINVALID, "unknown order field %q", o.Field)
-		}
-		if o.Direction != "" && o.Direction != graph.Asc && o.Direction != graph.Desc {
-			return nil, graph.Errorf(graph.EINVALID, "unknown order direction %q", o.Direction)
-		}
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -338,7 +318,8 @@ func compareFold(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// compile turns a filter into a predicate over live node handles.
+// compile turns a filter, normalised by graph.NodeQuery.Normalize, into a
+// predicate over live node handles.
 func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 	if f == nil {
 		return func(int32) bool { return true }, nil
@@ -397,12 +378,10 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		})
 	}
 	if rf := f.HasRelationship; rf != nil {
-		dir, err := rf.Direction.OrBoth()
-		if err != nil {
-			return nil, err
-		}
+		dir := rf.Direction
 		var types uint32
 		if rf.Type != nil {
+			var err error
 			if types, err = typeSet([]graph.RelType{*rf.Type}); err != nil {
 				return nil, err
 			}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -128,21 +127,12 @@ func (e *encoder) rel(x *graph.Relationship) record {
 	return e.add(bucketRels, x.ID, func(b []byte) []byte { return appendRel(b, x) })
 }
 
-// checkActor rejects an actor that is only white space; an empty actor is
-// recorded as "system" (the loader and start-up import).
-func checkActor(actor string) error {
-	if actor != "" && strings.TrimSpace(actor) == "" {
-		return graph.Errorf(graph.EINVALID, "actor %q is blank", actor)
-	}
-	return nil
-}
+// checkActor applies graph's actor rule: every change names its actor.
+func checkActor(actor string) error { return graph.CheckActor(actor) }
 
-func actorOf(a string) string {
-	if a == "" {
-		return "system"
-	}
-	return a
-}
+// actorOf is the actor recorded for a change: the one given, already
+// checked by checkActor.
+func actorOf(a string) string { return a }
 
 // Import validates d and writes it in one transaction.
 func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) error {
