@@ -61,7 +61,7 @@ type Query struct {
 // Matrix returns the non-empty cells for the query, sorted by tension,
 // movement and decade (undated last); each cell's episodes sorted by id.
 func Matrix(ctx context.Context, r Reader, q Query) ([]*Cell, error) {
-	if err := checkAsOf(q.AsOf); err != nil {
+	if err := graph.CheckAsOf(q.AsOf); err != nil {
 		return nil, err
 	}
 	tensions, err := tensionIDs(ctx, r, q.TensionIDs)
@@ -178,7 +178,7 @@ type InstitutionCount struct {
 // TopInstitutions ranks the institutions that are an endpoint of most
 // episodes of the tension, most first (ties by id), at most limit of them.
 func TopInstitutions(ctx context.Context, r Reader, tensionID string, asOf *int, limit int) ([]*InstitutionCount, error) {
-	if err := checkAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	if _, err := tensionIDs(ctx, r, []string{tensionID}); err != nil {
@@ -255,7 +255,7 @@ type Profile struct {
 
 // Compare profiles two movements and what they share.
 func Compare(ctx context.Context, r Reader, a, b string, asOf *int) (*Comparison, error) {
-	if err := checkAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	if a == b {
@@ -387,15 +387,6 @@ func ofKind(ctx context.Context, r Reader, ids []string, kind graph.Kind) ([]str
 }
 
 func byID(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) }
-
-// checkAsOf is the API's asOf rule. TODO(integration): graph.CheckAsOf
-// replaces it once the shared rules land in package graph.
-func checkAsOf(asOf *int) error {
-	if asOf != nil && (*asOf < graph.MinYear || *asOf > graph.MaxYear) {
-		return graph.Errorf(graph.EINVALID, "asOf: %d is not a plausible year (%d..%d)", *asOf, graph.MinYear, graph.MaxYear)
-	}
-	return nil
-}
 
 func compareDecade(a, b *int) int {
 	switch {
