@@ -455,12 +455,14 @@ def compose_summary(kind, n, rels, names):
             base += " active in %s" % n["region"]
         if n.get("foundedYear"):
             base += ", founded in %d" % n["foundedYear"]
-        base += "."
+        base = "%s: %s." % (short(n["name"]), base[0].lower() + base[1:])
     elif kind == "people" and n.get("role"):
         base = n["role"].rstrip(".") + "."
     else:
         base = ""
     mine = [r for r in rels.values() if n["id"] in (r["from"], r["to"]) and r.get("_origin") != "derived"]
+    if not mine:  # only field-derived links: their summaries carry the record's own text
+        mine = [r for r in rels.values() if n["id"] in (r["from"], r["to"]) and r.get("summary")]
     mine.sort(key=lambda r: (r["from"] != n["id"], PHRASE_ORDER.index(r["type"]), r.get("year") or 9999, r["id"]))
     if not mine:
         return base, []
