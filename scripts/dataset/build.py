@@ -290,6 +290,8 @@ def build(facts, ids, summaries, overrides, corrected_summary):
             what = "founded or launched" if fr["type"] == "FOUNDED" else "published"
             text = "The event in which %s was %s. %s" % (short(names[slug(fr["to"])]), what, ev.get("summary") or "")
             default = ("derived", text.strip())
+        elif fr.get("generated"):
+            default = ("derived", fr["summary"])
         elif fr.get("_summary_corrected"):
             default = ("corrected", fr["summary"])
             orig = None  # the old wording in summaries.json no longer applies
@@ -345,7 +347,7 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         origin, text = r.pop("_default")
         keys = r.pop("_keys")
         s = summaries.get(rid) or next((summaries[k] for k in keys if k in summaries), None)
-        if s and origin != "derived":
+        if s and origin == "facts":
             r["summary"] = s
         else:
             r["summary"] = text

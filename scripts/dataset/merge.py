@@ -163,6 +163,12 @@ def merge(first, second, fixes):
                 rep["publisher"] = keep
         log.append(Change(drop, "merged into", drop, keep, m["why"], list(rd["sourceIds"]), m.get("source", "project fix")))
 
+    for rec in fixes.get("records", []):
+        kind = rec.pop("_kind")
+        check_sources(rec["sourceIds"], "added record %s" % rec["id"])
+        facts[kind].append(rec)
+        records[rec["id"]] = (kind, rec)
+
     # Relationships added by the project (founding/launch/publication events
     # linked to what they created, facts read in a correction's `why`).
     for r in fixes.get("relationships", []):
@@ -183,12 +189,6 @@ def merge(first, second, fixes):
         r["_orig"] = {"from": r["from"], "type": r["type"], "to": r["to"], "year": r.get("year")}
         r["_added"] = r.pop("why", "")
         facts["relationships"].append(r)
-    for rec in fixes.get("records", []):
-        kind = rec.pop("_kind")
-        check_sources(rec["sourceIds"], "added record %s" % rec["id"])
-        facts[kind].append(rec)
-        records[rec["id"]] = (kind, rec)
-
     # Sources found by the project (stored copies of the publisher's page),
     # citations they back, and facts dropped because they rested on mirrors
     # alone and no better page stating them was found.
@@ -208,6 +208,15 @@ def merge(first, second, fixes):
         old = list(rec["sourceIds"])
         rec["sourceIds"] = sorted(set(old) | set(c["add"]))
         log.append(Change(c["target"], "sourceIds", old, rec["sourceIds"], c["why"], c["add"], c.get("source", "project fix")))
+    for c in fixes.get("tags", []):
+        hits = match_rel(facts["relationships"], c["target"])
+        if len(hits) != 1:
+            problems.append("tag target %s matches %d relationships" % (c["target"], len(hits)))
+            continue
+        r = hits[0]
+        old = list(r.get("tensionIds") or [])
+        r["tensionIds"] = sorted(set(old) | set(c["add"]))
+        log.append(Change(c["target"], "tensionIds", old, r["tensionIds"], c["why"], [], c.get("source", "project tagging")))
     for d in fixes.get("drops", []):
         t = d["target"]
         if "|" in t:
