@@ -168,6 +168,8 @@ def merge(first, second, fixes):
         check_sources(rec["sourceIds"], "added record %s" % rec["id"])
         facts[kind].append(rec)
         records[rec["id"]] = (kind, rec)
+        log.append(Change(rec["id"], "added", None, rec.get("name"), rec.get("role") or rec.get("summary") or "",
+                          list(rec["sourceIds"]), "project addition"))
 
     # Relationships added by the project (founding/launch/publication events
     # linked to what they created, facts read in a correction's `why`).
@@ -189,6 +191,8 @@ def merge(first, second, fixes):
         r["_orig"] = {"from": r["from"], "type": r["type"], "to": r["to"], "year": r.get("year")}
         r["_added"] = r.pop("why", "")
         facts["relationships"].append(r)
+        log.append(Change(rel_key(r), "added", None, r.get("summary") or "(summary from the event's own)",
+                          r["_added"], list(r["sourceIds"]), "project addition"))
     # Sources found by the project (stored copies of the publisher's page),
     # citations they back, and facts dropped because they rested on mirrors
     # alone and no better page stating them was found.
