@@ -59,6 +59,8 @@ DESCRIPTION = (
 )
 
 MOVEMENT_IDS = set()
+# our wording of the supplement's node summaries and of corrected ones
+SUPPLEMENT_WORDING = {}
 TENSION_IDS = set()
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -304,6 +306,8 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         return any(r["from"] == frm and r["type"] == typ and r["to"] == to for r in rels.values())
 
     def own_summary(kind, rec, nid):
+        if nid in SUPPLEMENT_WORDING:
+            return SUPPLEMENT_WORDING[nid]
         if rec["id"] in corrected_summary:
             return rec.get("summary")
         return summaries.get(nid) or rec.get("summary")
@@ -363,7 +367,7 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         s = own_summary(kind, rec, n["id"])
         if s:
             n["summary"] = s
-            if s != summaries.get(n["id"]):
+            if s != summaries.get(n["id"]) and n["id"] not in SUPPLEMENT_WORDING:
                 stale.append(n["id"])
         else:
             n["summary"], extra = compose_summary(kind, n, rels, names)
@@ -524,6 +528,7 @@ def main():
         ids = init_ids(facts, ids)
         write_json(ids_path, ids)
     summaries = load_json(os.path.join(HERE, "summaries.json"), {})
+    SUPPLEMENT_WORDING.update(load_json(os.path.join(HERE, "summaries-supplement.json"), {}))
     overrides = load_json(os.path.join(HERE, "overrides.json"), {})
     problems += [p for p in merge.bad_dates(facts) if p.split()[0] not in overrides.get("eventDates", {})]
 
