@@ -351,7 +351,9 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         origin, text = r.pop("_default")
         keys = r.pop("_keys")
         s = summaries.get(rid) or next((summaries[k] for k in keys if k in summaries), None)
-        if s and origin == "facts":
+        if origin in ("facts", "corrected") and rid in SUPPLEMENT_WORDING:
+            r["summary"] = SUPPLEMENT_WORDING[rid]
+        elif s and origin == "facts":
             r["summary"] = s
         else:
             r["summary"] = text
