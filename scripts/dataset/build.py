@@ -297,6 +297,8 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         elif fr.get("_summary_corrected"):
             default = ("corrected", fr["summary"])
             orig = None  # the old wording in summaries.json no longer applies
+        elif fr.get("_own"):
+            default = ("own", fr["summary"])
         else:
             default = ("facts", fr["summary"])
         add_rel(slug(fr["from"]), fr["type"], slug(fr["to"]), fr.get("year"), default,
@@ -346,7 +348,7 @@ def build(facts, ids, summaries, overrides, corrected_summary):
                         [], n["sources"], "report.publisher")
 
     out_rels = []
-    counts = {"facts": 0, "corrected": 0, "derived": 0}
+    counts = {"facts": 0, "corrected": 0, "derived": 0, "own": 0}
     for rid, r in rels.items():
         origin, text = r.pop("_default")
         keys = r.pop("_keys")
@@ -369,7 +371,7 @@ def build(facts, ids, summaries, overrides, corrected_summary):
         s = own_summary(kind, rec, n["id"])
         if s:
             n["summary"] = s
-            if s != summaries.get(n["id"]) and n["id"] not in SUPPLEMENT_WORDING:
+            if s != summaries.get(n["id"]) and n["id"] not in SUPPLEMENT_WORDING and not rec.get("_own"):
                 stale.append(n["id"])
         else:
             n["summary"], extra = compose_summary(kind, n, rels, names)

@@ -163,9 +163,13 @@ def merge(first, second, fixes):
                 rep["publisher"] = keep
         log.append(Change(drop, "merged into", drop, keep, m["why"], list(rd["sourceIds"]), m.get("source", "project fix")))
 
+    for s in fixes.get("sources", []):
+        facts["sources"].append(dict(s))
+        sources.add(s["id"])
     for rec in fixes.get("records", []):
         kind = rec.pop("_kind")
         check_sources(rec["sourceIds"], "added record %s" % rec["id"])
+        rec["_own"] = True  # written by the project, in its own words
         facts[kind].append(rec)
         records[rec["id"]] = (kind, rec)
         log.append(Change(rec["id"], "added", None, rec.get("name"), rec.get("role") or rec.get("summary") or "",
@@ -190,15 +194,13 @@ def merge(first, second, fixes):
         r.setdefault("year", None)
         r["_orig"] = {"from": r["from"], "type": r["type"], "to": r["to"], "year": r.get("year")}
         r["_added"] = r.pop("why", "")
+        r["_own"] = True
         facts["relationships"].append(r)
         log.append(Change(rel_key(r), "added", None, r.get("summary") or "(summary from the event's own)",
                           r["_added"], list(r["sourceIds"]), "project addition"))
     # Sources found by the project (stored copies of the publisher's page),
     # citations they back, and facts dropped because they rested on mirrors
     # alone and no better page stating them was found.
-    for s in fixes.get("sources", []):
-        facts["sources"].append(dict(s))
-        sources.add(s["id"])
     for c in fixes.get("citations", []):
         check_sources(c["add"], "citation for %s" % c["target"])
         if "|" in c["target"]:
