@@ -93,7 +93,9 @@ def disputes(second, contradictions, ids, ds):
             rec = {"about": rid or about, "aboutKind": kind, "claim": d["claim"],
                    "positions": [{"says": p["says"], "sourceIds": sorted(ids.get(s, s) for s in p["sourceIds"])}
                                  for p in d["positions"]],
-                   "note": d.get("note", ""), "origin": origin + (" " + d["ref"] if d.get("ref") else "")}
+                   "note": d.get("note", ""),
+                   "origin": "project research in stored pages" if d.get("ref") == "project"
+                   else origin + (" " + d["ref"] if d.get("ref") else "")}
             if rid is None:
                 rec["unresolved"] = "about %s does not match one node or relationship of the dataset" % about
                 unresolved.append(about)
