@@ -339,6 +339,7 @@ def build(facts, ids, summaries, overrides, corrected_summary):
                     add_rel(n["id"], "INVOLVED", i, None,
                             ("derived", "%s took part in or was the subject of this episode%s. %s" % (short(names[i]), when, about)),
                             [], n["sources"], "event.institutionIds")
+                    rels[rel_id(n["id"], "INVOLVED", i, None)]["_about"] = about
         if kind == "reports" and rec.get("publisher"):
             p = slug(rec["publisher"])
             if not has_rel(p, "PUBLISHED", n["id"]):
@@ -488,7 +489,7 @@ def compose_summary(kind, n, rels, names):
             ph = (OUT_PHRASE if out else IN_PHRASE)[r["type"]] % short(names[other])
         if r.get("year"):
             ph += " (%d)" % r["year"]
-        text = r["summary"].rstrip()
+        text = (r.get("_about") or r["summary"]).rstrip()
         if not text.endswith((".", "!", "?")):
             text += "."
         parts.append("It %s: %s" % (ph, text[0].lower() + text[1:] if text[:2].istitle() and text.split()[0].lower() in LOWER_OK else text))
