@@ -1,21 +1,32 @@
 #!/usr/bin/env python3
-"""Build data/health-movements.json from the researched facts file.
+"""Build data/health-movements.json from the researched facts files.
 
 Usage (from the repository root):
 
-    python3 scripts/dataset/build.py [FACTS_JSON] [-o OUT] [--init-ids] [--report]
+    python3 scripts/dataset/build.py [FACTS_JSON [FACTS2_JSON]] [-o OUT] [--init-ids] [--report]
 
-FACTS_JSON defaults to ../shared/data/health-movements.facts.json relative to
-the repository root. The output is written deterministically (records sorted
-by id, one record per line), so rebuilding from the same inputs gives a
+FACTS_JSON and FACTS2_JSON default to health-movements.facts.json and its
+supplement health-movements.facts-2.json in ../shared/data (or
+$HMKG_FACTS_DIR). The output is written deterministically (records sorted by
+id, one record per line), so rebuilding from the same inputs gives a
 byte-identical file.
 
 Inputs committed next to this script:
-  ids.json        facts id -> slug id (nodes and sources). Keeps ids stable.
-                  --init-ids adds slugs for facts ids that are missing.
-  summaries.json  node id or relationship id -> summary in our own words.
-  overrides.json  small, documented corrections (event dates normalised to
-                  ISO 8601 partial dates, relationship merges).
+  ids.json                   facts id -> slug id (nodes and sources). Keeps ids
+                             stable. --init-ids adds slugs for missing ids.
+  summaries.json             node or relationship id -> summary in our words.
+  summaries-supplement.json  the same for the supplement's records.
+  overrides.json             event dates, malformed source hosts, aliases.
+  fixes.json                 the project's corrections, merges, removals,
+                             additions and tension tags (see merge.py).
+  contradictions.json        notes.md's contradictions, for disputes.json.
+Outputs besides the dataset: data/CHANGES.md, source_kinds.json (computed
+kinds), disputes.json and stats.json (see extras.py).
+
+Length: about 590 lines. The conversion, the composed-summary rules and the
+command line stay together here because they share the id map and the
+relationship table; merging and corrections live in merge.py, side outputs in
+extras.py.
 
 Only the Python 3 standard library is used.
 """
