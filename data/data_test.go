@@ -34,11 +34,11 @@ func TestCuratedValidates(t *testing.T) {
 
 func TestCuratedSize(t *testing.T) {
 	d := load(t)
-	if len(d.Nodes) < 300 {
-		t.Errorf("nodes = %d, want at least 300", len(d.Nodes))
+	if len(d.Nodes) < 750 {
+		t.Errorf("nodes = %d, want at least 750", len(d.Nodes))
 	}
-	if len(d.Relationships) < 500 {
-		t.Errorf("relationships = %d, want at least 500", len(d.Relationships))
+	if len(d.Relationships) < 1300 {
+		t.Errorf("relationships = %d, want at least 1300", len(d.Relationships))
 	}
 	kinds := map[graph.Kind]int{}
 	for _, n := range d.Nodes {
