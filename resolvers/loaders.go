@@ -170,7 +170,9 @@ func (l *loaders) fetchRels(ctx context.Context, store graph.Store, keys []relKe
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
+// WithLoaders gives a request its own loaders, which batch its store reads;
+// the server calls it once per GraphQL request.
+func WithLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
 	return context.WithValue(ctx, loadersKey{}, newLoaders(store, wait))
 }
 

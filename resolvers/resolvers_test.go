@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +15,7 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
-	"github.com/hmkg/hmkg/resolvers"
+	"github.com/hmkg/hmkg/httpapi"
 )
 
 const testKey = "test-key-0123456789abcdef"
@@ -50,11 +48,11 @@ type client struct {
 
 func newClient(tb testing.TB, store graph.Store) *client {
 	tb.Helper()
-	keys, err := resolvers.ParseAPIKeys("tester:" + testKey)
+	keys, err := httpapi.ParseAPIKeys("tester:" + testKey)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h := resolvers.NewHandler(resolvers.Config{Store: store, APIKeys: keys, Introspection: true})
+	h := httpapi.New(httpapi.Config{Store: store, APIKeys: keys, Introspection: true})
 	return &client{tb: tb, h: h}
 }
 
@@ -499,36 +497,6 @@ func TestAbuseIsRefused(t *testing.T) {
 	})
 }
 
-func TestGraphQLOverHTTP(t *testing.T) {
-	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
-		res := c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ node(id: "act-up") { name } }`), nil)
-		if res.Status != http.StatusOK || len(res.Errors) > 0 {
-			t.Fatalf("GET query: status %d errors %+v", res.Status, res.Errors)
-		}
-		if !strings.HasPrefix(res.ContentType, "application/graphql-response+json") {
-			t.Errorf("Content-Type = %q", res.ContentType)
-		}
-		var st struct {
-			Stats struct {
-				DatasetName string
-				NodeCount   int
-				Kinds       []struct {
-					Kind  string
-					Count int
-				}
-			}
-		}
-		c.ok(`{ stats { datasetName nodeCount kinds { kind count } } }`, nil, &st)
-		sum := 0
-		for _, k := range st.Stats.Kinds {
-			sum += k.Count
-		}
-		if st.Stats.DatasetName != "health-movements" || sum != st.Stats.NodeCount || len(st.Stats.Kinds) != 7 {
-			t.Errorf("stats = %+v", st.Stats)
-		}
-	})
-}
-
 // countingStore counts the store calls a request makes; it wraps a real
 // store and changes nothing else.
 type countingStore struct {
@@ -562,7 +530,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 		// A wait long enough that each nesting level gathers into one batch
 		// even under -race on a busy machine; the mechanism is the same as
 		// with the production default.
-		c := &client{tb: t, h: resolvers.NewHandler(resolvers.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		// On Neo4j, also count the Cypher statements the store sends.
@@ -598,53 +566,6 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 		}
 		t.Logf("store calls %v, Cypher statements %v", calls, cypher)
 	})
-}
-
-func TestHealthAndReadiness(t *testing.T) {
-	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
-		for _, p := range []string{"/healthz", "/readyz"} {
-			req := httptest.NewRequest(http.MethodGet, p, nil)
-			rec := httptest.NewRecorder()
-			c.h.ServeHTTP(rec, req)
-			b, _ := io.ReadAll(rec.Body)
-			if rec.Code != http.StatusOK {
-				t.Errorf("%s: %d %s", p, rec.Code, b)
-			}
-		}
-	})
-}
-
-func TestCORSAllowList(t *testing.T) {
-	h := resolvers.NewHandler(resolvers.Config{Store: memstoreWithCurated(t), CORSOrigins: []string{"https://dash.example.org"}})
-	for origin, allowed := range map[string]bool{"https://dash.example.org": true, "https://evil.example.com": false} {
-		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "content-type")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		got := rec.Header().Get("Access-Control-Allow-Origin")
-		if allowed && got != origin || !allowed && got != "" {
-			t.Errorf("preflight from %s: Access-Control-Allow-Origin = %q", origin, got)
-		}
-	}
-}
-
-func TestRequestTimeoutAnswersWithTimeout(t *testing.T) {
-	h := resolvers.NewHandler(resolvers.Config{Store: slowStore{memstoreWithCurated(t)}, RequestTimeout: 50 * time.Millisecond})
-	c := &client{tb: t, h: h}
-	res := c.post(`{ search(text: "aids") { score } }`, nil)
-	if res.code() != "TIMEOUT" {
-		t.Errorf("slow request: code %q, errors %+v", res.code(), res.Errors)
-	}
-}
-
-// slowStore makes Search wait for its context, as a stuck database would.
-type slowStore struct{ graph.Store }
-
-func (s slowStore) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	<-ctx.Done()
-	return nil, fmt.Errorf("search: %w", ctx.Err())
 }
 
 func memstoreWithCurated(t *testing.T) graph.Store {
