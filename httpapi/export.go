@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,34 +12,45 @@ import (
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/resolvers"
 )
 
 // exportParams are the query parameters GET /export accepts.
 var exportParams = []string{"format", "seed", "depth", "direction", "type", "kind", "asOf"}
 
-// NewExportHandler serves exports over HTTP GET. Parameters: format
-// (required: json, graphml, gexf, csv, cypher, kumu, kumu_xlsx, gephi_csv or cytoscape), seed (repeatable; none
-// exports the whole graph), depth (default 1), direction (default BOTH),
-// type and kind (repeatable) and asOf. The response is an attachment named
-// after the selection. Every error is decided before the first byte of the
-// file: bad input is 400 and an unknown seed 404, as JSON in the shape of
-// GraphQL errors. If writing fails midway the connection is aborted, so a
-// client never sees a cut-short file as a complete response. maxNodes caps
-// the selection (0 means export.DefaultMaxNodes). Successful exports are
-// cacheable (ETag, Cache-Control; see cacheExports) and readable from
-// Gephi Lite's origin.
-func NewExportHandler(store graph.Store, maxNodes int, log *slog.Logger) http.Handler {
+// newExportHandler serves exports over HTTP GET. Parameters: format
+// (required: json, graphml, gexf, csv, cypher, kumu, kumu_xlsx, gephi_csv
+// or cytoscape), seed (repeatable; none exports the whole graph), depth
+// (default 1), direction (default BOTH), type and kind (repeatable) and
+// asOf. The response is an attachment named after the selection. Every
+// error is decided before the first byte of the file, as JSON in the shape
+// of GraphQL errors: bad input is 400, an unknown seed 404, and more than
+// concurrency exports at once 429 with Retry-After. If writing fails
+// midway the connection is aborted, so a client never sees a cut-short
+// file as a complete response. maxNodes caps the selection. Successful
+// exports are cacheable (ETag, Cache-Control; see cacheExports) and
+// readable from Gephi Lite's origin.
+func newExportHandler(store graph.Store, maxNodes, concurrency int, log *slog.Logger) http.Handler {
+	slots := make(chan struct{}, concurrency)
 	return cacheExports(store, log, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		f, sel, err := parseExportQuery(req.URL.Query())
 		if err != nil {
-			writeExportError(w, log, req, err)
+			writeError(w, req, log, err)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		default:
+			writeError(w, req, log, edgeErrorf(http.StatusTooManyRequests, codeTooMany,
+				"%d exports are already running; try again shortly", concurrency))
 			return
 		}
 		sel.MaxNodes = maxNodes
 		start := time.Now()
 		doc, err := export.Prepare(req.Context(), store, f, sel, start)
 		if err != nil {
-			writeExportError(w, log, req, err)
+			writeError(w, req, log, err)
 			return
 		}
 		h := w.Header()
@@ -70,7 +79,7 @@ func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
 	var sel export.Selection
 	for name := range q {
 		if !slices.Contains(exportParams, name) {
-			return "", sel, graph.Errorf(graph.EINVALID, "unknown parameter %q: use %s", name, strings.Join(exportParams, ", "))
+			return "", sel, graph.Errorf(graph.EINVALID, "unknown parameter %s: use %s", resolvers.Quote(name), strings.Join(exportParams, ", "))
 		}
 	}
 	if q.Get("format") == "" {
@@ -88,10 +97,10 @@ func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
 			}
 		}
 	}
-	sel.Depth = 1
+	sel.Depth, _ = resolvers.DefaultInt("Query", "exportSubgraph", "depth") // the same default as GraphQL's
 	if v := q.Get("depth"); v != "" {
 		if sel.Depth, err = strconv.Atoi(v); err != nil {
-			return "", sel, graph.Errorf(graph.EINVALID, "depth %q is not a whole number", v)
+			return "", sel, graph.Errorf(graph.EINVALID, "depth %s is not a whole number", resolvers.Quote(v))
 		}
 	}
 	if v := q.Get("direction"); v != "" {
@@ -110,34 +119,12 @@ func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
 	if v := q.Get("asOf"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil {
-			return "", sel, graph.Errorf(graph.EINVALID, "asOf %q is not a year", v)
+			return "", sel, graph.Errorf(graph.EINVALID, "asOf %s is not a year", resolvers.Quote(v))
 		}
 		sel.AsOf = &y
+		if err := resolvers.CheckAsOf(sel.AsOf); err != nil {
+			return "", sel, err
+		}
 	}
 	return f, sel, sel.Validate()
-}
-
-func writeExportError(w http.ResponseWriter, log *slog.Logger, req *http.Request, err error) {
-	code := graph.ErrorCode(err)
-	status := http.StatusInternalServerError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		status = http.StatusServiceUnavailable
-		code = "TIMEOUT"
-	case code == graph.EINVALID:
-		status = http.StatusBadRequest
-	case code == graph.ENOTFOUND:
-		status = http.StatusNotFound
-	case code == graph.EUNAVAILABLE:
-		status = http.StatusServiceUnavailable
-	}
-	if status >= 500 {
-		log.ErrorContext(req.Context(), "export failed", "url", req.URL.String(), "err", err)
-	}
-	ext := map[string]any{"code": codes[code]}
-	msg := graph.ErrorMessage(err)
-	if code == "TIMEOUT" {
-		ext["code"], msg = "TIMEOUT", "the export took too long and was stopped"
-	}
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
 }

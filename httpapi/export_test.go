@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -99,7 +97,7 @@ func TestExportHTTP(t *testing.T) {
 
 func TestExportCap(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
-		h := httpapi.NewExportHandler(s, 10, slog.Default())
+		h := httpapi.New(httpapi.Config{Store: s, ExportMaxNodes: 10})
 		for _, target := range []string{"/export?format=json", "/export?format=json&seed=nhs-england&depth=2"} {
 			rec := get(h, target)
 			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "export cap of 10") {
@@ -111,7 +109,7 @@ func TestExportCap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := get(httpapi.NewExportHandler(s, 0, slog.Default()), "/export?format=json")
+		rec := get(httpapi.New(httpapi.Config{Store: s}), "/export?format=json")
 		if rec.Code != http.StatusOK || rec.Header().Get("X-Hmkg-Nodes") != itoa(st.Nodes) ||
 			rec.Header().Get("X-Hmkg-Relationships") != itoa(st.Relationships) {
 			t.Errorf("whole graph: %d, %s nodes (store has %d), %s relationships (store has %d)", rec.Code,
@@ -133,7 +131,7 @@ func (w *brokenWriter) Write(p []byte) (int, error) {
 
 func TestExportAbortsMidStream(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
-		h := httpapi.NewExportHandler(s, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		h := httpapi.New(httpapi.Config{Store: s})
 		w := &brokenWriter{ResponseRecorder: *httptest.NewRecorder()}
 		defer func() {
 			if p := recover(); p != http.ErrAbortHandler {

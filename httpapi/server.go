@@ -5,8 +5,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -49,6 +52,10 @@ type Config struct {
 	// ExportMaxNodes caps the selection of GET /export (0 means
 	// export.DefaultMaxNodes).
 	ExportMaxNodes int
+	// ExportConcurrency caps the GET /export requests served at once; more
+	// get 429 Too Many Requests with Retry-After (0 means
+	// DefaultExportConcurrency).
+	ExportConcurrency int
 	// Dashboard, when set, serves every path the API does not ("/").
 	Dashboard http.Handler
 }
@@ -57,6 +64,9 @@ type Config struct {
 const (
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRequestTimeout = 15 * time.Second
+	// DefaultExportConcurrency bounds the memory exports can take at once
+	// (a depth-4 export of a 100k-node graph holds ~120 MB while it runs).
+	DefaultExportConcurrency = 4
 )
 
 func (c *Config) setDefaults() {
@@ -72,6 +82,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.LoaderWait <= 0 {
 		c.LoaderWait = resolvers.DefaultLoaderWait
+	}
+	if c.ExportConcurrency <= 0 {
+		c.ExportConcurrency = DefaultExportConcurrency
 	}
 	if c.ExportMaxNodes <= 0 {
 		c.ExportMaxNodes = export.DefaultMaxNodes
@@ -90,6 +103,7 @@ func newGraphQL(cfg Config) *handler.Server {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(keyCheck{})
 	for _, ext := range resolvers.Extensions(cfg.Limits) {
 		srv.Use(ext)
 	}
@@ -98,19 +112,20 @@ func newGraphQL(cfg Config) *handler.Server {
 		return presentError(ctx, log, err)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		log.Error("panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": graph.EINTERNAL}}
 	})
 	return srv
 }
 
 // New returns the whole HTTP API: /graphql, /graphiql, /healthz, /readyz,
-// GET /export and the dashboard, behind CORS, a body limit, a per-request
-// timeout, per-request loaders and API-key authentication.
+// GET /export and the dashboard, behind CORS (closed unless CORSOrigins
+// names origins), a body limit, a per-request timeout, per-request loaders
+// and API-key authentication.
 func New(cfg Config) http.Handler {
 	cfg.setDefaults()
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", newGraphQL(cfg))
+	mux.Handle("/graphql", graphqlEdge(cfg, newGraphQL(cfg)))
 	mux.Handle("GET /graphiql", playground.Handler("hmkg GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -120,19 +135,24 @@ func New(cfg Config) http.Handler {
 		defer cancel()
 		if err := cfg.Store.Ping(ctx); err != nil {
 			cfg.Logger.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": graph.ErrorMessage(err)})
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": describe(ctx, cfg.Logger, err).Message})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	mux.Handle("GET /export", NewExportHandler(cfg.Store, cfg.ExportMaxNodes, cfg.Logger))
+	mux.Handle("GET /export", newExportHandler(cfg.Store, cfg.ExportMaxNodes, cfg.ExportConcurrency, cfg.Logger))
 	if cfg.Dashboard != nil {
 		// "/" for any method rather than "GET /", which would conflict with
 		// "/graphql" in net/http's mux; the dashboard answers 405 itself.
 		mux.Handle("/", cfg.Dashboard)
 	}
-	var h http.Handler = mux
-	h = requestScope(cfg, h)
+	h := requestScope(cfg, mux)
+	if len(cfg.CORSOrigins) == 0 {
+		// rs/cors treats an empty allow-list as "*": without configured
+		// origins there is no CORS at all (GET /export still answers the
+		// tools in ExportOrigins).
+		return h
+	}
 	c := cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -143,30 +163,38 @@ func New(cfg Config) http.Handler {
 	return c.Handler(h)
 }
 
-// requestScope gives each request its limits, loaders and actor.
+// requestScope gives each request its deadline, its whole body (read here,
+// so that any oversized body, chunked included, is a 413 before a handler
+// starts), its loaders and its actor. A bad Authorization header is noted,
+// not refused: only mutations need a key (see keyCheck).
 func requestScope(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
-		ctx = resolvers.WithLoaders(ctx, cfg.Store, cfg.LoaderWait)
-		if h := r.Header.Get("Authorization"); h != "" {
-			actor, ok := cfg.APIKeys.actor(r)
-			if !ok {
-				writeJSON(w, http.StatusUnauthorized, map[string]any{"errors": []map[string]any{{
-					"message": "invalid API key", "extensions": map[string]string{"code": "UNAUTHENTICATED"},
-				}}})
+		r = r.WithContext(ctx)
+		if r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
+			if err != nil {
+				var tooLarge *http.MaxBytesError
+				if !errors.As(err, &tooLarge) {
+					err = edgeErrorf(http.StatusBadRequest, codeBadRequest, "could not read the request body")
+				}
+				writeError(w, r, cfg.Logger, err)
 				return
 			}
-			ctx = resolvers.WithActor(ctx, actor)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
 		}
-		if r.ContentLength > cfg.MaxBodyBytes {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    fmt.Sprintf("request body is %d bytes; the limit is %d", r.ContentLength, cfg.MaxBodyBytes),
-				"extensions": map[string]string{"code": "BAD_REQUEST"},
-			}}})
-			return
+		ctx = resolvers.WithLoaders(ctx, cfg.Store, cfg.LoaderWait)
+		auth := &authState{}
+		if r.Header.Get("Authorization") != "" {
+			if actor, ok := cfg.APIKeys.actor(r); ok {
+				ctx = resolvers.WithActor(ctx, actor)
+				auth.valid = true
+			} else {
+				auth.invalid = true
+			}
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, authKey{}, auth)))
 	})
 }

@@ -26,10 +26,14 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 	if err != nil {
 		return nil, err
 	}
-	sel := export.Selection{Seeds: seeds, Depth: 1, Direction: graph.DirectionBoth, Types: types, Kinds: kinds, AsOf: asOf}
-	if depth != nil {
-		sel.Depth = *depth
+	d, err := intArg(ctx, "depth", depth, graph.MaxDepth)
+	if err != nil {
+		return nil, err
 	}
+	if err := CheckAsOf(asOf); err != nil {
+		return nil, err
+	}
+	sel := export.Selection{Seeds: seeds, Depth: d, Direction: graph.DirectionBoth, Types: types, Kinds: kinds, AsOf: asOf}
 	doc, err := export.Prepare(ctx, r.Store, f, sel, time.Now())
 	if err != nil {
 		return nil, err

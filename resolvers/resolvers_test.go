@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/httpapi"
+	"github.com/hmkg/hmkg/resolvers"
 )
 
 const testKey = "test-key-0123456789abcdef"
@@ -579,4 +581,45 @@ func memstoreWithCurated(t *testing.T) graph.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestForgedCursorsAreRefused: a cursor this API never issues, such as an
+// offset at the edge of int64, is bad input on both stores, not a panic or
+// an overflow in the store.
+func TestForgedCursorsAreRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		for _, raw := range []string{"offset:9223372036854775807", "offset:9223372036854775806", "offset:2147483647", "offset:-1", "offset:1e3"} {
+			cur := base64.StdEncoding.EncodeToString([]byte(raw))
+			for _, q := range []string{
+				`query($c: String) { nodes(after: $c) { totalCount } }`,
+				`query($c: String) { node(id: "act-up") { relationships(after: $c) { totalCount } } }`,
+			} {
+				if res := c.post(q, map[string]any{"c": cur}); res.code() != "BAD_USER_INPUT" {
+					t.Errorf("cursor %s in %.40s: code %q, errors %+v", raw, q, res.code(), res.Errors)
+				}
+			}
+		}
+	})
+}
+
+// TestNullArgumentsTakeTheSchemaDefault: the schema states each default
+// once; an explicit null gets the same one as an omitted argument.
+func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		var omitted, null struct {
+			Search []struct{ Score float64 }
+			Nodes  struct{ Nodes []struct{ ID string } }
+		}
+		c.ok(`{ search(text: "health") { score } nodes { nodes { id } } }`, nil, &omitted)
+		c.ok(`query($n: Int) { search(text: "health", first: $n) { score } nodes(first: $n) { nodes { id } } }`, map[string]any{"n": nil}, &null)
+		first, _ := resolvers.DefaultInt("Query", "search", "first")
+		page, _ := resolvers.DefaultInt("Query", "nodes", "first")
+		if first != 10 || page != graph.DefaultPageSize {
+			t.Fatalf("schema defaults: search first %d, nodes first %d", first, page)
+		}
+		if len(omitted.Search) != first || len(null.Search) != first || len(omitted.Nodes.Nodes) != page || len(null.Nodes.Nodes) != page {
+			t.Errorf("omitted: %d hits, %d nodes; null: %d hits, %d nodes; want %d and %d",
+				len(omitted.Search), len(omitted.Nodes.Nodes), len(null.Search), len(null.Nodes.Nodes), first, page)
+		}
+	})
 }

@@ -255,7 +255,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
-	k, err := intArg("first", first, 5, graph.MaxPaths)
+	k, err := intArg(ctx, "first", first, graph.MaxPaths)
 	if err != nil {
 		return nil, err
 	}
