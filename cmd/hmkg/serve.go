@@ -32,10 +32,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
 	loaderWait := fs.Duration("loader-wait", e.duration("HMKG_LOADER_WAIT", resolvers.DefaultLoaderWait), "how long request loaders gather keys into one store call (env HMKG_LOADER_WAIT)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
+	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
+	log := newLogger(e, stderr)
+	if err := e.err(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := newLogger(e, stderr)
 	keys, err := httpapi.ParseAPIKeys(*apiKeys)
 	if err != nil {
 		return fmt.Errorf("HMKG_API_KEYS: %w", err)
@@ -60,16 +64,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	h := httpapi.New(httpapi.Config{
-		Store:          store,
-		Logger:         log,
-		APIKeys:        keys,
-		CORSOrigins:    splitList(*origins),
-		Introspection:  *introspection,
-		Limits:         resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
-		MaxBodyBytes:   *maxBody,
-		RequestTimeout: *timeout,
-		LoaderWait:     *loaderWait,
-		Dashboard:      web.Handler(),
+		Store:             store,
+		Logger:            log,
+		APIKeys:           keys,
+		CORSOrigins:       splitList(*origins),
+		Introspection:     *introspection,
+		Limits:            resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
+		MaxBodyBytes:      *maxBody,
+		RequestTimeout:    *timeout,
+		ExportConcurrency: *exports,
+		LoaderWait:        *loaderWait,
+		Dashboard:         web.Handler(),
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),
