@@ -221,3 +221,15 @@ func (r *Resolver) episodes(ctx context.Context, t *graph.Node, first *int, afte
 	}
 	return relPage(rs, offset, limit), nil
 }
+
+// reportPublisher is the node a report names as its publisher, if any.
+func (r *Resolver) reportPublisher(ctx context.Context, rep *graph.Node) (graph.Entity, error) {
+	if rep.Publisher == "" {
+		return nil, nil
+	}
+	n, err := r.node(ctx, rep.Publisher)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	return graph.Wrap(n), nil
+}

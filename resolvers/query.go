@@ -108,7 +108,21 @@ func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int
 	})
 }
 
-func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *int, k int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
+// queryShortestPath is Query.shortestPath: the first of paths, or nil.
+func (r *Resolver) queryShortestPath(ctx context.Context, from, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error) {
+	one := 1
+	ps, err := r.queryPaths(ctx, from, to, maxLength, &one, types, asOf)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
+	k, err := intArg(ctx, "first", first, graph.MaxPaths)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("from", from); err != nil {
 		return nil, err
 	}
