@@ -246,7 +246,8 @@ func (s *gatedStore) SourcesByID(ctx context.Context, ids []string) ([]*graph.So
 }
 
 // TestExportConcurrencyCap: beyond ExportConcurrency exports at once, GET
-// /export answers 429 TOO_MANY_REQUESTS with Retry-After at once.
+// /export answers 429 TOO_MANY_REQUESTS with Retry-After at once, and
+// GraphQL's exportSubgraph TOO_MANY_REQUESTS.
 func TestExportConcurrencyCap(t *testing.T) {
 	gs := &gatedStore{Store: memstoreWithCurated(t), entered: make(chan struct{}, 8), gate: make(chan struct{})}
 	h := httpapi.New(httpapi.Config{Store: gs, ExportConcurrency: 2, RequestTimeout: 10 * time.Second})
@@ -269,6 +270,11 @@ func TestExportConcurrencyCap(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("the refusal took %v", d)
+	}
+	// GraphQL's exportSubgraph shares the slots.
+	c := &client{tb: t, h: h}
+	if res := c.post(`{ exportSubgraph(seeds: ["fda"], format: JSON) { nodeCount } }`, nil); res.code() != "TOO_MANY_REQUESTS" {
+		t.Errorf("exportSubgraph while the slots are full: %+v", res.Errors)
 	}
 	close(gs.gate)
 	wg.Wait()

@@ -67,6 +67,8 @@ func describe(ctx context.Context, log *slog.Logger, err error) problem {
 	switch {
 	case errors.As(err, &edge):
 		return problem{Status: edge.status, Code: edge.code, Message: clip(edge.message)}
+	case errors.Is(err, resolvers.ErrBusy):
+		return problem{Status: http.StatusTooManyRequests, Code: codeTooMany, Message: err.Error()}
 	case errors.Is(err, resolvers.ErrUnauthenticated):
 		return problem{Status: http.StatusUnauthorized, Code: codeUnauthenticated, Message: err.Error()}
 	case errors.As(err, &maxBytes):

@@ -25,13 +25,12 @@ var exportParams = []string{"format", "seed", "depth", "direction", "type", "kin
 // asOf. The response is an attachment named after the selection. Every
 // error is decided before the first byte of the file, as JSON in the shape
 // of GraphQL errors: bad input is 400, an unknown seed 404, and more than
-// concurrency exports at once 429 with Retry-After. If writing fails
+// exports at once than slots holds 429 with Retry-After. If writing fails
 // midway the connection is aborted, so a client never sees a cut-short
 // file as a complete response. maxNodes caps the selection. Successful
 // exports are cacheable (ETag, Cache-Control; see cacheExports) and
 // readable from Gephi Lite's origin.
-func newExportHandler(store graph.Store, maxNodes, concurrency int, log *slog.Logger) http.Handler {
-	slots := make(chan struct{}, concurrency)
+func newExportHandler(store graph.Store, maxNodes int, slots chan struct{}, log *slog.Logger) http.Handler {
 	return cacheExports(store, log, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		f, sel, err := parseExportQuery(req.URL.Query())
 		if err != nil {
@@ -42,8 +41,7 @@ func newExportHandler(store graph.Store, maxNodes, concurrency int, log *slog.Lo
 		case slots <- struct{}{}:
 			defer func() { <-slots }()
 		default:
-			writeError(w, req, log, edgeErrorf(http.StatusTooManyRequests, codeTooMany,
-				"%d exports are already running; try again shortly", concurrency))
+			writeError(w, req, log, resolvers.ErrBusy)
 			return
 		}
 		sel.MaxNodes = maxNodes

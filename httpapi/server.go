@@ -58,6 +58,10 @@ type Config struct {
 	ExportConcurrency int
 	// Dashboard, when set, serves every path the API does not ("/").
 	Dashboard http.Handler
+
+	// exports holds a token per export running, GET /export and GraphQL's
+	// exportSubgraph alike.
+	exports chan struct{}
 }
 
 // Defaults for Config's limits.
@@ -86,6 +90,7 @@ func (c *Config) setDefaults() {
 	if c.ExportConcurrency <= 0 {
 		c.ExportConcurrency = DefaultExportConcurrency
 	}
+	c.exports = make(chan struct{}, c.ExportConcurrency)
 	if c.ExportMaxNodes <= 0 {
 		c.ExportMaxNodes = export.DefaultMaxNodes
 	}
@@ -94,7 +99,7 @@ func (c *Config) setDefaults() {
 // newGraphQL returns the GraphQL endpoint alone: transports, limits, error
 // presentation and panic recovery.
 func newGraphQL(cfg Config) *handler.Server {
-	srv := handler.New(resolvers.Schema(cfg.Store))
+	srv := handler.New(resolvers.Schema(cfg.Store, cfg.exports))
 	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
 	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -140,7 +145,7 @@ func New(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	mux.Handle("GET /export", newExportHandler(cfg.Store, cfg.ExportMaxNodes, cfg.ExportConcurrency, cfg.Logger))
+	mux.Handle("GET /export", newExportHandler(cfg.Store, cfg.ExportMaxNodes, cfg.exports, cfg.Logger))
 	if cfg.Dashboard != nil {
 		// "/" for any method rather than "GET /", which would conflict with
 		// "/graphql" in net/http's mux; the dashboard answers 405 itself.

@@ -26,6 +26,14 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 	if err != nil {
 		return nil, err
 	}
+	if r.Exports != nil {
+		select {
+		case r.Exports <- struct{}{}:
+			defer func() { <-r.Exports }()
+		default:
+			return nil, ErrBusy
+		}
+	}
 	d, err := intArg(ctx, "depth", depth, graph.MaxDepth)
 	if err != nil {
 		return nil, err
@@ -66,6 +74,10 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 }
 
 var errTooLarge = errors.New("export too large to inline")
+
+// ErrBusy is returned by exportSubgraph when as many exports as allowed are
+// already running; the server presents it as TOO_MANY_REQUESTS.
+var ErrBusy = errors.New("as many exports as allowed are running; try again shortly")
 
 // capWriter stores up to max bytes and fails beyond, which stops the encoder.
 type capWriter struct {

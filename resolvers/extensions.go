@@ -48,10 +48,12 @@ func (l Limits) WithDefaults() Limits {
 }
 
 // Schema returns the executable GraphQL schema over store, with the cost
-// estimates of its fields.
-func Schema(store graph.Store) graphql.ExecutableSchema {
+// estimates of its fields. exports, when not nil, is shared with the other
+// ways to export (GET /export): an exportSubgraph runs only while it holds
+// a slot, and fails with ErrBusy when none is free.
+func Schema(store graph.Store, exports chan struct{}) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{Store: store},
+		Resolvers:  &Resolver{Store: store, Exports: exports},
 		Complexity: complexityRoot(),
 	})
 }

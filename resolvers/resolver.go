@@ -17,4 +17,7 @@ import "github.com/hmkg/hmkg/graph"
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
 	Store graph.Store
+	// Exports holds one token per export running (see Schema); nil
+	// leaves exports unbounded.
+	Exports chan struct{}
 }

@@ -47,7 +47,8 @@ zip for neo4j-admin import) or cypher.`)
 	var seeds, types, kinds listFlag
 	format := fs.String("format", "", "one of "+formatNames()+" (required)")
 	fs.Var(&seeds, "seed", "seed node id; repeat or separate with commas")
-	depth := fs.Int("depth", 1, fmt.Sprintf("hops from the seeds, 0 to %d", graph.MaxDepth))
+	defDepth, _ := resolvers.DefaultInt("Query", "exportSubgraph", "depth") // the API's default
+	depth := fs.Int("depth", defDepth, fmt.Sprintf("hops from the seeds, 0 to %d", graph.MaxDepth))
 	direction := fs.String("direction", "BOTH", "relationships to follow from the seeds: OUT, IN or BOTH")
 	fs.Var(&types, "type", "relationship type to follow and export; repeatable")
 	fs.Var(&kinds, "kind", "node kind to reach and export; repeatable")
