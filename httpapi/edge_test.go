@@ -119,6 +119,8 @@ func TestEveryErrorHasACode(t *testing.T) {
 		{"PUT", httptest.NewRequest(http.MethodPut, "/graphql", nil), http.StatusMethodNotAllowed, "BAD_REQUEST"},
 		{"body not JSON", post("application/json", garbage), http.StatusBadRequest, "BAD_REQUEST"},
 		{"bad variables over GET", httptest.NewRequest(http.MethodGet, "/graphql?query=%7Bstats%7BnodeCount%7D%7D&variables=nope", nil), http.StatusBadRequest, "BAD_REQUEST"},
+		{"unknown path", httptest.NewRequest(http.MethodGet, "/nope", nil), http.StatusNotFound, "NOT_FOUND"},
+		{"POST /healthz", httptest.NewRequest(http.MethodPost, "/healthz", nil), http.StatusMethodNotAllowed, "BAD_REQUEST"},
 		{"export without format", httptest.NewRequest(http.MethodGet, "/export", nil), http.StatusBadRequest, "BAD_USER_INPUT"},
 		{"export of an unknown seed", httptest.NewRequest(http.MethodGet, "/export?format=json&seed=no-such-node", nil), http.StatusNotFound, "NOT_FOUND"},
 	}

@@ -151,7 +151,7 @@ func New(cfg Config) http.Handler {
 		// "/graphql" in net/http's mux; the dashboard answers 405 itself.
 		mux.Handle("/", cfg.Dashboard)
 	}
-	h := requestScope(cfg, mux)
+	h := requestScope(cfg, routed(cfg, mux))
 	if len(cfg.CORSOrigins) == 0 {
 		// rs/cors treats an empty allow-list as "*": without configured
 		// origins there is no CORS at all (GET /export still answers the
@@ -167,6 +167,39 @@ func New(cfg Config) http.Handler {
 	})
 	return c.Handler(h)
 }
+
+// routed answers what mux itself would refuse (no route: 404; a route for
+// other methods: 405) as an API error with a code rather than plain text.
+func routed(cfg Config, mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			writeError(w, r, cfg.Logger, edgeErrorf(probe.status, codeBadRequest, "%s %s is not supported", r.Method, r.URL.Path))
+		case http.StatusNotFound:
+			writeError(w, r, cfg.Logger, edgeErrorf(probe.status, graph.ENOTFOUND, "no such path: %s", resolvers.Quote(r.URL.Path)))
+		default: // a redirect, say: let mux answer
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// statusProbe records the status and headers mux's own handlers write.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(status int)      { p.status = status }
 
 // requestScope gives each request its deadline, its whole body (read here,
 // so that any oversized body, chunked included, is a 413 before a handler
