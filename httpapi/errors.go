@@ -125,16 +125,28 @@ func (p problem) extensions() map[string]any {
 	return ext
 }
 
-// writeError is the one function that writes an error to a plain HTTP
-// client (everything but GraphQL responses, which presentError shapes the
-// same way): its status, and the body of a GraphQL error.
+// writeError writes err to a plain HTTP client (everything but GraphQL
+// responses, which presentError shapes the same way), as describe decides.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	p := describe(r.Context(), log, err)
-	if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
+	writeErrors(w, p.Status, errorBody{Errors: []errorEntry{{Message: p.Message, Extensions: p.extensions()}}})
+}
+
+// writeErrors is the one function that writes an error response: status,
+// headers and the body of GraphQL errors. A response without a
+// Content-Type gets application/json; GraphQL's own media type is kept.
+func writeErrors(w http.ResponseWriter, status int, body any) {
+	h := w.Header()
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, p.Status, errorBody{Errors: []errorEntry{{Message: p.Message, Extensions: p.extensions()}}})
+	h.Set("Cache-Control", "no-store")
+	h.Del("Content-Length")
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

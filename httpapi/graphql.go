@@ -158,11 +158,5 @@ func (w *codeWriter) finish() {
 			e.Extensions["code"] = codeBadRequest
 		}
 	}
-	h := w.Header()
-	h.Del("Content-Length")
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
-	}
-	w.ResponseWriter.WriteHeader(w.status)
-	_ = json.NewEncoder(w.ResponseWriter).Encode(body)
+	writeErrors(w.ResponseWriter, w.status, body)
 }
