@@ -1,7 +1,7 @@
 # The two commands a newcomer needs:
 #   make run    serve the curated graph on the embedded store (http://localhost:8080)
 #   make test   run every test (starts a local Neo4j from Maven Central for the Neo4j store)
-.PHONY: run test build web generate bench bench-scale neo4j-start neo4j-stop clean
+.PHONY: run test build web generate bench bench-scale clean
 
 GO ?= go
 

@@ -7,72 +7,11 @@ package graph
 import (
 	"fmt"
 	"regexp"
-	"slices"
-	"strings"
 	"time"
 )
 
-// Kind is the kind of a node. The values match the GraphQL NodeKind enum.
-type Kind string
-
-// Node kinds.
-const (
-	KindMovement     Kind = "MOVEMENT"
-	KindOrganisation Kind = "ORGANISATION"
-	KindInstitution  Kind = "INSTITUTION"
-	KindReport       Kind = "REPORT"
-	KindPerson       Kind = "PERSON"
-	KindEvent        Kind = "EVENT"
-	KindTension      Kind = "TENSION"
-)
-
-// Kinds lists every node kind in schema order.
-var Kinds = []Kind{KindMovement, KindOrganisation, KindInstitution, KindReport, KindPerson, KindEvent, KindTension}
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
-
-// Label is the Neo4j label and GraphQL object type name of the kind, e.g. "Movement".
-func (k Kind) Label() string {
-	if k == "" {
-		return ""
-	}
-	s := strings.ToLower(string(k))
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// RelType is the type of a relationship. The values match the GraphQL
-// RelationshipType enum and are used verbatim as Neo4j relationship types.
-type RelType string
-
-// Relationship types.
-const (
-	RelChallenged         RelType = "CHALLENGED"
-	RelPartneredWith      RelType = "PARTNERED_WITH"
-	RelFundedBy           RelType = "FUNDED_BY"
-	RelInfluencedPolicyOf RelType = "INFLUENCED_POLICY_OF"
-	RelCoOptedBy          RelType = "CO_OPTED_BY"
-	RelPartOf             RelType = "PART_OF"
-	RelPublished          RelType = "PUBLISHED"
-	RelDescribes          RelType = "DESCRIBES"
-	RelInspired           RelType = "INSPIRED"
-	RelFounded            RelType = "FOUNDED"
-	RelOrganised          RelType = "ORGANISED"
-	RelTargeted           RelType = "TARGETED"
-	RelLed                RelType = "LED"
-	RelInvolved           RelType = "INVOLVED"
-	RelExemplifies        RelType = "EXEMPLIFIES"
-)
-
-// RelTypes lists every relationship type in schema order.
-var RelTypes = []RelType{
-	RelChallenged, RelPartneredWith, RelFundedBy, RelInfluencedPolicyOf, RelCoOptedBy,
-	RelPartOf, RelPublished, RelDescribes, RelInspired, RelFounded, RelOrganised,
-	RelTargeted, RelLed, RelInvolved, RelExemplifies,
-}
-
-// Valid reports whether t is a known relationship type.
-func (t RelType) Valid() bool { return slices.Contains(RelTypes, t) }
+// Kind and RelType, the vocabulary of node kinds and relationship types
+// with their fixed codes, are in vocab.go.
 
 // Direction says which relationships of a node to follow.
 type Direction string

@@ -5,8 +5,8 @@ import (
 	"io"
 )
 
-// Limits every store and the API enforce. Requests above them fail with
-// EINVALID rather than being silently clamped.
+// Limits every store and the API enforce (see also rules.go). Requests
+// above them fail with EINVALID rather than being silently clamped.
 const (
 	MaxPageSize          = 500
 	MaxNeighbourhoodSize = 5000
@@ -88,7 +88,7 @@ func (o NodeOrder) Descending() bool { return o.Direction == Desc }
 type NodeQuery struct {
 	Filter  *NodeFilter
 	OrderBy []*NodeOrder
-	// Offset is the number of matching nodes to skip.
+	// Offset is the number of matching nodes to skip, 0..MaxOffset.
 	Offset int
 	// Limit is the page size, 0..MaxPageSize.
 	Limit int
@@ -148,8 +148,11 @@ type SearchQuery struct {
 //
 // Errors carry codes from this package: ENOTFOUND when a named node,
 // relationship or source does not exist; EINVALID when a request or a
-// record breaks the rules (see the Validate methods); EUNAVAILABLE when the
-// backing database cannot be reached; EINTERNAL for anything else.
+// record breaks the rules (the Normalize methods of the queries, CheckActor
+// for every mutation, and the Validate methods for records); EUNAVAILABLE
+// when the backing database cannot be reached; EINTERNAL for anything else.
+// A store applies those rules first and then only translates the
+// normalised query into its technology, so every store answers alike.
 type Store interface {
 	// Node returns the node with the given id, or ENOTFOUND.
 	Node(ctx context.Context, id string) (*Node, error)
@@ -203,7 +206,7 @@ type Store interface {
 	// DeleteRelationship removes a relationship, or ENOTFOUND.
 	DeleteRelationship(ctx context.Context, id, actor string) error
 	// Changes returns audit entries newest first, starting after the entry
-	// with id before (0 for the newest).
+	// with id before (0 for the newest); see ChangesQuery for the rules.
 	Changes(ctx context.Context, before int64, limit int) ([]*Change, error)
 
 	// Ping reports whether the store can serve requests (EUNAVAILABLE if not).

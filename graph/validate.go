@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -65,6 +66,12 @@ func (r *Relationship) Validate() []string {
 	if !r.Type.Valid() {
 		p = append(p, fmt.Sprintf("unknown relationship type %q", r.Type))
 	}
+	// A derived id is as good as its parts, which are checked below; an id
+	// given by the user must be well formed on its own.
+	if r.ID != "" && r.ID != RelationshipID(r.From, r.Type, r.To, r.Year) && !ValidRelationshipID(r.ID) {
+		p = append(p, fmt.Sprintf("relationship id %.80q is not valid: use a slug (lower-case words joined by hyphens) "+
+			"or the form from:TYPE:to[:year], at most %d characters", r.ID, maxRelationshipIDLen))
+	}
 	if r.From == "" || r.To == "" {
 		p = append(p, "from and to are required")
 	} else if r.From == r.To {
@@ -77,6 +84,19 @@ func (r *Relationship) Validate() []string {
 		p = append(p, "at least one source is required")
 	}
 	return p
+}
+
+// maxRelationshipIDLen bounds a relationship id: two slug endpoints, a
+// type and a year, with room to spare.
+const maxRelationshipIDLen = 300
+
+var relIDRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*(?::(?:[a-z0-9]+(?:-[a-z0-9]+)*|[A-Z][A-Z0-9_]*))*$`)
+
+// ValidRelationshipID reports whether s is a usable relationship id: a
+// slug, or slugs and upper-case type names joined by colons, as
+// RelationshipID derives them (act-up:CHALLENGED:fda:1988).
+func ValidRelationshipID(s string) bool {
+	return len(s) <= maxRelationshipIDLen && relIDRE.MatchString(s)
 }
 
 // Lookup answers whether a store already holds a record. Validation uses it
@@ -104,9 +124,10 @@ func (d *Dataset) Validate(have Lookup) error {
 		if len(ps) == 0 {
 			return
 		}
-		name := fmt.Sprintf("%s[%d] %q", where.section, where.i, where.id)
+		// Ids are quoted up to 80 characters: a problem may be about a huge one.
+		name := fmt.Sprintf("%s[%d] %.80q", where.section, where.i, where.id)
 		if d.Locate != nil {
-			name = fmt.Sprintf("%s %q", d.Locate(where.section, where.i), where.id)
+			name = fmt.Sprintf("%s %.80q", d.Locate(where.section, where.i), where.id)
 		}
 		for _, p := range ps {
 			problems = append(problems, name+": "+p)
@@ -204,63 +225,4 @@ func (d Direction) OrBoth() (Direction, error) {
 		return "", Errorf(EINVALID, "unknown direction %q", d)
 	}
 	return d, nil
-}
-
-// Normalize checks a neighbourhood query and fills its defaults, so that
-// every store reads it the same way: at least one seed, Depth 0..MaxDepth,
-// Limit 0..MaxNeighbourhoodSize where 0 means MaxNeighbourhoodSize, an empty
-// Direction meaning BOTH, and known kinds and relationship types.
-func (q *NeighbourhoodQuery) Normalize() error {
-	if len(q.Seeds) == 0 {
-		return Errorf(EINVALID, "at least one seed is required")
-	}
-	if q.Depth < 0 || q.Depth > MaxDepth {
-		return Errorf(EINVALID, "depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
-	}
-	if q.Limit == 0 {
-		q.Limit = MaxNeighbourhoodSize
-	}
-	if err := CheckLimit("limit", q.Limit, MaxNeighbourhoodSize); err != nil {
-		return err
-	}
-	d, err := q.Direction.OrBoth()
-	if err != nil {
-		return err
-	}
-	q.Direction = d
-	for _, t := range q.Types {
-		if !t.Valid() {
-			return Errorf(EINVALID, "unknown relationship type %q", t)
-		}
-	}
-	for _, k := range q.Kinds {
-		if !k.Valid() {
-			return Errorf(EINVALID, "unknown kind %q", k)
-		}
-	}
-	return nil
-}
-
-// Normalize checks a path query and fills its defaults, so that every
-// store reads it the same way: MaxLength 0 means MaxPathLength, K 0 means
-// 1, both within their caps, and relationship types known.
-func (q *PathQuery) Normalize() error {
-	if q.MaxLength == 0 {
-		q.MaxLength = MaxPathLength
-	}
-	if q.K == 0 {
-		q.K = 1
-	}
-	if q.MaxLength < 0 || q.MaxLength > MaxPathLength {
-		return Errorf(EINVALID, "maxLength must be between 1 and %d, got %d", MaxPathLength, q.MaxLength)
-	}
-	if err := CheckLimit("k", q.K, MaxPaths); err != nil {
-		return err
-	}
-	for _, t := range q.Types {
-		if !t.Valid() {
-			return Errorf(EINVALID, "unknown relationship type %q", t)
-		}
-	}
-	return nil
 }

@@ -120,7 +120,7 @@ func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
 			return "", sel, graph.Errorf(graph.EINVALID, "asOf %s is not a year", resolvers.Quote(v))
 		}
 		sel.AsOf = &y
-		if err := resolvers.CheckAsOf(sel.AsOf); err != nil {
+		if err := graph.CheckAsOf(sel.AsOf); err != nil {
 			return "", sel, err
 		}
 	}

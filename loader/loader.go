@@ -1,16 +1,20 @@
-// Package loader reads dataset files, validates them as one unit and
-// imports them into a store atomically: either every record of every file
-// is written, or nothing is.
+// Package loader reads dataset files and maps made in other tools,
+// validates them as one unit and imports them into a store atomically:
+// either every record of every file is written, or nothing is.
+//
+// Dataset files are read as a stream, one record at a time, so a file is
+// never held in memory as bytes; every problem of every file is reported at
+// once, each with its file, line and column. Loading keeps the store's
+// dataset name unless asked to change it.
 package loader
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,11 +22,16 @@ import (
 	"golang.org/x/term"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/loader/mapimport"
 )
 
-// Importer is the part of a store the loader needs.
-type Importer interface {
+// Store is the part of a store a load needs: the import itself, the
+// dataset name it holds, and lookups of records a map refers to.
+type Store interface {
 	Import(ctx context.Context, d *graph.Dataset, actor string) error
+	Stats(ctx context.Context) (*graph.Stats, error)
+	SourcesByID(ctx context.Context, ids []string) ([]*graph.Source, error)
+	Node(ctx context.Context, id string) (*graph.Node, error)
 }
 
 // Options tune a load.
@@ -32,84 +41,135 @@ type Options struct {
 	Progress io.Writer
 	// Actor is recorded in the audit log; defaults to "loader".
 	Actor string
+	// DatasetName, when set, renames the store's dataset. Otherwise the
+	// store keeps its name and version; a store without a dataset name
+	// takes the first file's declared name (or the file's base name).
+	DatasetName string
+	// Map says how to read maps made in other tools.
+	Map MapOptions
 }
 
-// origin says where a record of the merged dataset came from.
-type origin struct {
-	file  string
-	index int
+// Result is what a load imported.
+type Result struct {
+	Files []string
+	// Format is the map format read, or "" for hmkg dataset files.
+	Format mapimport.Format
+	// Citation is the source a map's facts cite ("" for datasets).
+	Citation                      string
+	Sources, Nodes, Relationships int
+	// DatasetName and DatasetVersion are the store's after the load.
+	DatasetName, DatasetVersion string
 }
 
-// Load reads the files, merges them into one dataset and imports it. Every
-// problem in every file is reported at once, each naming its file and
-// record; on any problem nothing is written.
-func Load(ctx context.Context, store Importer, files []string, opts Options) (*graph.Dataset, error) {
+// String is the one-line summary `hmkg load` prints.
+func (r *Result) String() string {
+	s := fmt.Sprintf("imported %d sources, %d nodes, %d relationships from %s",
+		r.Sources, r.Nodes, r.Relationships, strings.Join(r.Files, ", "))
+	if r.Format != "" {
+		s += fmt.Sprintf(" (%s map, citing %s)", r.Format, r.Citation)
+	}
+	return s + fmt.Sprintf(" into dataset %q", r.DatasetName)
+}
+
+// Plan is a load whose files have been looked at: dataset files, or a map
+// read and checked, ready to run against a store.
+type Plan struct {
+	files []string
+	opts  Options
+	m     *mapPlan // nil for dataset files
+}
+
+// Prepare decides what the files are: a map (a format was named, map
+// options were given, or one was detected) or hmkg dataset files. A map is
+// read and its options checked here, before any store is opened; a
+// problem is an EINVALID *graph.Error listing every problem. Dataset files
+// are only sniffed, never read whole.
+func Prepare(files []string, opts Options) (*Plan, error) {
 	if len(files) == 0 {
-		return nil, graph.Errorf(graph.EINVALID, "no dataset files given")
+		return nil, graph.Errorf(graph.EINVALID, "no files given")
 	}
-	merged := &graph.Dataset{}
-	origins := map[string][]origin{}
-	var problems []string
-	for _, f := range files {
-		d, err := ReadFile(f, opts.Progress)
-		if err != nil {
-			problems = append(problems, err.Error())
-			continue
-		}
-		if merged.Name == "" {
-			merged.Name, merged.Version, merged.Description = d.Name, d.Version, d.Description
-		}
-		for i := range d.Sources {
-			origins["sources"] = append(origins["sources"], origin{f, i})
-		}
-		for i := range d.Nodes {
-			origins["nodes"] = append(origins["nodes"], origin{f, i})
-		}
-		for i := range d.Relationships {
-			origins["relationships"] = append(origins["relationships"], origin{f, i})
-		}
-		merged.Sources = append(merged.Sources, d.Sources...)
-		merged.Nodes = append(merged.Nodes, d.Nodes...)
-		merged.Relationships = append(merged.Relationships, d.Relationships...)
+	if n := strings.TrimSpace(opts.DatasetName); n != opts.DatasetName || len(n) > 200 {
+		return nil, graph.Errorf(graph.EINVALID, "dataset name %.60q: no leading or trailing spaces, at most 200 characters", opts.DatasetName)
 	}
-	if len(problems) > 0 {
-		return nil, &graph.Error{Code: graph.EINVALID, Message: strings.Join(problems, "; "), Problems: problems}
-	}
-	if len(files) > 1 {
-		merged.Locate = func(section string, i int) string {
-			o := origins[section][i]
-			return fmt.Sprintf("%s: %s[%d]", filepath.Base(o.file), section, o.index)
-		}
-	} else {
-		name := filepath.Base(files[0])
-		merged.Locate = func(section string, i int) string { return fmt.Sprintf("%s: %s[%d]", name, section, i) }
-	}
-	actor := opts.Actor
-	if actor == "" {
-		actor = "loader"
-	}
-	spin := spinner(opts.Progress, fmt.Sprintf("importing %d nodes, %d relationships", len(merged.Nodes), len(merged.Relationships)))
-	err := store.Import(ctx, merged, actor)
-	if spin != nil {
-		_ = spin.Finish()
-	}
+	m, err := prepareMap(files, opts.Map)
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", strings.Join(files, ", "), err)
+		return nil, err
 	}
-	return merged, nil
+	return &Plan{files: files, opts: opts, m: m}, nil
 }
 
-// ReadFile parses one dataset file. Syntax errors name the file and the
-// line and column where parsing stopped. progress, when a terminal, shows
-// a byte counter for large files.
-func ReadFile(path string, progress io.Writer) (*graph.Dataset, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+// Format is the map format the files were found to be, or "" for hmkg
+// dataset files.
+func (p *Plan) Format() mapimport.Format {
+	if p.m == nil {
+		return ""
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if info, err := f.Stat(); err == nil && isTerminal(progress) && info.Size() > 4<<20 {
+	return p.m.opts.Format
+}
+
+// Run imports the planned files into store.
+func (p *Plan) Run(ctx context.Context, store Store) (*Result, error) {
+	if p.opts.Actor == "" {
+		p.opts.Actor = "loader"
+	}
+	if p.m != nil {
+		return p.runMap(ctx, store)
+	}
+	return p.runDataset(ctx, store)
+}
+
+// Load prepares and runs a load of files.
+func Load(ctx context.Context, store Store, files []string, opts Options) (*Result, error) {
+	p, err := Prepare(files, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(ctx, store)
+}
+
+// runDataset reads every file, stops with every schema and syntax problem
+// if there are any, and otherwise imports the merged dataset, whose
+// validation problems point at the records' lines in the files.
+func (p *Plan) runDataset(ctx context.Context, store Store) (*Result, error) {
+	var errs problems
+	read := make([]*file, 0, len(p.files))
+	for _, path := range p.files {
+		f := &file{path: path}
+		if err := readFile(ctx, path, f, &errs, p.opts.Progress); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("read %s: %w", path, err)
+			}
+			errs.add(err.Error())
+		}
+		read = append(read, f)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	d := merge(read)
+	first := read[0]
+	base := strings.TrimSuffix(filepath.Base(first.path), filepath.Ext(first.path))
+	if err := p.name(ctx, store, d, first.name, first.version, base); err != nil {
+		return nil, err
+	}
+	d.Description = first.description
+	if err := p.importDataset(ctx, store, d); err != nil {
+		return nil, fmt.Errorf("import %s: %w", strings.Join(p.files, ", "), err)
+	}
+	return &Result{Files: p.files, Sources: len(d.Sources), Nodes: len(d.Nodes), Relationships: len(d.Relationships),
+		DatasetName: d.Name, DatasetVersion: d.Version}, nil
+}
+
+// readFile reads one dataset file into f, adding its problems to errs. It
+// returns an error when the file cannot be opened or ctx ends.
+func readFile(ctx context.Context, path string, f *file, errs *problems, progress io.Writer) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	if info, err := fh.Stat(); err == nil && isTerminal(progress) && info.Size() > 4<<20 {
 		bar := progressbar.NewOptions64(info.Size(),
 			progressbar.OptionSetWriter(progress),
 			progressbar.OptionSetDescription("reading "+filepath.Base(path)),
@@ -117,61 +177,75 @@ func ReadFile(path string, progress io.Writer) (*graph.Dataset, error) {
 			progressbar.OptionClearOnFinish(),
 		)
 		defer bar.Finish()
-		r = io.TeeReader(f, bar)
+		r = io.TeeReader(fh, bar)
 	}
-	d, err := Decode(r)
+	return readDataset(ctx, r, f, errs)
+}
+
+// merge joins the files' records into one dataset whose Locate names each
+// record's file, line, column and index in its file.
+func merge(files []*file) *graph.Dataset {
+	d := &graph.Dataset{}
+	type index struct {
+		starts []int // starts[k]: the merged index of file k's first record
+		at     []at
+	}
+	idx := map[string]*index{"sources": {}, "nodes": {}, "relationships": {}}
+	for _, f := range files {
+		idx["sources"].starts = append(idx["sources"].starts, len(d.Sources))
+		idx["nodes"].starts = append(idx["nodes"].starts, len(d.Nodes))
+		idx["relationships"].starts = append(idx["relationships"].starts, len(d.Relationships))
+		d.Sources = append(d.Sources, f.sources...)
+		d.Nodes = append(d.Nodes, f.nodes...)
+		d.Relationships = append(d.Relationships, f.relationships...)
+		idx["sources"].at = append(idx["sources"].at, f.sourcesAt...)
+		idx["nodes"].at = append(idx["nodes"].at, f.nodesAt...)
+		idx["relationships"].at = append(idx["relationships"].at, f.relsAt...)
+		f.sources, f.nodes, f.relationships, f.sourcesAt, f.nodesAt, f.relsAt = nil, nil, nil, nil, nil, nil
+	}
+	d.Locate = func(section string, i int) string {
+		x := idx[section]
+		if x == nil || i < 0 || i >= len(x.at) {
+			return fmt.Sprintf("%s[%d]", section, i)
+		}
+		k := sort.Search(len(x.starts), func(k int) bool { return x.starts[k] > i }) - 1
+		return fmt.Sprintf("%s:%d:%d: %s[%d]", files[k].path, x.at[i].line, x.at[i].col, section, i-x.starts[k])
+	}
+	return d
+}
+
+// name sets d's name and version by the rule in Options.DatasetName.
+// Reading the store's name is the load's first store call, so a store that
+// is down fails the load here, with its own error.
+func (p *Plan) name(ctx context.Context, store Store, d *graph.Dataset, declared, version, fallback string) error {
+	st, err := store.Stats(ctx)
 	if err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &syn) || errors.As(err, &typ) {
-			line, col := position(path, offsetOf(syn, typ))
-			return nil, fmt.Errorf("%s:%d:%d: %w", path, line, col, err)
+		return fmt.Errorf("read the store's dataset name: %w", err)
+	}
+	switch {
+	case p.opts.DatasetName != "":
+		d.Name, d.Version = p.opts.DatasetName, version
+		if d.Version == "" {
+			d.Version = st.DatasetVersion
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+	case st.DatasetName != "":
+		d.Name, d.Version = st.DatasetName, st.DatasetVersion
+	case declared != "":
+		d.Name, d.Version = declared, version
+	default:
+		d.Name, d.Version = fallback, version
 	}
-	return d, nil
+	return nil
 }
 
-// Decode parses a dataset document, rejecting unknown fields so that a
-// misspelt property is reported rather than silently dropped.
-func Decode(r io.Reader) (*graph.Dataset, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var d graph.Dataset
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
+// importDataset imports d with a spinner on a terminal.
+func (p *Plan) importDataset(ctx context.Context, store Store, d *graph.Dataset) error {
+	spin := spinner(p.opts.Progress, fmt.Sprintf("importing %d nodes, %d relationships", len(d.Nodes), len(d.Relationships)))
+	err := store.Import(ctx, d, p.opts.Actor)
+	if spin != nil {
+		_ = spin.Finish()
 	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the dataset object")
-	}
-	return &d, nil
-}
-
-func offsetOf(syn *json.SyntaxError, typ *json.UnmarshalTypeError) int64 {
-	if syn != nil {
-		return syn.Offset
-	}
-	if typ != nil {
-		return typ.Offset
-	}
-	return 0
-}
-
-// position turns a byte offset of a file into a 1-based line and column.
-func position(path string, off int64) (int, int) {
-	b, err := os.ReadFile(path)
-	if err != nil || off > int64(len(b)) {
-		return 0, 0
-	}
-	line, col := 1, 1
-	for _, c := range b[:off] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return line, col
+	return err
 }
 
 func isTerminal(w io.Writer) bool {

@@ -14,10 +14,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// maxOffset bounds the offset a cursor may hold: far beyond any result
-// this API returns, and far from integer overflow in a store.
-const maxOffset = 1<<31 - 1
-
 // Cursors are opaque to clients; inside they are offsets into the ordered
 // result. They stay valid while the data does not change.
 const cursorPrefix = "offset:"
@@ -26,18 +22,28 @@ func encodeCursor(offset int) string {
 	return base64.StdEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
 }
 
-// decodeCursor returns the offset just after the cursor's position.
+// decodeCursor returns the offset just after the cursor's position. It
+// accepts exactly what encodeCursor writes for an offset below
+// graph.MaxOffset: canonical decimal digits, no sign, no leading zero; a
+// forged offset can neither overflow nor reach a store out of range.
 func decodeCursor(after *string) (int, error) {
 	if after == nil || *after == "" {
 		return 0, nil
 	}
-	raw, err := base64.StdEncoding.DecodeString(*after)
-	if err != nil || !strings.HasPrefix(string(raw), cursorPrefix) {
+	bad := func() (int, error) {
 		return 0, graph.Errorf(graph.EINVALID, "after: %s is not a cursor returned by this API", Quote(*after))
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(string(raw), cursorPrefix))
-	if err != nil || n < 0 || n >= maxOffset {
-		return 0, graph.Errorf(graph.EINVALID, "after: %s is not a cursor returned by this API", Quote(*after))
+	if len(*after) > 64 {
+		return bad()
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(*after)
+	digits, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	if err != nil || !ok {
+		return bad()
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 0 || n >= graph.MaxOffset || strconv.Itoa(n) != digits {
+		return bad()
 	}
 	return n + 1, nil
 }
@@ -103,15 +109,6 @@ func direction(d *graph.Direction) graph.Direction {
 		return graph.DirectionBoth
 	}
 	return *d
-}
-
-// CheckAsOf is the one asOf rule: a year within graph.MinYear..MaxYear.
-// It moves to package graph (graph.CheckAsOf) once that exists.
-func CheckAsOf(asOf *int) error {
-	if asOf != nil && (*asOf < graph.MinYear || *asOf > graph.MaxYear) {
-		return graph.Errorf(graph.EINVALID, "asOf: %d is not a plausible year (%d..%d)", *asOf, graph.MinYear, graph.MaxYear)
-	}
-	return nil
 }
 
 func checkID(name, id string) error {

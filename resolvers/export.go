@@ -38,7 +38,7 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	sel := export.Selection{Seeds: seeds, Depth: d, Direction: graph.DirectionBoth, Types: types, Kinds: kinds, AsOf: asOf}

@@ -24,7 +24,7 @@ func (r *Resolver) relConnection(ctx context.Context, n *graph.Node, dir *graph.
 	if dir != nil && !dir.Valid() {
 		return nil, graph.Errorf(graph.EINVALID, "direction %q is not OUT, IN or BOTH", *dir)
 	}
-	if err := CheckAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf, lookahead(ctx))

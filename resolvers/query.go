@@ -74,9 +74,6 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 	if err != nil {
 		return nil, err
 	}
-	if len(text) > 500 {
-		return nil, graph.Errorf(graph.EINVALID, "text: search text is %d bytes; the limit is 500", len(text))
-	}
 	hits, err := r.Store.Search(ctx, graph.SearchQuery{Text: text, Kinds: kinds, Limit: limit})
 	if err != nil {
 		return nil, err
@@ -100,7 +97,7 @@ func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	return r.Store.Neighbourhood(ctx, graph.NeighbourhoodQuery{
@@ -133,7 +130,7 @@ func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *i
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckAsOf(asOf); err != nil {
+	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	ps, err := r.Store.ShortestPaths(ctx, graph.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, K: k})

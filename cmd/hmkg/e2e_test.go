@@ -241,8 +241,8 @@ func TestLoadReportsEveryProblemAndChangesNothing(t *testing.T) {
 	if err == nil {
 		t.Fatalf("loading a broken file succeeded:\n%s", out)
 	}
-	for _, want := range []string{"bad.json: nodes[0]", "not a slug", `unknown kind "PLANET"`, "name is required",
-		`unknown source "nowhere"`, "bad.json: nodes[1]", "3050", `unknown relationship type "LIKES"`, `unknown node "ghost"`,
+	for _, want := range []string{"bad.json:1:24: nodes[0]", "not a slug", `unknown kind "PLANET"`, "name is required",
+		`unknown source "nowhere"`, "bad.json:2:3: nodes[1]", "3050", `unknown relationship type "LIKES"`, `unknown node "ghost"`,
 		"at least one source", "nothing was imported"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("load output does not mention %q:\n%s", want, out)

@@ -85,7 +85,7 @@ zip for neo4j-admin import) or cypher.`)
 	}
 	if *asOf != 0 {
 		sel.AsOf = asOf
-		if err := resolvers.CheckAsOf(sel.AsOf); err != nil { // the API's asOf rule
+		if err := graph.CheckAsOf(sel.AsOf); err != nil { // the API's asOf rule
 			return fmt.Errorf("export: --as-of: %s", graph.ErrorMessage(err))
 		}
 	}

@@ -108,3 +108,35 @@ func TestLoadMapProblems(t *testing.T) {
 		t.Errorf("the imported relation is missing:\n%s", out.String())
 	}
 }
+
+// TestLoadKeepsDatasetName: `hmkg load` of a file that declares its own
+// name keeps the store's; --dataset-name renames it.
+func TestLoadKeepsDatasetName(t *testing.T) {
+	_, getenv := loadedDataDir(t)
+	ctx := context.Background()
+	f := filepath.Join(t.TempDir(), "extra.json")
+	os.WriteFile(f, []byte(`{"name":"extra","version":"7","sources":[{"id":"src-extra","title":"Extra","url":"https://example.org/x"}]}`), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"load", f}, `into dataset "health-movements"`},
+		{[]string{"load", "--dataset-name", "my graph", f}, `into dataset "my graph"`},
+		{[]string{"load", f}, `into dataset "my graph"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		if err := run(ctx, c.args, getenv, &stdout, &stderr); err != nil {
+			t.Fatalf("%v: %v\n%s", c.args, err, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("%v: stdout = %q, want %s", c.args, stdout.String(), c.want)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"export", "--format", "json", "--seed", "act-up", "--depth", "0"}, getenv, &stdout, &stderr); err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"my graph"`) {
+		t.Errorf("the export manifest does not carry the dataset name:\n%.400s", stdout.String())
+	}
+}

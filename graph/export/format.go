@@ -34,8 +34,50 @@ const (
 	Cytoscape Format = "CYTOSCAPE"
 )
 
+// formatInfo is everything hmkg knows about one format.
+type formatInfo struct {
+	format      Format
+	contentType string
+	// extension is the file name extension of the output, with its dot.
+	extension string
+	// binary is true when the output is not text (zips, workbooks).
+	binary bool
+	encode func(io.Writer, *Document) error
+}
+
+// formats is the one list of export formats, in schema order: adding a
+// format is one entry here plus its value in schema.graphqls's ExportFormat
+// (a test checks that the two agree).
+var formats = []formatInfo{
+	{JSON, "application/json", ".json", false, EncodeJSON},
+	{GraphML, "application/graphml+xml", ".graphml", false, EncodeGraphML},
+	{GEXF, "application/gexf+xml", ".gexf", false, EncodeGEXF},
+	{CSV, "application/zip", ".zip", true, EncodeCSV},
+	{Cypher, "application/x-cypher-query; charset=utf-8", ".cypher", false, EncodeCypher},
+	{Kumu, "application/json", ".kumu.json", false, EncodeKumu},
+	{KumuXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", true, EncodeKumuXLSX},
+	{GephiCSV, "application/zip", ".gephi.zip", true, EncodeGephiCSV},
+	{Cytoscape, "application/json", ".cyjs", false, EncodeCytoscape},
+}
+
 // Formats lists every format in schema order.
-var Formats = []Format{JSON, GraphML, GEXF, CSV, Cypher, Kumu, KumuXLSX, GephiCSV, Cytoscape}
+var Formats = func() []Format {
+	fs := make([]Format, len(formats))
+	for i, f := range formats {
+		fs[i] = f.format
+	}
+	return fs
+}()
+
+// info returns the table entry of f, or false for an unknown format.
+func (f Format) info() (formatInfo, bool) {
+	for _, fi := range formats {
+		if fi.format == f {
+			return fi, true
+		}
+	}
+	return formatInfo{}, false
+}
 
 // ParseFormat returns the format named s, ignoring case ("-" may stand for
 // "_", as in kumu-xlsx). An unknown name is an EINVALID error that lists the
@@ -53,88 +95,46 @@ func ParseFormat(s string) (Format, error) {
 	return "", graph.Errorf(graph.EINVALID, "unknown export format %q: use one of %s", s, strings.Join(names, ", "))
 }
 
-// Valid reports whether f is a known format.
+// Valid reports whether f is a known format (spelled exactly).
 func (f Format) Valid() bool {
-	_, err := ParseFormat(string(f))
-	return err == nil && strings.ToUpper(string(f)) == string(f)
+	_, ok := f.info()
+	return ok
 }
 
 // ContentType is the media type of the format's output.
 func (f Format) ContentType() string {
-	switch f {
-	case JSON:
-		return "application/json"
-	case GraphML:
-		return "application/graphml+xml"
-	case GEXF:
-		return "application/gexf+xml"
-	case CSV:
-		return "application/zip"
-	case Cypher:
-		return "application/x-cypher-query; charset=utf-8"
-	case Kumu, Cytoscape:
-		return "application/json"
-	case KumuXLSX:
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	case GephiCSV:
-		return "application/zip"
+	if fi, ok := f.info(); ok {
+		return fi.contentType
 	}
 	return "application/octet-stream"
 }
 
 // Extension is the file name extension of the format's output, with its dot.
 func (f Format) Extension() string {
-	switch f {
-	case JSON:
-		return ".json"
-	case GraphML:
-		return ".graphml"
-	case GEXF:
-		return ".gexf"
-	case CSV:
-		return ".zip"
-	case Cypher:
-		return ".cypher"
-	case Kumu:
-		return ".kumu.json"
-	case KumuXLSX:
-		return ".xlsx"
-	case GephiCSV:
-		return ".gephi.zip"
-	case Cytoscape:
-		return ".cyjs"
+	if fi, ok := f.info(); ok {
+		return fi.extension
 	}
 	return ".bin"
 }
 
 // Binary reports whether the output is not text (the CSV bundles are zips,
 // the Kumu workbook an XLSX file).
-func (f Format) Binary() bool { return f == CSV || f == KumuXLSX || f == GephiCSV }
+func (f Format) Binary() bool {
+	fi, _ := f.info()
+	return fi.binary
+}
 
 // Encode writes d to w in format f.
 func Encode(w io.Writer, f Format, d *Document) error {
-	switch f {
-	case JSON:
-		return EncodeJSON(w, d)
-	case GraphML:
-		return EncodeGraphML(w, d)
-	case GEXF:
-		return EncodeGEXF(w, d)
-	case CSV:
-		return EncodeCSV(w, d)
-	case Cypher:
-		return EncodeCypher(w, d)
-	case Kumu:
-		return EncodeKumu(w, d)
-	case KumuXLSX:
-		return EncodeKumuXLSX(w, d)
-	case GephiCSV:
-		return EncodeGephiCSV(w, d)
-	case Cytoscape:
-		return EncodeCytoscape(w, d)
+	fi, ok := f.info()
+	if !ok {
+		_, err := ParseFormat(string(f))
+		if err == nil {
+			err = graph.Errorf(graph.EINVALID, "export format %q must be written in capitals (%s)", f, strings.ToUpper(string(f)))
+		}
+		return err
 	}
-	_, err := ParseFormat(string(f))
-	return err
+	return fi.encode(w, d)
 }
 
 // Filename suggests a file name for an export of d in format f, such as

@@ -15,8 +15,9 @@ import (
 const (
 	// DefaultMaxNodes is the cap for exports over HTTP and GraphQL.
 	DefaultMaxNodes = 100_000
-	// CLIMaxNodes is the cap for the command line, which streams to a file.
-	CLIMaxNodes = 5_000_000
+	// CLIMaxNodes is the cap for the command line, which streams to a file:
+	// the largest subgraph a store returns.
+	CLIMaxNodes = graph.MaxSubgraphSize
 )
 
 // Selection says which part of the graph to export: the neighbourhood of
@@ -58,28 +59,33 @@ func (s Selection) normalised() Selection {
 	return s
 }
 
-// Validate checks the selection without touching a store.
+// query is the neighbourhood query of a selection with seeds: one
+// traversal, in the store, capped at the export cap.
+func (s Selection) query() graph.NeighbourhoodQuery {
+	return graph.NeighbourhoodQuery{
+		Seeds: s.Seeds, Depth: s.Depth, Direction: s.Direction,
+		Types: s.Types, Kinds: s.Kinds, AsOf: s.AsOf, Limit: s.limit(),
+	}
+}
+
+// Validate checks the selection without touching a store, with graph's
+// rules: those of the neighbourhood query for a selection with seeds, and
+// for the whole graph the same rules for kinds, types, direction and asOf.
 func (s Selection) Validate() error {
-	if len(s.Seeds) > 0 && (s.Depth < 0 || s.Depth > graph.MaxDepth) {
-		return graph.Errorf(graph.EINVALID, "depth %d is out of range: use 0 to %d", s.Depth, graph.MaxDepth)
+	if s.MaxNodes < 0 || s.MaxNodes > graph.MaxSubgraphSize {
+		return graph.Errorf(graph.EINVALID, "export cap must be between 0 and %d, got %d", graph.MaxSubgraphSize, s.MaxNodes)
 	}
-	if s.Direction != "" && !s.Direction.Valid() {
-		return graph.Errorf(graph.EINVALID, "unknown direction %q", s.Direction)
+	if len(s.Seeds) > 0 {
+		q := s.query()
+		return q.Normalize()
 	}
-	for _, t := range s.Types {
-		if !t.Valid() {
-			return graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
-		}
+	// The whole graph: the relationships among its nodes obey the rules of
+	// a relationships query, and Kinds must be known.
+	rq := graph.RelQuery{Direction: s.Direction, Types: s.Types, AsOf: s.AsOf}
+	if err := rq.Normalize(); err != nil {
+		return err
 	}
-	for _, k := range s.Kinds {
-		if !k.Valid() {
-			return graph.Errorf(graph.EINVALID, "unknown node kind %q", k)
-		}
-	}
-	if s.MaxNodes < 0 {
-		return graph.Errorf(graph.EINVALID, "export cap %d is negative", s.MaxNodes)
-	}
-	return nil
+	return graph.CheckKinds(s.Kinds)
 }
 
 func (s Selection) limit() int {
@@ -121,86 +127,17 @@ func Select(ctx context.Context, store graph.Store, sel Selection) (*graph.Subgr
 	return sub, sources, nil
 }
 
-// selectNeighbourhood asks the store's Neighbourhood for up to
-// MaxNeighbourhoodSize nodes; only a larger selection under a larger cap
-// falls back to walking the graph here, hop by hop.
+// selectNeighbourhood asks the store's Neighbourhood for the selection,
+// with the export cap as its limit: a truncated answer is over the cap.
 func selectNeighbourhood(ctx context.Context, store graph.Store, sel Selection) (*graph.Subgraph, error) {
-	cap := sel.limit()
-	q := graph.NeighbourhoodQuery{
-		Seeds: sel.Seeds, Depth: sel.Depth, Direction: sel.Direction,
-		Types: sel.Types, Kinds: sel.Kinds, AsOf: sel.AsOf,
-		Limit: min(cap, graph.MaxNeighbourhoodSize),
-	}
-	sub, err := store.Neighbourhood(ctx, q)
+	sub, err := store.Neighbourhood(ctx, sel.query())
 	if err != nil {
 		return nil, fmt.Errorf("export: neighbourhood: %w", err)
 	}
-	if !sub.Truncated && len(sub.Nodes) <= cap {
-		return sub, nil
+	if cap := sel.limit(); sub.Truncated || len(sub.Nodes) > cap {
+		return nil, tooLarge(fmt.Sprintf("more than %d", cap), cap)
 	}
-	if cap <= graph.MaxNeighbourhoodSize {
-		return nil, tooLarge(fmt.Sprintf("more than %d", len(sub.Nodes)), cap)
-	}
-	return walk(ctx, store, sel, cap)
-}
-
-// walk collects the k-hop neighbourhood of the seeds through
-// Store.Relationships, for selections beyond MaxNeighbourhoodSize. Like
-// the neighbourhood query, Kinds restricts which nodes are reached (the
-// seeds are always in) and AsOf leaves out nodes and relationships that
-// did not exist yet.
-func walk(ctx context.Context, store graph.Store, sel Selection, cap int) (*graph.Subgraph, error) {
-	seeds, err := store.NodesByID(ctx, sel.Seeds)
-	if err != nil {
-		return nil, fmt.Errorf("export: seeds: %w", err)
-	}
-	in := make(map[string]*graph.Node, len(seeds))
-	var frontier []string
-	for i, n := range seeds {
-		if n == nil {
-			return nil, graph.Errorf(graph.ENOTFOUND, "seed %q not found", sel.Seeds[i])
-		}
-		if _, ok := in[n.ID]; !ok {
-			in[n.ID] = n
-			frontier = append(frontier, n.ID)
-		}
-	}
-	for hop := 0; hop < sel.Depth && len(frontier) > 0; hop++ {
-		var next []string
-		for chunk := range slices.Chunk(frontier, graph.MaxPageSize) {
-			rels, err := store.Relationships(ctx, graph.RelQuery{NodeIDs: chunk, Direction: sel.Direction, Types: sel.Types, AsOf: sel.AsOf})
-			if err != nil {
-				return nil, fmt.Errorf("export: relationships: %w", err)
-			}
-			var ids []string
-			seen := map[string]bool{}
-			for _, r := range rels {
-				for _, id := range []string{r.From, r.To} {
-					if _, ok := in[id]; !ok && !seen[id] {
-						seen[id] = true
-						ids = append(ids, id)
-					}
-				}
-			}
-			slices.Sort(ids)
-			ns, err := store.NodesByID(ctx, ids)
-			if err != nil {
-				return nil, fmt.Errorf("export: nodes: %w", err)
-			}
-			for _, n := range ns {
-				if n == nil || !n.ExistsAsOf(sel.AsOf) || (len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, n.Kind)) {
-					continue
-				}
-				in[n.ID] = n
-				next = append(next, n.ID)
-			}
-			if len(in) > cap {
-				return nil, tooLarge(fmt.Sprintf("more than %d", cap), cap)
-			}
-		}
-		frontier = next
-	}
-	return induced(ctx, store, in, sel)
+	return sub, nil
 }
 
 // selectAll pages through every node, one kind at a time, then collects
@@ -227,8 +164,14 @@ func selectAll(ctx context.Context, store graph.Store, sel Selection) (*graph.Su
 	}
 	in := map[string]*graph.Node{}
 	for _, k := range kinds {
+		f := &graph.NodeFilter{Kinds: []graph.Kind{k}}
+		if sel.AsOf != nil {
+			// Undated or since no later than asOf (graph.Node.ExistsAsOf):
+			// a year bound excludes undated nodes, so its negation keeps them.
+			f.Not = &graph.NodeFilter{YearFrom: new(*sel.AsOf + 1)}
+		}
 		q := graph.NodeQuery{
-			Filter:  &graph.NodeFilter{Kinds: []graph.Kind{k}},
+			Filter:  f,
 			OrderBy: []*graph.NodeOrder{{Field: graph.OrderByID, Direction: graph.Asc}},
 			Limit:   graph.MaxPageSize,
 		}
@@ -238,9 +181,7 @@ func selectAll(ctx context.Context, store graph.Store, sel Selection) (*graph.Su
 				return nil, fmt.Errorf("export: nodes: %w", err)
 			}
 			for _, n := range page.Nodes {
-				if n.ExistsAsOf(sel.AsOf) {
-					in[n.ID] = n
-				}
+				in[n.ID] = n
 			}
 			if len(in) > cap {
 				return nil, tooLarge(fmt.Sprintf("more than %d", cap), cap)

@@ -35,9 +35,11 @@ func ids(sub *graph.Subgraph) (nodes, rels []string) {
 	return nodes, rels
 }
 
-// TestWalkMatchesNeighbourhood checks that the walk used beyond
-// MaxNeighbourhoodSize selects what the store's Neighbourhood does.
-func TestWalkMatchesNeighbourhood(t *testing.T) {
+// TestSelectIsTheStoreTraversal checks that a selection with seeds is what
+// the store's Neighbourhood answers (the export has no traversal of its
+// own), and that a whole-graph selection with asOf holds exactly the nodes
+// that existed then and the relationships among them.
+func TestSelectIsTheStoreTraversal(t *testing.T) {
 	d, err := data.Curated()
 	if err != nil {
 		t.Fatal(err)
@@ -61,28 +63,45 @@ func TestWalkMatchesNeighbourhood(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := walk(ctx, store, sel, 1000)
+			got, _, err := Select(ctx, store, sel)
 			if err != nil {
 				t.Fatal(err)
 			}
 			wn, wr := ids(want)
 			gn, gr := ids(got)
 			if !slices.Equal(wn, gn) || !slices.Equal(wr, gr) {
-				t.Errorf("walk: %d nodes, %d relationships; Neighbourhood: %d, %d\nnodes only in walk: %v\nonly in Neighbourhood: %v",
+				t.Errorf("select: %d nodes, %d relationships; Neighbourhood: %d, %d\nnodes only in select: %v\nonly in Neighbourhood: %v",
 					len(gn), len(gr), len(wn), len(wr), minus(gn, wn), minus(wn, gn))
 			}
 		})
 	}
-}
-
-func minus(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, x)
+	got, _, err := Select(ctx, store, Selection{AsOf: &y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantNodes, wantRels []string
+	in := map[string]bool{}
+	for _, n := range d.Nodes {
+		if n.ExistsAsOf(&y) {
+			wantNodes = append(wantNodes, n.ID)
+			in[n.ID] = true
 		}
 	}
-	return out
+	for _, r := range d.Relationships {
+		if r.ExistsAsOf(&y) && in[r.From] && in[r.To] {
+			wantRels = append(wantRels, r.ID)
+		}
+	}
+	slices.Sort(wantNodes)
+	slices.Sort(wantRels)
+	gn, gr := ids(got)
+	if !slices.Equal(gn, wantNodes) || !slices.Equal(gr, wantRels) {
+		t.Errorf("whole graph asOf %d: %d nodes, %d relationships; want %d, %d\nnodes only in select: %v\nmissing: %v",
+			y, len(gn), len(gr), len(wantNodes), len(wantRels), minus(gn, wantNodes), minus(wantNodes, gn))
+	}
+	if len(gn) == 0 || len(gn) == len(d.Nodes) {
+		t.Errorf("whole graph asOf %d kept %d of %d nodes: the test needs some of each", y, len(gn), len(d.Nodes))
+	}
 }
 
 // TestSelectBeyondNeighbourhoodLimit exports a neighbourhood larger than
@@ -92,7 +111,10 @@ func TestSelectBeyondNeighbourhoodLimit(t *testing.T) {
 	ctx := context.Background()
 	hub := "movement-0"
 	if _, err := store.Node(ctx, hub); err != nil {
-		page, _ := store.Nodes(ctx, graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByDegree, Direction: graph.Desc}}, Limit: 1})
+		page, err := store.Nodes(ctx, graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByDegree, Direction: graph.Desc}}, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
 		hub = page.Nodes[0].ID
 	}
 	sub, sources, err := Select(ctx, store, Selection{Seeds: []string{hub}, Depth: 3, MaxNodes: 50000})
@@ -138,8 +160,11 @@ func TestSelectErrors(t *testing.T) {
 		msg  string
 	}{
 		{Selection{Seeds: []string{"act-up", "nobody-here"}, Depth: 1}, graph.ENOTFOUND, "nobody-here"},
-		{Selection{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, graph.EINVALID, "depth 5"},
+		{Selection{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1}, graph.EINVALID, "depth 5 is out of range: use 0 to 4"},
 		{Selection{Seeds: []string{"act-up"}, Depth: -1}, graph.EINVALID, "depth -1"},
+		{Selection{Seeds: []string{"act-up"}, AsOf: ip(99999)}, graph.EINVALID, "asOf: 99999"},
+		{Selection{AsOf: ip(-99999)}, graph.EINVALID, "asOf: -99999"},
+		{Selection{Seeds: []string{"act-up"}, MaxNodes: graph.MaxSubgraphSize + 1}, graph.EINVALID, "export cap"},
 		{Selection{Seeds: []string{"act-up"}, Types: []graph.RelType{"LIKED"}}, graph.EINVALID, "LIKED"},
 		{Selection{Kinds: []graph.Kind{"ROBOT"}}, graph.EINVALID, "ROBOT"},
 		{Selection{Seeds: []string{"act-up"}, Direction: "UP"}, graph.EINVALID, "UP"},
@@ -149,4 +174,16 @@ func TestSelectErrors(t *testing.T) {
 			t.Errorf("%+v: err = %v, want %s mentioning %q", tc.sel, err, tc.code, tc.msg)
 		}
 	}
+}
+
+func ip(v int) *int { return &v }
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -21,8 +21,11 @@ import (
 //	              url, role, question, sources
 //	relationship: type, from, to, year, summary, tensions, sources
 //
-// Kinds and types are one byte: their index in graph.Kinds and
-// graph.RelTypes.
+// A kind or relationship type is one byte: its graph.Code, the fixed code
+// that graph/vocab.go gives it (pinned by graph/testdata/vocabulary.golden).
+// Until the codes were made explicit the byte was the position in
+// graph.Kinds or graph.RelTypes; the codes were set to those positions, so
+// files written then read back unchanged (testdata/hmkg-memstore-2).
 
 // formatVersion names the record encoding; Open refuses any other.
 const formatVersion = "hmkg-memstore/2"
@@ -30,7 +33,11 @@ const formatVersion = "hmkg-memstore/2"
 // metaFormat is the meta key holding formatVersion.
 var metaFormat = []byte("format")
 
-var errCorrupt = errors.New("truncated or corrupt record")
+var (
+	errCorrupt     = errors.New("truncated or corrupt record")
+	errUnknownCode = errors.New("not in this hmkg's vocabulary (graph/vocab.go): " +
+		"the file was written by a newer hmkg, or is corrupt")
+)
 
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -60,7 +67,7 @@ func appendSource(b []byte, s *graph.Source) []byte {
 }
 
 func appendNode(b []byte, n *graph.Node) []byte {
-	b = append(b, kindIndex[n.Kind])
+	b = append(b, byte(kindCode(n.Kind)))
 	b = appendStr(b, n.Name)
 	b = appendStr(b, n.Summary)
 	b = appendStrs(b, n.Aliases)
@@ -80,7 +87,7 @@ func appendNode(b []byte, n *graph.Node) []byte {
 }
 
 func appendRel(b []byte, r *graph.Relationship) []byte {
-	b = append(b, typeIndex[r.Type])
+	b = append(b, byte(typeCode(r.Type)))
 	b = appendStr(b, r.From)
 	b = appendStr(b, r.To)
 	b = appendYear(b, r.Year)
@@ -168,22 +175,25 @@ func (r *reader) yearPtr() *int {
 	return nil
 }
 
-func (r *reader) kind() uint8 {
-	k := r.byte()
-	if int(k) >= len(graph.Kinds) {
-		r.fail()
-		return 0
+// kind reads a kind code, which must be one this hmkg knows.
+func (r *reader) kind() graph.Code {
+	c := graph.Code(r.byte())
+	if _, ok := graph.KindByCode(c); !ok && r.err == nil {
+		r.err = fmt.Errorf("unknown kind code %d: %w", c, errUnknownCode)
+		r.b = nil
 	}
-	return k
+	return c
 }
 
-func (r *reader) relType() uint8 {
-	t := r.byte()
-	if int(t) >= len(graph.RelTypes) {
-		r.fail()
-		return 0
+// relType reads a relationship type code, which must be one this hmkg
+// knows.
+func (r *reader) relType() graph.Code {
+	c := graph.Code(r.byte())
+	if _, ok := graph.RelTypeByCode(c); !ok && r.err == nil {
+		r.err = fmt.Errorf("unknown relationship type code %d: %w", c, errUnknownCode)
+		r.b = nil
 	}
-	return t
+	return c
 }
 
 func (r *reader) done(what string, key []byte) error {

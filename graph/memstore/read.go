@@ -94,11 +94,11 @@ func (s *Store) Stats(ctx context.Context) (*graph.Stats, error) {
 		RelTypeCounts:     make(map[graph.RelType]int, len(graph.RelTypes)),
 		AuditEntriesCount: len(s.changes),
 	}
-	for i, k := range graph.Kinds {
-		st.KindCounts[k] = s.kindCounts[i]
+	for _, k := range graph.Kinds {
+		st.KindCounts[k] = s.kindCounts[kindCode(k)]
 	}
-	for i, t := range graph.RelTypes {
-		st.RelTypeCounts[t] = s.typeCounts[i]
+	for _, t := range graph.RelTypes {
+		st.RelTypeCounts[t] = s.typeCounts[typeCode(t)]
 	}
 	if n := len(s.changes); n > 0 {
 		at := s.changes[n-1].At
@@ -107,18 +107,14 @@ func (s *Store) Stats(ctx context.Context) (*graph.Stats, error) {
 	return st, nil
 }
 
-// Changes returns audit entries newest first, older than before (0: newest).
-// A limit of 0 means graph.DefaultPageSize.
+// Changes returns audit entries newest first, older than before (0: newest),
+// normalised by graph.ChangesQuery.
 func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.Change, error) {
-	if limit == 0 {
-		limit = graph.DefaultPageSize
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxPageSize); err != nil {
+	q := graph.ChangesQuery{Before: before, Limit: limit}
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	if before < 0 {
-		return nil, graph.Errorf(graph.EINVALID, "before must not be negative")
-	}
+	before, limit = q.Before, q.Limit
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	i := len(s.changes)
@@ -136,10 +132,10 @@ func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.
 // Relationships returns the relationships touching any of q.NodeIDs, sorted
 // by id. Unknown node ids are ignored.
 func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
-	dir, err := q.Direction.OrBoth()
-	if err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
+	dir := q.Direction
 	types, err := typeSet(q.Types)
 	if err != nil {
 		return nil, err
@@ -189,11 +185,12 @@ func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
 	return s.nodes[r.from].existsAsOf(asOf) && s.nodes[r.to].existsAsOf(asOf)
 }
 
-// typeSet validates types and returns them as a bit set (0 = any type).
+// typeSet validates types and returns them as a bit set of their codes (0
+// = any type); TestVocabularyFitsBitSets keeps every code below 32.
 func typeSet(types []graph.RelType) (uint32, error) {
 	var set uint32
 	for _, t := range types {
-		i, ok := typeIndex[t]
+		i, ok := t.Code()
 		if !ok {
 			return 0, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
 		}
@@ -204,24 +201,8 @@ func typeSet(types []graph.RelType) (uint32, error) {
 
 // Nodes returns a filtered, sorted page of nodes.
 func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
-	if err := graph.CheckLimit("limit", q.Limit, graph.MaxPageSize); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
-	}
-	if q.Offset < 0 {
-		return nil, graph.Errorf(graph.EINVALID, "offset must not be negative, got %d", q.Offset)
-	}
-	for _, o := range q.OrderBy {
-		if o == nil {
-			return nil, graph.Errorf(graph.EINVALID, "empty order")
-		}
-		switch o.Field {
-		case graph.OrderByName, graph.OrderByYear, graph.OrderByKind, graph.OrderByID, graph.OrderByDegree:
-		default:
-			return nil, graph.Errorf(graph.EINVALID, "unknown order field %q", o.Field)
-		}
-		if o.Direction != "" && o.Direction != graph.Asc && o.Direction != graph.Desc {
-			return nil, graph.Errorf(graph.EINVALID, "unknown order direction %q", o.Direction)
-		}
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -279,7 +260,7 @@ func (s *Store) comparator(order []*graph.NodeOrder) func(a, b int32) int {
 			case graph.OrderByName:
 				c = compareFold(na.name(), nb.name())
 			case graph.OrderByKind:
-				c = strings.Compare(string(graph.Kinds[na.kind]), string(graph.Kinds[nb.kind]))
+				c = strings.Compare(string(kindOf(na.kind)), string(kindOf(nb.kind)))
 			case graph.OrderByID:
 				c = strings.Compare(na.id(), nb.id())
 			case graph.OrderByDegree:
@@ -337,7 +318,8 @@ func compareFold(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// compile turns a filter into a predicate over live node handles.
+// compile turns a filter, normalised by graph.NodeQuery.Normalize, into a
+// predicate over live node handles.
 func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 	if f == nil {
 		return func(int32) bool { return true }, nil
@@ -396,12 +378,10 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 		})
 	}
 	if rf := f.HasRelationship; rf != nil {
-		dir, err := rf.Direction.OrBoth()
-		if err != nil {
-			return nil, err
-		}
+		dir := rf.Direction
 		var types uint32
 		if rf.Type != nil {
+			var err error
 			if types, err = typeSet([]graph.RelType{*rf.Type}); err != nil {
 				return nil, err
 			}

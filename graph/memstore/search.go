@@ -3,7 +3,6 @@ package memstore
 import (
 	"cmp"
 	"context"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -12,32 +11,9 @@ import (
 	"github.com/hmkg/hmkg/graph"
 )
 
-// Search scoring, so that other stores can approximate it:
-//
-//   - Tokens: the text is lower-cased and split on every rune that is not a
-//     Unicode letter or digit ("ACT UP" and "act-up" both give act, up).
-//   - Each node is one document. Its name and aliases count nameWeight (3)
-//     times, its summary once: tf(t) = 3·(occurrences in name and aliases) +
-//     occurrences in the summary, and the document length dl is weighted the
-//     same way.
-//   - Every distinct query term that occurs in the index adds BM25 with
-//     Lucene's constants and idf: idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)),
-//     score += idf · tf / (tf + k1·(1 − b + b·dl/avgdl)), k1 = 1.2, b = 0.75,
-//     where N is the number of nodes and df the number containing t.
-//     Terms are OR-ed: a node matching any query term is a hit.
-//   - exactBonus (100) is added when the query has the tokens of the node's
-//     name or of one of its aliases, in any order (graph.NameKey), so a name
-//     query puts that node first whatever its word order.
-//   - Hits are ordered by score (high first), ties by id.
-const (
-	bm25K1     = 1.2
-	bm25B      = 0.75
-	nameWeight = 3
-	exactBonus = 100.0
-	// DefaultSearchLimit is the number of hits returned when the query's
-	// Limit is 0.
-	DefaultSearchLimit = 10
-)
+// Search ranks with graph's BM25 (see graph/search.go): the constants and
+// the formula are graph's, this file only keeps the index.
+const nameWeight = graph.SearchNameWeight
 
 type posting struct {
 	doc int32
@@ -220,24 +196,19 @@ func (tb *tokenBuf) add(text string) {
 	}
 }
 
-// Search ranks nodes by BM25 relevance; see the scoring notes above.
+// Search ranks nodes by BM25 relevance; see the scoring notes in
+// graph/search.go.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	limit := q.Limit
-	if limit == 0 {
-		limit = DefaultSearchLimit
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxSearchResults); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
+	limit := q.Limit
 	kinds, err := kindSet(q.Kinds)
 	if err != nil {
 		return nil, err
 	}
-	qt := graph.Tokenize(nil, q.Text)
 	qkey := graph.NameKey(q.Text)
-	terms := slices.Clone(qt)
-	slices.Sort(terms)
-	terms = slices.Compact(terms)
+	terms := graph.SearchTerms(q.Text)
 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -255,15 +226,12 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 			continue
 		}
 		ps := ix.postings[id]
-		df := float64(len(ps))
-		idf := math.Log(1 + (float64(ix.docs)-df+0.5)/(df+0.5))
+		idf := graph.BM25IDF(float64(ix.docs), float64(len(ps)))
 		for _, p := range ps {
 			if kinds != 0 && kinds&(1<<s.nodes[p.doc].kind) == 0 {
 				continue
 			}
-			tf := float64(p.tf)
-			norm := bm25K1 * (1 - bm25B + bm25B*float64(ix.docLen[p.doc])/avgdl)
-			sc.add(p.doc, idf*tf/(tf+norm), p.tf >= nameWeight)
+			sc.add(p.doc, graph.BM25Score(idf, float64(p.tf), float64(ix.docLen[p.doc]), avgdl), p.tf >= nameWeight)
 		}
 	}
 	type hit struct {
@@ -278,11 +246,11 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		// match exactly; the others skip the re-tokenizing.
 		if int(sc.named[h]) == len(terms) {
 			if sameTokens(&buf, s.nodes[h].name(), qkey) {
-				score += exactBonus
+				score += graph.SearchExactBonus
 			} else {
 				for _, a := range s.nodes[h].aliases() {
 					if sameTokens(&buf, a, qkey) {
-						score += exactBonus
+						score += graph.SearchExactBonus
 						break
 					}
 				}
@@ -385,11 +353,12 @@ func siftDown[T any](h []T, i int, compare func(a, b T) int) {
 	}
 }
 
-// kindSet validates kinds and returns them as a bit set (0 = any kind).
-func kindSet(kinds []graph.Kind) (uint8, error) {
-	var set uint8
+// kindSet validates kinds and returns them as a bit set of their codes (0 =
+// any kind); TestVocabularyFitsBitSets keeps every code below 64.
+func kindSet(kinds []graph.Kind) (uint64, error) {
+	var set uint64
 	for _, k := range kinds {
-		i, ok := kindIndex[k]
+		i, ok := k.Code()
 		if !ok {
 			return 0, graph.Errorf(graph.EINVALID, "unknown kind %q", k)
 		}

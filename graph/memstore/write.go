@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -128,21 +127,12 @@ func (e *encoder) rel(x *graph.Relationship) record {
 	return e.add(bucketRels, x.ID, func(b []byte) []byte { return appendRel(b, x) })
 }
 
-// checkActor rejects an actor that is only white space; an empty actor is
-// recorded as "system" (the loader and start-up import).
-func checkActor(actor string) error {
-	if actor != "" && strings.TrimSpace(actor) == "" {
-		return graph.Errorf(graph.EINVALID, "actor %q is blank", actor)
-	}
-	return nil
-}
+// checkActor applies graph's actor rule: every change names its actor.
+func checkActor(actor string) error { return graph.CheckActor(actor) }
 
-func actorOf(a string) string {
-	if a == "" {
-		return "system"
-	}
-	return a
-}
+// actorOf is the actor recorded for a change: the one given, already
+// checked by checkActor.
+func actorOf(a string) string { return a }
 
 // Import validates d and writes it in one transaction.
 func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) error {
@@ -260,7 +250,7 @@ func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) err
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert node %s: %w", n.ID, err)
 	}
-	if h, ok := s.findNode(n.ID); ok && graph.Kinds[s.nodes[h].kind] == graph.KindTension && n.Kind != graph.KindTension {
+	if h, ok := s.findNode(n.ID); ok && kindOf(s.nodes[h].kind) == graph.KindTension && n.Kind != graph.KindTension {
 		for i := range s.rels {
 			if r := &s.rels[i]; r.alive() && slices.Contains(r.tensions(), h) {
 				return graph.Errorf(graph.EINVALID, "upsert node %s: relationship %s cites it as a tension, so it must stay a tension", n.ID, s.relID(int32(i)))
@@ -331,7 +321,7 @@ func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
 				recs = append(recs, record{bucket: bucketRels, key: []byte(s.relID(rh))})
 			}
 		}
-		if graph.Kinds[rec.kind] == graph.KindTension {
+		if kindOf(rec.kind) == graph.KindTension {
 			for i := range s.rels {
 				r := &s.rels[i]
 				if !r.alive() || gone[int32(i)] || !slices.Contains(r.tensions(), h) {

@@ -28,23 +28,21 @@ var hasRel = map[graph.Direction]string{
 	graph.DirectionBoth: "EXISTS { MATCH (n)-[r]-(m) WHERE (size(%[1]s) = 0 OR type(r) IN %[1]s) AND (%[2]s IS NULL OR m.id = %[2]s) }",
 }
 
-// filter returns the condition for f; "true" for a nil or empty filter.
-// Every condition is true or false, never null, so that NOT (...) keeps
-// the nodes that lack the property, as the embedded store does.
-func (c *compiler) filter(f *graph.NodeFilter) (string, error) {
+// filter returns the condition for f, normalised by
+// graph.NodeQuery.Normalize (so within its bounds, with known kinds, types
+// and directions); "true" for a nil or empty filter. Every condition is
+// true or false, never null, so that NOT (...) keeps the nodes that lack
+// the property, as the embedded store does.
+func (c *compiler) filter(f *graph.NodeFilter) string {
 	if f == nil {
-		return "true", nil
+		return "true"
 	}
 	var conds []string
 	if f.IDs != nil {
 		conds = append(conds, "n.id IN "+c.param(f.IDs))
 	}
 	if len(f.Kinds) > 0 {
-		ks, err := kindParams(f.Kinds)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, "n.kind IN "+c.param(ks))
+		conds = append(conds, "n.kind IN "+c.param(kindParams(f.Kinds)))
 	}
 	if f.NameContains != nil {
 		p := c.param(strings.ToLower(*f.NameContains))
@@ -67,54 +65,35 @@ func (c *compiler) filter(f *graph.NodeFilter) (string, error) {
 		}
 	}
 	if rf := f.HasRelationship; rf != nil {
-		dir, err := rf.Direction.OrBoth()
-		if err != nil {
-			return "", err
-		}
 		var types []graph.RelType
 		if rf.Type != nil {
 			types = []graph.RelType{*rf.Type}
 		}
-		tp, err := typeParams(types)
-		if err != nil {
-			return "", err
-		}
+		tp := typeParams(types)
 		var other any
 		if rf.OtherID != nil {
 			other = *rf.OtherID
 		}
-		conds = append(conds, fmt.Sprintf(hasRel[dir], c.param(tp), c.param(other)))
+		conds = append(conds, fmt.Sprintf(hasRel[rf.Direction], c.param(tp), c.param(other)))
 	}
 	if f.CitesSource != nil {
 		conds = append(conds, c.param(*f.CitesSource)+" IN n.sources")
 	}
 	for _, sub := range f.And {
-		w, err := c.filter(sub)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, "("+w+")")
+		conds = append(conds, "("+c.filter(sub)+")")
 	}
 	if len(f.Or) > 0 {
 		alts := make([]string, 0, len(f.Or))
 		for _, sub := range f.Or {
-			w, err := c.filter(sub)
-			if err != nil {
-				return "", err
-			}
-			alts = append(alts, "("+w+")")
+			alts = append(alts, "("+c.filter(sub)+")")
 		}
 		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
 	}
 	if f.Not != nil {
-		w, err := c.filter(f.Not)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, "NOT ("+w+")")
+		conds = append(conds, "NOT ("+c.filter(f.Not)+")")
 	}
 	if len(conds) == 0 {
-		return "true", nil
+		return "true"
 	}
-	return strings.Join(conds, " AND "), nil
+	return strings.Join(conds, " AND ")
 }

@@ -2,35 +2,28 @@ package neo4jstore
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/hmkg/hmkg/graph"
 )
 
-// Search ranking is the embedded store's, computed in the database (see the
-// notes in graph/memstore/search.go):
+// Search ranking is graph's (graph/search.go), computed in the database:
 //
-//   - The store tokenises text itself, exactly like the embedded store
-//     (lower-cased runs of Unicode letters and digits), and writes each
+//   - The store tokenises text itself with graph.Tokenize and writes each
 //     node's tokens into the property searchText, with the tokens of the
-//     name and aliases repeated nameWeight (3) times, and the weighted
-//     document length into dl. A counter keeps the sum of all dl.
+//     name and aliases repeated graph.SearchNameWeight times, and the
+//     weighted document length into dl. A counter keeps the sum of all dl.
 //   - The full-text index (whitespace analyser over searchText) finds the
-//     nodes holding any query term. The statement then scores them with the
-//     embedded store's BM25 (k1 1.2, b 0.75, idf ln(1+(N−df+0.5)/(df+0.5)),
-//     terms in sorted order), not with Lucene's score, whose document
-//     lengths are rounded to one byte: so scores agree with the embedded
-//     store's to the last bits and rankings are the same, ties included.
-//   - exactBonus (100) is added when the query's tokens, in any order, are
-//     those of the name or an alias (graph.NameKey, property nameKeys);
-//     order: score high first,
-//     ties by id.
+//     nodes holding any query term. The statement then scores them with
+//     graph's BM25 (its constants are parameters; terms in graph.SearchTerms
+//     order), not with Lucene's score, whose document lengths are rounded to
+//     one byte: so scores agree with the embedded store's to the last bits
+//     and rankings are the same, ties included.
+//   - graph.SearchExactBonus is added when the query's tokens, in any order,
+//     are those of the name or an alias (graph.NameKey, property nameKeys).
 const (
-	nameWeight         = 3
-	exactBonus         = 100.0
-	defaultSearchLimit = 10
-	keySep             = "\x1f"
+	nameWeight = graph.SearchNameWeight
+	keySep     = "\x1f"
 )
 
 // searchText returns the text the full-text index reads, the exact-match
@@ -80,7 +73,7 @@ WHERE size($kinds) = 0 OR node.kind IN $kinds
 WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
   CASE WHEN tf[i] = 0.0 THEN score
   ELSE score + log(1.0 + (docs - df[i] + 0.5) / (df[i] + 0.5)) * tf[i]
-    / (tf[i] + 1.2 * (1.0 - 0.75 + 0.75 * toFloat(node.dl) / avgdl)) END) AS score
+    / (tf[i] + $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl)) END) AS score
 WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score
 RETURN node, score
 ORDER BY score DESC, node.id
@@ -88,33 +81,24 @@ LIMIT $limit`
 
 // Search ranks nodes by BM25 relevance to q.Text, best first; ties by id.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	limit := q.Limit
-	if limit == 0 {
-		limit = defaultSearchLimit
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxSearchResults); err != nil {
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	kinds, err := kindParams(q.Kinds)
-	if err != nil {
-		return nil, err
-	}
-	qt := graph.Tokenize(nil, q.Text)
-	if len(qt) == 0 {
+	terms := graph.SearchTerms(q.Text)
+	if len(terms) == 0 {
 		return []graph.SearchHit{}, nil
 	}
-	terms := slices.Clone(qt)
-	slices.Sort(terms)
-	terms = slices.Compact(terms)
 	params := map[string]any{
 		// Tokens hold only letters and digits, so none is Lucene syntax;
 		// lower-case "and"/"or"/"not" are plain terms to Lucene.
 		"query": strings.Join(terms, " OR "),
 		"terms": terms,
-		"kinds": kinds,
+		"kinds": kindParams(q.Kinds),
 		"key":   keySep + graph.NameKey(q.Text) + keySep,
-		"bonus": exactBonus,
-		"limit": limit,
+		"bonus": graph.SearchExactBonus,
+		"k1":    graph.SearchK1,
+		"b":     graph.SearchB,
+		"limit": q.Limit,
 	}
 	return read(ctx, s, func(tx *txn) ([]graph.SearchHit, error) {
 		recs, err := tx.collect(ctx, cypherSearch, params)
@@ -134,26 +118,22 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	})
 }
 
-// kindParams validates kinds and returns them as a parameter list.
-func kindParams(kinds []graph.Kind) ([]any, error) {
+// kindParams returns kinds, already checked by a query's Normalize, as a
+// parameter list.
+func kindParams(kinds []graph.Kind) []any {
 	out := make([]any, 0, len(kinds))
 	for _, k := range kinds {
-		if !k.Valid() {
-			return nil, graph.Errorf(graph.EINVALID, "unknown kind %q", k)
-		}
 		out = append(out, string(k))
 	}
-	return out, nil
+	return out
 }
 
-// typeParams validates relationship types and returns them as a parameter list.
-func typeParams(types []graph.RelType) ([]any, error) {
+// typeParams returns relationship types, already checked by a query's
+// Normalize, as a parameter list.
+func typeParams(types []graph.RelType) []any {
 	out := make([]any, 0, len(types))
 	for _, t := range types {
-		if !t.Valid() {
-			return nil, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
-		}
 		out = append(out, string(t))
 	}
-	return out, nil
+	return out
 }

@@ -68,14 +68,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 		return nil, err
 	}
 	limit, dir := q.Limit, q.Direction
-	types, err := typeParams(q.Types)
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := kindParams(q.Kinds)
-	if err != nil {
-		return nil, err
-	}
+	types, kinds := typeParams(q.Types), kindParams(q.Kinds)
 	seeds := dedupe(q.Seeds)
 	params := map[string]any{"seeds": seeds, "types": types, "kinds": kinds, "asOf": intParam(q.AsOf)}
 	sg, err := read(ctx, s, func(tx *txn) (*graph.Subgraph, error) {
@@ -144,10 +137,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		return nil, err
 	}
 	maxLen, k := q.MaxLength, q.K
-	types, err := typeParams(q.Types)
-	if err != nil {
-		return nil, err
-	}
+	types := typeParams(q.Types)
 	params := map[string]any{"from": q.From, "to": q.To, "types": types, "asOf": intParam(q.AsOf)}
 	paths, err := read(ctx, s, func(tx *txn) ([]*graph.Path, error) {
 		ends, err := collectNodes(ctx, tx, cypherEndpoints, "n", params)

@@ -15,12 +15,8 @@ import (
 // query), then write everything and the audit entry in ONE managed write
 // transaction, so a failure part way leaves the database as it was.
 
-func checkActor(actor string) error {
-	if strings.TrimSpace(actor) == "" {
-		return graph.Errorf(graph.EINVALID, "an actor is required for every mutation")
-	}
-	return nil
-}
+// checkActor applies graph's actor rule: every change names its actor.
+func checkActor(actor string) error { return graph.CheckActor(actor) }
 
 // dbLookup is a graph.Lookup over the records a dataset refers to but does
 // not define, fetched from the database before validation.
@@ -378,17 +374,12 @@ func (s *Store) DeleteRelationship(ctx context.Context, id, actor string) error 
 
 // Changes returns audit entries newest first, after the entry before.
 func (s *Store) Changes(ctx context.Context, before int64, limit int) ([]*graph.Change, error) {
-	if limit == 0 {
-		limit = graph.DefaultPageSize
-	}
-	if err := graph.CheckLimit("limit", limit, graph.MaxPageSize); err != nil {
+	q := graph.ChangesQuery{Before: before, Limit: limit}
+	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	if before < 0 {
-		return nil, graph.Errorf(graph.EINVALID, "before must not be negative")
-	}
 	return read(ctx, s, func(tx *txn) ([]*graph.Change, error) {
-		recs, err := tx.collect(ctx, cypherChanges, map[string]any{"before": before, "limit": limit})
+		recs, err := tx.collect(ctx, cypherChanges, map[string]any{"before": q.Before, "limit": q.Limit})
 		if err != nil {
 			return nil, err
 		}

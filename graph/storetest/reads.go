@@ -478,7 +478,7 @@ func testNeighbourhood(t *testing.T, s graph.Store, m *model) {
 	WantCode(t, err, graph.ENOTFOUND)
 	for _, q := range []graph.NeighbourhoodQuery{
 		{Seeds: []string{"act-up"}, Depth: graph.MaxDepth + 1},
-		{Seeds: []string{"act-up"}, Depth: 1, Limit: graph.MaxNeighbourhoodSize + 1},
+		{Seeds: []string{"act-up"}, Depth: 1, Limit: graph.MaxSubgraphSize + 1},
 		{Seeds: nil, Depth: 1},
 		{Seeds: []string{"act-up"}, Depth: 1, Types: []graph.RelType{"LIKES"}},
 		{Seeds: []string{"act-up"}, Depth: 1, Direction: "UP"},
@@ -599,11 +599,11 @@ func testStats(t *testing.T, s graph.Store) {
 // does not change the store.
 func testCopies(t *testing.T, s graph.Store) {
 	before := Dump(t, s)
-	n, _ := s.Node(ctx, "act-up")
+	n := try(s.Node(ctx, "act-up")).must(t)
 	n.Name, n.Aliases[0], n.SourceIDs[0], *n.FoundedYear = "X", "X", "X", 1
-	ns, _ := s.NodesByID(ctx, []string{"aids-movement"})
+	ns := try(s.NodesByID(ctx, []string{"aids-movement"})).must(t)
 	ns[0].Aliases[0], *ns[0].StartYear = "X", 1
-	p, _ := s.Nodes(ctx, graph.NodeQuery{Limit: 50})
+	p := try(s.Nodes(ctx, graph.NodeQuery{Limit: 50})).must(t)
 	for _, n := range p.Nodes {
 		n.Name = "X"
 		if n.Since() != nil {
@@ -613,9 +613,9 @@ func testCopies(t *testing.T, s graph.Store) {
 			n.SourceIDs[0] = "X"
 		}
 	}
-	r, _ := s.Relationship(ctx, "act-up:CHALLENGED:fda:1988")
+	r := try(s.Relationship(ctx, "act-up:CHALLENGED:fda:1988")).must(t)
 	r.TensionIDs[0], r.SourceIDs[0], *r.Year = "X", "X", 1
-	rs, _ := s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"macmillan-cancer-support"}})
+	rs := try(s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"macmillan-cancer-support"}})).must(t)
 	for _, r := range rs {
 		r.From = "X"
 		if r.Year != nil {
@@ -625,13 +625,13 @@ func testCopies(t *testing.T, s graph.Store) {
 			r.TensionIDs[0] = "X"
 		}
 	}
-	srcs, _ := s.Sources(ctx)
+	srcs := try(s.Sources(ctx)).must(t)
 	srcs[0].Title, *srcs[0].Year = "X", 1
-	hits, _ := s.Search(ctx, graph.SearchQuery{Text: "act up"})
+	hits := try(s.Search(ctx, graph.SearchQuery{Text: "act up"})).must(t)
 	hits[0].Node.Aliases[0] = "X"
-	sg, _ := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{"fda"}, Depth: 1})
+	sg := try(s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{"fda"}, Depth: 1})).must(t)
 	sg.Nodes[0].Name, sg.Relationships[0].SourceIDs[0] = "X", "X"
-	ps, _ := s.ShortestPaths(ctx, graph.PathQuery{From: "act-up", To: "nhs-england"})
+	ps := try(s.ShortestPaths(ctx, graph.PathQuery{From: "act-up", To: "nhs-england"})).must(t)
 	ps[0].Nodes[0].Aliases[0], ps[0].Relationships[0].SourceIDs[0] = "X", "X"
 	SameDump(t, Dump(t, s), before)
 }

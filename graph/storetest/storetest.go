@@ -28,6 +28,10 @@
 //     (graph.Node.ExistsAsOf). Unknown node ids in RelQuery are ignored.
 //   - Changes: limit 0 means graph.DefaultPageSize; an Import is one entry
 //     with action IMPORT and the dataset name as target.
+//   - The rules of graph/rules.go hold on every store: offsets, order
+//     directions, filter bounds, search text and limits, asOf on every read
+//     that takes it, traversal bounds, changes arguments, and the actor of
+//     every mutation (empty or blank is EINVALID; nothing is recorded).
 //   - DeleteNode also strips the node from relationships' tensions and from
 //     reports' publisher.
 package storetest
@@ -65,7 +69,13 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		t.Run("ShortestPaths", func(t *testing.T) { testPaths(t, s, m) })
 		t.Run("Stats", func(t *testing.T) { testStats(t, s) })
 		t.Run("Copies", func(t *testing.T) { testCopies(t, s) })
+		t.Run("Rules/Nodes", func(t *testing.T) { testRulesNodes(t, s) })
+		t.Run("Rules/AsOf", func(t *testing.T) { testRulesAsOf(t, s) })
+		t.Run("Rules/Search", func(t *testing.T) { testRulesSearch(t, s) })
+		t.Run("Rules/Traversals", func(t *testing.T) { testRulesTraversals(t, s) })
+		t.Run("Rules/Changes", func(t *testing.T) { testRulesChanges(t, s) })
 	})
+	t.Run("Rules/Actor", func(t *testing.T) { testRulesActor(t, open(t)) })
 	t.Run("Import/Atomic", func(t *testing.T) { testImportAtomic(t, open(t)) })
 	t.Run("Import/Idempotent", func(t *testing.T) { testImportTwice(t, open(t)) })
 	t.Run("Import/OntoExisting", func(t *testing.T) { testImportOntoExisting(t, open(t)) })
@@ -124,8 +134,14 @@ func SameDump(tb testing.TB, got, want *graph.Dataset) {
 	if reflect.DeepEqual(got, want) {
 		return
 	}
-	g, _ := json.MarshalIndent(got, "", " ")
-	w, _ := json.MarshalIndent(want, "", " ")
+	g, err := json.MarshalIndent(got, "", " ")
+	if err != nil {
+		tb.Fatalf("dump: %v", err)
+	}
+	w, err := json.MarshalIndent(want, "", " ")
+	if err != nil {
+		tb.Fatalf("dump: %v", err)
+	}
 	gl, wl := splitLines(string(g)), splitLines(string(w))
 	for i := range max(len(gl), len(wl)) {
 		var a, b string
@@ -199,4 +215,22 @@ func sorted(xs ...string) []string { return slices.Sorted(slices.Values(xs)) }
 
 func rid(from string, t graph.RelType, to string, year *int) string {
 	return graph.RelationshipID(from, t, to, year)
+}
+
+// result holds what a store call returned, so that a test can take the
+// value and fail on the error in one expression: try(s.Node(ctx, id)).must(t).
+type result[T any] struct {
+	v   T
+	err error
+}
+
+func try[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// must returns the value, or fails the test on the error.
+func (r result[T]) must(tb testing.TB) T {
+	tb.Helper()
+	if r.err != nil {
+		tb.Fatalf("unexpected error: %v", r.err)
+	}
+	return r.v
 }

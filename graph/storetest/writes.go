@@ -11,7 +11,7 @@ import (
 func testImportAtomic(t *testing.T, s graph.Store) {
 	MustImport(t, s, Fixture())
 	before := Dump(t, s)
-	st0, _ := s.Stats(ctx)
+	st0 := try(s.Stats(ctx)).must(t)
 
 	d := Fixture()
 	d.Name, d.Version = "broken", "2"
@@ -33,7 +33,7 @@ func testImportAtomic(t *testing.T, s graph.Store) {
 		t.Errorf("import reported %d problems, want every one (at least 5): %v", n, graph.ErrorProblems(err))
 	}
 	SameDump(t, Dump(t, s), before)
-	st1, _ := s.Stats(ctx)
+	st1 := try(s.Stats(ctx)).must(t)
 	if st1.AuditEntriesCount != st0.AuditEntriesCount || st1.DatasetName != st0.DatasetName {
 		t.Errorf("failed import changed stats: %+v -> %+v", st0, st1)
 	}
@@ -77,7 +77,7 @@ func testImportOntoExisting(t *testing.T, s graph.Store) {
 		t.Fatal(err)
 	}
 	equal(t, "new relationships", RelIDs(rs), []string{"peter-staley:INVOLVED:act-up:1988"})
-	st, _ := s.Stats(ctx)
+	st := try(s.Stats(ctx)).must(t)
 	equal(t, "stats after second import", [5]any{st.DatasetName, st.DatasetVersion, st.Nodes, st.Relationships, st.Sources},
 		[5]any{"more", "2", 26, 37, 10})
 }
@@ -150,12 +150,12 @@ func testUpsert(t *testing.T, s graph.Store) {
 	if err := s.UpsertNode(ctx, &n2, Actor); err != nil {
 		t.Fatal(err)
 	}
-	rs, _ := s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"new-group"}})
+	rs := try(s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"new-group"}})).must(t)
 	equal(t, "relationships kept on replace", RelIDs(rs), []string{r.ID})
-	if hits, _ := s.Search(ctx, graph.SearchQuery{Text: "zebrafinch"}); len(hits) != 0 {
+	if hits := try(s.Search(ctx, graph.SearchQuery{Text: "zebrafinch"})).must(t); len(hits) != 0 {
 		t.Errorf("old name still found: %v", hitIDs(hits))
 	}
-	if hits, _ := s.Search(ctx, graph.SearchQuery{Text: "kestrel collective"}); len(hits) == 0 || hits[0].Node.ID != "new-group" {
+	if hits := try(s.Search(ctx, graph.SearchQuery{Text: "kestrel collective"})).must(t); len(hits) == 0 || hits[0].Node.ID != "new-group" {
 		t.Errorf("new name not found first: %v", hitIDs(hits))
 	}
 	// Replacing a relationship with the same id changes its fields.
@@ -164,9 +164,9 @@ func testUpsert(t *testing.T, s graph.Store) {
 	if err := s.UpsertRelationship(ctx, &r2, Actor); err != nil {
 		t.Fatal(err)
 	}
-	gotR, _ = s.Relationship(ctx, r.ID)
+	gotR = try(s.Relationship(ctx, r.ID)).must(t)
 	equal(t, "replaced relationship", gotR, &r2)
-	st, _ := s.Stats(ctx)
+	st := try(s.Stats(ctx)).must(t)
 	equal(t, "counts after upserts", [3]int{st.Nodes, st.Relationships, st.Sources}, [3]int{26, 36, 10})
 }
 
@@ -189,16 +189,16 @@ func testDelete(t *testing.T, s graph.Store) {
 	WantCode(t, err, graph.ENOTFOUND)
 	_, err = s.Relationship(ctx, "act-up:PART_OF:aids-movement:1987")
 	WantCode(t, err, graph.ENOTFOUND)
-	rs, _ := s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"fda"}})
+	rs := try(s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"fda"}})).must(t)
 	equal(t, "fda after deleting act-up", RelIDs(rs), []string{"breast-cancer-movement:CHALLENGED:fda:1995", "seize-control-of-the-fda:TARGETED:fda:1988"})
-	if hits, _ := s.Search(ctx, graph.SearchQuery{Text: "act up"}); len(hits) > 0 && hits[0].Node.ID == "act-up" {
+	if hits := try(s.Search(ctx, graph.SearchQuery{Text: "act up"})).must(t); len(hits) > 0 && hits[0].Node.ID == "act-up" {
 		t.Error("deleted node still searchable")
 	}
-	p, _ := s.Nodes(ctx, graph.NodeQuery{Filter: &graph.NodeFilter{IDs: []string{"act-up"}}, Limit: 1})
+	p := try(s.Nodes(ctx, graph.NodeQuery{Filter: &graph.NodeFilter{IDs: []string{"act-up"}}, Limit: 1})).must(t)
 	if p.Total != 0 {
 		t.Error("deleted node still listed")
 	}
-	st, _ := s.Stats(ctx)
+	st := try(s.Stats(ctx)).must(t)
 	equal(t, "counts after deletes", [3]int{st.Nodes, st.Relationships, st.KindCounts[graph.KindOrganisation]}, [3]int{24, 35 - 1 - 7, 5})
 
 	// A deleted tension leaves the relationships that cited it, without it;
@@ -214,9 +214,9 @@ func testDelete(t *testing.T, s graph.Store) {
 	if err := s.DeleteNode(ctx, "nesta", Actor); err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := s.Node(ctx, "nesta-health-movements")
+	rep := try(s.Node(ctx, "nesta-health-movements")).must(t)
 	equal(t, "publisher after deleting it", rep.Publisher, "")
-	if ex, _ := s.Exemplifying(ctx, []string{"tension-co-option"}); len(ex) != 0 {
+	if ex := try(s.Exemplifying(ctx, []string{"tension-co-option"})).must(t); len(ex) != 0 {
 		t.Errorf("deleted tension still exemplified by %v", RelIDs(ex))
 	}
 }
@@ -243,9 +243,9 @@ func testChanges(t *testing.T, s graph.Store) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		// Rejected mutations in between record nothing.
-		_ = s.UpsertNode(ctx, &graph.Node{ID: "bad", Kind: graph.KindPerson, Name: "Bad"}, "mallory")
-		_ = s.DeleteNode(ctx, "missing", "mallory")
-		_ = s.DeleteRelationship(ctx, "missing", "mallory")
+		WantCode(t, s.UpsertNode(ctx, &graph.Node{ID: "bad", Kind: graph.KindPerson, Name: "Bad"}, "mallory"), graph.EINVALID)
+		WantCode(t, s.DeleteNode(ctx, "missing", "mallory"), graph.ENOTFOUND)
+		WantCode(t, s.DeleteRelationship(ctx, "missing", "mallory"), graph.ENOTFOUND)
 	}
 	all, err := s.Changes(ctx, 0, 100)
 	if err != nil {
@@ -271,9 +271,9 @@ func testChanges(t *testing.T, s graph.Store) {
 	if all[len(steps)-2].Detail == "" {
 		t.Error("upsert entry without detail")
 	}
-	page1, _ := s.Changes(ctx, 0, 2)
-	page2, _ := s.Changes(ctx, page1[1].ID, 2)
-	page3, _ := s.Changes(ctx, page2[1].ID, 10)
+	page1 := try(s.Changes(ctx, 0, 2)).must(t)
+	page2 := try(s.Changes(ctx, page1[1].ID, 2)).must(t)
+	page3 := try(s.Changes(ctx, page2[1].ID, 10)).must(t)
 	var got []int64
 	for _, c := range append(append(page1, page2...), page3...) {
 		got = append(got, c.ID)
@@ -283,12 +283,12 @@ func testChanges(t *testing.T, s graph.Store) {
 		want = append(want, c.ID)
 	}
 	equal(t, "paged changes", got, want)
-	if def, _ := s.Changes(ctx, 0, 0); len(def) != len(all) {
+	if def := try(s.Changes(ctx, 0, 0)).must(t); len(def) != len(all) {
 		t.Errorf("limit 0 gave %d changes", len(def))
 	}
 	_, err = s.Changes(ctx, 0, graph.MaxPageSize+1)
 	WantCode(t, err, graph.EINVALID)
-	st, _ := s.Stats(ctx)
+	st := try(s.Stats(ctx)).must(t)
 	if st.AuditEntriesCount != len(all) || st.LastChangeAt == nil || !st.LastChangeAt.Equal(all[0].At) {
 		t.Errorf("stats audit %d %v, want %d %v", st.AuditEntriesCount, st.LastChangeAt, len(all), all[0].At)
 	}
@@ -357,9 +357,9 @@ func testConcurrent(t *testing.T, s graph.Store) {
 		t.Error(err)
 	}
 	deleted := writers * ((rounds + 2) / 3)
-	st, _ := s.Stats(ctx)
+	st := try(s.Stats(ctx)).must(t)
 	equal(t, "counts after concurrent writes", [2]int{st.Nodes, st.Relationships},
 		[2]int{25 + writers*rounds - deleted, 35 + writers*rounds - deleted})
-	rs, _ := s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"act-up"}, Types: []graph.RelType{graph.RelInvolved}})
+	rs := try(s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"act-up"}, Types: []graph.RelType{graph.RelInvolved}})).must(t)
 	equal(t, "involved relationships", len(rs), writers*rounds-deleted)
 }

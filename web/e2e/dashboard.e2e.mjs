@@ -479,6 +479,55 @@ describe('dashboard', () => {
     await down.close();
   });
 
+  test('shows a kind and a relationship type it does not know generically, and says when the server timed out', async () => {
+    // A server newer than the dashboard: the shared view comes back with a kind and a type the schema here lacks.
+    const newer = await context.newPage();
+    await newer.route('**/export?*', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          nodes: [
+            { id: 'act-up', kind: 'ORGANISATION', name: 'ACT UP', foundedYear: 1987 },
+            { id: 'planet-x', kind: 'PLANET', name: 'Planet X', year: null },
+          ],
+          edges: [{ id: 'planet-x:ORBITS:act-up', type: 'ORBITS', source: 'planet-x', target: 'act-up', year: null }],
+        }),
+      }),
+    );
+    await newer.goto(BASE + '/?n=act-up,planet-x');
+    await newer.evaluate(() => window.hmkg.ready);
+    await settle(newer);
+    assert.equal(await newer.getByRole('alert').isVisible(), false, 'no error for an unknown kind or type');
+    const drawn = await newer.evaluate(() => {
+      const n = window.hmkg.cy.$('[ref = "planet-x"]');
+      const e = window.hmkg.cy.$('[ref = "planet-x:ORBITS:act-up"]');
+      return { shape: n.style('shape'), visible: n.visible(), edge: e.visible(), label: e.data('label') };
+    });
+    assert.deepEqual(drawn, { shape: 'hexagon', visible: true, edge: true, label: 'orbits' });
+    assert.match(await newer.locator('#kinds label', { has: newer.locator('input[data-kind="PLANET"]') }).textContent(), /PLANET\s*1/);
+    assert.match(await newer.locator('#types label', { has: newer.locator('input[data-type="ORBITS"]') }).textContent(), /orbits\s*1/);
+    // Its filter works like the others.
+    await newer.locator('#kinds input[data-kind="PLANET"]').uncheck();
+    assert.equal(await newer.evaluate(() => window.hmkg.cy.$('[ref = "planet-x"]').visible()), false);
+    await newer.screenshot({ path: join(SHOTS, '10-unknown-kind.png') });
+
+    // TIMEOUT (extensions.code) reads as a clear message with a retry.
+    await newer.route('**/graphql', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'the request took too long and was stopped', extensions: { code: 'TIMEOUT' } }] }),
+      }),
+    );
+    await newer.getByRole('combobox', { name: 'Search the graph' }).pressSequentially('Mid Staffs', { delay: 20 });
+    const alert = newer.getByRole('alert');
+    await alert.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await alert.textContent(), /took too long to answer/);
+    assert.ok(await newer.getByRole('button', { name: 'Retry' }).isVisible());
+    await newer.close();
+  });
+
   test('stays responsive with the whole dataset in view', async () => {
     const ids = await page.evaluate(async () => {
       const out = [];

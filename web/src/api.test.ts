@@ -10,8 +10,12 @@ describe('toNode', () => {
     expect(toNode({ id: 'x', kind: 'EVENT', name: 'X', startYear: null, foundedYear: null, year: null }).year).toBeNull();
   });
 
-  it('rejects a kind the dashboard does not know', () => {
-    expect(() => toNode({ id: 'x', kind: 'PLANET', name: 'X' })).toThrow(ApiError);
+  it('keeps a kind the dashboard does not know (a newer server), instead of throwing', () => {
+    expect(toNode({ id: 'x', kind: 'PLANET', name: 'X', year: 2001 })).toEqual({ id: 'x', kind: 'PLANET', name: 'X', year: 2001 });
+  });
+
+  it('rejects a node without a kind', () => {
+    expect(() => toNode({ id: 'x', kind: '', name: 'X' })).toThrow(ApiError);
   });
 });
 
@@ -22,9 +26,20 @@ describe('toEdge', () => {
     ).toEqual({ id: 'a:LED:b', type: 'LED', from: 'a', to: 'b', year: 1990, summary: 's' });
   });
 
-  it('rejects an unknown relationship type', () => {
-    expect(() => toEdge({ id: 'e', type: 'LOVES', year: null, summary: null, from: { id: 'a' }, to: { id: 'b' } })).toThrow(
-      /unknown relationship type LOVES/,
+  it('keeps a relationship type the dashboard does not know, instead of throwing', () => {
+    expect(toEdge({ id: 'e', type: 'LOVES', year: null, summary: null, from: { id: 'a' }, to: { id: 'b' } })).toEqual({
+      id: 'e',
+      type: 'LOVES',
+      from: 'a',
+      to: 'b',
+      year: null,
+      summary: null,
+    });
+  });
+
+  it('rejects a relationship without a type', () => {
+    expect(() => toEdge({ id: 'e', type: '', year: null, summary: null, from: { id: 'a' }, to: { id: 'b' } })).toThrow(
+      /relationship e came without a type/,
     );
   });
 });

@@ -1,5 +1,10 @@
 // paths.ts: turns a Path from the API into hops a person can read.
 
+import type { Source } from './generated/graphql';
+import { relLabel } from './vocab';
+
+export { relLabel };
+
 /** PathNode and PathRel are the parts of the API's Path the list needs. */
 export interface PathNode {
   id: string;
@@ -7,13 +12,7 @@ export interface PathNode {
   kind: string;
 }
 
-export interface PathSource {
-  id: string;
-  title: string;
-  url: string;
-  publisher?: string | null;
-  year?: number | null;
-}
+export type PathSource = Pick<Source, 'id' | 'title' | 'url'> & Partial<Pick<Source, 'publisher' | 'year'>>;
 
 export interface PathRel {
   id: string;
@@ -52,11 +51,6 @@ export function hops(path: { nodes: PathNode[]; relationships: PathRel[] }): Hop
     if (rel.from.id === b.id && rel.to.id === a.id) return { a, b, rel, forward: false };
     throw new Error(`relationship ${rel.id} does not join ${a.id} and ${b.id}`);
   });
-}
-
-/** relLabel turns CO_OPTED_BY into "co-opted by". */
-export function relLabel(type: string): string {
-  return type.toLowerCase().replace(/_/g, ' ').replace('co opted', 'co-opted');
 }
 
 /** hopText is a one-line reading of a hop, e.g. "ACT UP —challenged→ FDA (1988)". */

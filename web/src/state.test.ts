@@ -200,7 +200,7 @@ describe('counts', () => {
 describe('exportUrl', () => {
   it('asks /export for the visible nodes at depth 0', () => {
     const v = sample();
-    expect(exportUrl(v, 'graphml')).toBe(
+    expect(exportUrl(v, 'GRAPHML')).toBe(
       '/export?format=graphml&seed=act-up&seed=aids-movement&seed=fda&seed=nhs-england&seed=prepster&depth=0',
     );
   });
@@ -210,7 +210,7 @@ describe('exportUrl', () => {
     v.year = 1990;
     v.hiddenKinds = new Set(['PERSON', 'EVENT', 'TENSION', 'REPORT']);
     v.hiddenTypes = new Set(['PART_OF']);
-    const u = new URL(exportUrl(v, 'csv'), 'http://x');
+    const u = new URL(exportUrl(v, 'CSV'), 'http://x');
     expect(u.pathname).toBe('/export');
     expect(u.searchParams.get('format')).toBe('csv');
     expect(u.searchParams.getAll('seed')).toEqual(['act-up', 'aids-movement', 'fda']);
@@ -224,7 +224,7 @@ describe('exportUrl', () => {
   it('escapes odd ids', () => {
     const v = emptyView();
     addElements(v, [N('a&b=c')], []);
-    expect(new URL(exportUrl(v, 'json'), 'http://x').searchParams.getAll('seed')).toEqual(['a&b=c']);
+    expect(new URL(exportUrl(v, 'JSON'), 'http://x').searchParams.getAll('seed')).toEqual(['a&b=c']);
   });
 });
 
@@ -254,7 +254,7 @@ describe('gephiLiteUrl', () => {
     const link = gephiLiteUrl(v, 'https://hmkg.example.org/?n=act-up&sel=act-up#details');
     expect(link).toBe(
       'https://gephi.org/gephi-lite/?file=' +
-        encodeURIComponent('https://hmkg.example.org' + exportUrl(v, 'gexf')),
+        encodeURIComponent('https://hmkg.example.org' + exportUrl(v, 'GEXF')),
     );
     const file = new URL(link!).searchParams.get('file')!;
     const u = new URL(file);
@@ -279,7 +279,7 @@ describe('gephiLiteUrl', () => {
     expect(u.searchParams.getAll('seed')).toEqual(['a&b=c?d#e', 'act-up', 'aids-movement']);
     expect(u.searchParams.get('asOf')).toBe('1990');
     expect(u.searchParams.getAll('kind')).not.toContain('INSTITUTION');
-    expect(u.pathname + u.search).toBe(exportUrl(v, 'gexf'));
+    expect(u.pathname + u.search).toBe(exportUrl(v, 'GEXF'));
   });
 
   it('is null when nothing is in view', () => {

@@ -1,38 +1,12 @@
 // state.ts: the dashboard's view model, free of the DOM and of Cytoscape so
 // that it can be unit-tested. The page renders whatever this model says is
-// visible; every user action is a function over it.
+// visible; every user action is a function over it. All view state lives
+// here (and, for what a link shares, in the URL: url.ts), none in the modules
+// that draw it.
 
-/** Node kinds, in the schema's order. */
-export const KINDS = [
-  'MOVEMENT',
-  'ORGANISATION',
-  'INSTITUTION',
-  'REPORT',
-  'PERSON',
-  'EVENT',
-  'TENSION',
-] as const;
-export type Kind = (typeof KINDS)[number];
+import { EXPORT_FORMATS, ExportFormat, KINDS, REL_TYPES, isKnownKind, isKnownRelType, withUnknown, type Kind, type RelType } from './vocab';
 
-/** Relationship types, in the schema's order. */
-export const REL_TYPES = [
-  'CHALLENGED',
-  'PARTNERED_WITH',
-  'FUNDED_BY',
-  'INFLUENCED_POLICY_OF',
-  'CO_OPTED_BY',
-  'PART_OF',
-  'PUBLISHED',
-  'DESCRIBES',
-  'INSPIRED',
-  'FOUNDED',
-  'ORGANISED',
-  'TARGETED',
-  'LED',
-  'INVOLVED',
-  'EXEMPLIFIES',
-] as const;
-export type RelType = (typeof REL_TYPES)[number];
+export { EXPORT_FORMATS, KINDS, REL_TYPES, type ExportFormat, type Kind, type RelType };
 
 export const LAYOUTS = ['cose', 'breadthfirst', 'concentric', 'circle'] as const;
 export type LayoutName = (typeof LAYOUTS)[number];
@@ -69,14 +43,24 @@ export interface View {
   layout: LayoutName;
   pathFrom: string | null;
   pathTo: string | null;
+  /** The selected relationship (the details panel shows it); never set together with `selected`. */
+  selectedEdge: string | null;
+  /** The path on show, highlighted in the drawing. */
+  highlight: { nodes: Set<string>; edges: Set<string> };
+  /** The years the slider spans (from the data, widened to the chosen year). */
+  yearBounds: { min: number; max: number };
+  /** A note on the last action, shown after the counts in the status line. */
+  note: string;
 }
 
+/** isKind says whether s is a kind the schema defines (others are still valid, shown generically). */
 export function isKind(s: string): s is Kind {
-  return (KINDS as readonly string[]).includes(s);
+  return isKnownKind(s);
 }
 
+/** isRelType says whether s is a relationship type the schema defines. */
 export function isRelType(s: string): s is RelType {
-  return (REL_TYPES as readonly string[]).includes(s);
+  return isKnownRelType(s);
 }
 
 export function isLayout(s: string): s is LayoutName {
@@ -95,6 +79,10 @@ export function emptyView(): View {
     layout: 'cose',
     pathFrom: null,
     pathTo: null,
+    selectedEdge: null,
+    highlight: { nodes: new Set(), edges: new Set() },
+    yearBounds: { min: 1900, max: new Date().getFullYear() },
+    note: '',
   };
 }
 
@@ -151,6 +139,7 @@ export function removeNodes(v: View, ids: Iterable<string>): string[] {
   }
   for (const id of gone) v.pinned.delete(id);
   if (v.selected !== null && gone.has(v.selected)) v.selected = null;
+  if (v.selectedEdge !== null && !v.edges.has(v.selectedEdge)) v.selectedEdge = null;
   if (v.pathFrom !== null && gone.has(v.pathFrom)) v.pathFrom = null;
   if (v.pathTo !== null && gone.has(v.pathTo)) v.pathTo = null;
   return [...gone];
@@ -239,24 +228,21 @@ export function setHidden<T>(set: Set<T>, item: T, hidden: boolean): void {
   else set.delete(item);
 }
 
-/** EXPORT_FORMATS are the formats /export serves. */
-export const EXPORT_FORMATS = ['graphml', 'gexf', 'json', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 /**
  * exportUrl asks /export for exactly the current view: its visible nodes as
  * seeds at depth 0, the year, and the kinds and types still shown when a
  * filter hides some.
  */
 export function exportUrl(v: View, format: ExportFormat): string {
-  const parts = [`format=${format}`];
+  const parts = [`format=${format.toLowerCase()}`];
   for (const id of visible(v).nodes) parts.push(`seed=${encodeURIComponent(id)}`);
   parts.push('depth=0');
+  const c = counts(v);
   if (v.hiddenKinds.size > 0) {
-    for (const k of KINDS) if (!v.hiddenKinds.has(k)) parts.push(`kind=${k}`);
+    for (const k of withUnknown(KINDS, c.kinds.keys())) if (!v.hiddenKinds.has(k)) parts.push(`kind=${encodeURIComponent(k)}`);
   }
   if (v.hiddenTypes.size > 0) {
-    for (const t of REL_TYPES) if (!v.hiddenTypes.has(t)) parts.push(`type=${t}`);
+    for (const t of withUnknown(REL_TYPES, c.types.keys())) if (!v.hiddenTypes.has(t)) parts.push(`type=${encodeURIComponent(t)}`);
   }
   if (v.year !== null) parts.push(`asOf=${v.year}`);
   return `/export?${parts.join('&')}`;
@@ -273,6 +259,60 @@ export const GEPHI_LITE = 'https://gephi.org/gephi-lite/';
  */
 export function gephiLiteUrl(v: View, pageUrl: string): string | null {
   if (visible(v).nodes.length === 0) return null;
-  const file = new URL(exportUrl(v, 'gexf'), pageUrl).href;
+  const file = new URL(exportUrl(v, ExportFormat.GEXF), pageUrl).href;
   return `${GEPHI_LITE}?file=${encodeURIComponent(file)}`;
+}
+
+/** selectNode makes a node in view the selected one (null: none); it clears a selected relationship. */
+export function selectNode(v: View, id: string | null): string | null {
+  v.selectedEdge = null;
+  v.selected = id !== null && v.nodes.has(id) ? id : null;
+  return v.selected;
+}
+
+/** selectEdge makes a relationship in view the selected one; it clears a selected node. */
+export function selectEdge(v: View, id: string): string | null {
+  v.selected = null;
+  v.selectedEdge = v.edges.has(id) ? id : null;
+  return v.selectedEdge;
+}
+
+/** highlightPath marks the nodes and relationships of one path; none when omitted. */
+export function highlightPath(v: View, path?: { nodes: readonly { id: string }[]; relationships: readonly { id: string }[] }): void {
+  v.highlight = {
+    nodes: new Set(path?.nodes.map((n) => n.id) ?? []),
+    edges: new Set(path?.relationships.map((r) => r.id) ?? []),
+  };
+}
+
+/** clearView empties the view: every node and relationship, the selection, the path on show and the note. */
+export function clearView(v: View): void {
+  removeNodes(v, [...v.nodes.keys()]);
+  v.selectedEdge = null;
+  highlightPath(v);
+  v.note = '';
+}
+
+/**
+ * setYearBounds sets the slider's span from the data's oldest and newest
+ * years (defaults when unknown), never short of this year nor of the year
+ * the view is set to.
+ */
+export function setYearBounds(v: View, minYear: number | null, maxYear: number | null, now = new Date().getFullYear()): void {
+  const b = { min: minYear ?? 1900, max: Math.max(maxYear ?? now, now) };
+  if (v.year !== null) {
+    b.min = Math.min(b.min, v.year);
+    b.max = Math.max(b.max, v.year);
+  }
+  v.yearBounds = b;
+}
+
+/** statusLine is the status under the graph: what is shown, what filters hide, the year and the note. */
+export function statusLine(v: View): string {
+  const vis = visible(v);
+  const base =
+    `${vis.nodes.length} nodes, ${vis.edges.length} relationships shown` +
+    (v.nodes.size > vis.nodes.length ? ` (${v.nodes.size - vis.nodes.length} hidden by filters)` : '') +
+    (v.year !== null ? ` · as of ${v.year}` : '');
+  return v.note ? `${base} · ${v.note}` : base;
 }

@@ -1,17 +1,19 @@
 // style.ts: how each kind looks (colour and shape), shared by the graph and the legend.
 
-import { KINDS, type Kind } from './state';
+import { KINDS, type Kind, type NodeKind } from './vocab';
 
 export interface KindLook {
   label: string;
   colour: string;
   /** A Cytoscape node shape. */
-  shape: 'ellipse' | 'round-rectangle' | 'rectangle' | 'tag' | 'triangle' | 'diamond' | 'star';
+  shape: 'ellipse' | 'round-rectangle' | 'rectangle' | 'tag' | 'triangle' | 'diamond' | 'star' | 'hexagon';
 }
 
 // Okabe-Ito colours stay distinguishable for the common colour-vision
 // deficiencies; the shapes carry the kind for everybody else.
-export const LOOK: Record<Kind, KindLook> = {
+// A kind without an entry (new in the schema, or sent by a newer server)
+// gets GENERIC_LOOK with its raw name as the label: see lookOf.
+export const LOOK: Partial<Record<NodeKind, KindLook>> = {
   MOVEMENT: { label: 'Movement', colour: '#D55E00', shape: 'ellipse' },
   ORGANISATION: { label: 'Organisation', colour: '#0072B2', shape: 'round-rectangle' },
   INSTITUTION: { label: 'Institution', colour: '#4D4D4D', shape: 'rectangle' },
@@ -21,9 +23,17 @@ export const LOOK: Record<Kind, KindLook> = {
   TENSION: { label: 'Tension', colour: '#56B4E9', shape: 'star' },
 };
 
+/** GENERIC_LOOK draws a kind the dashboard has no look for: grey, hexagonal. */
+export const GENERIC_LOOK: Omit<KindLook, 'label'> = { colour: '#999999', shape: 'hexagon' };
+
+/** lookOf is how a kind is drawn and named; a kind without a look is drawn generically, named as the server names it. */
+export function lookOf(kind: Kind): KindLook {
+  return LOOK[kind as NodeKind] ?? { ...GENERIC_LOOK, label: kind };
+}
+
 /** legendSvg draws a kind's shape as a small inline SVG for the legend and lists. */
 export function legendSvg(kind: Kind, size = 16): string {
-  const { colour, shape } = LOOK[kind];
+  const { colour, shape } = lookOf(kind);
   const s = size;
   let body: string;
   switch (shape) {
@@ -45,6 +55,9 @@ export function legendSvg(kind: Kind, size = 16): string {
     case 'diamond':
       body = `<polygon points="${s / 2},1 ${s - 1},${s / 2} ${s / 2},${s - 1} 1,${s / 2}"/>`;
       break;
+    case 'hexagon':
+      body = `<polygon points="${s / 4},1 ${(3 * s) / 4},1 ${s - 1},${s / 2} ${(3 * s) / 4},${s - 1} ${s / 4},${s - 1} 1,${s / 2}"/>`;
+      break;
     case 'star': {
       const pts: string[] = [];
       for (let i = 0; i < 10; i++) {
@@ -61,15 +74,18 @@ export function legendSvg(kind: Kind, size = 16): string {
 
 /** cyStyle is the Cytoscape stylesheet: colour and shape by kind, states as classes. */
 export function cyStyle(): unknown[] {
-  const byKind = KINDS.map((k) => ({
+  const byKind = KINDS.filter((k) => LOOK[k] !== undefined).map((k) => ({
     selector: `node[kind = "${k}"]`,
-    style: { 'background-color': LOOK[k].colour, shape: LOOK[k].shape },
+    style: { 'background-color': lookOf(k).colour, shape: lookOf(k).shape },
   }));
   return [
     {
       selector: 'node',
       style: {
         label: 'data(name)',
+        // Kinds without a look of their own (see byKind) are drawn generically.
+        'background-color': GENERIC_LOOK.colour,
+        shape: GENERIC_LOOK.shape,
         width: 26,
         height: 26,
         'font-size': 11,
