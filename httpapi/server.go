@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -105,11 +104,8 @@ func newGraphQL(cfg Config) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	srv.SetDisableSuggestion(true)
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	}
 	srv.Use(keyCheck{})
-	for _, ext := range resolvers.Extensions(cfg.Limits) {
+	for _, ext := range resolvers.Extensions(cfg.Limits, cfg.Introspection) {
 		srv.Use(ext)
 	}
 	log := cfg.Logger

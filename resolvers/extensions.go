@@ -59,11 +59,16 @@ func Schema(store graph.Store, exports chan struct{}) graphql.ExecutableSchema {
 }
 
 // Extensions returns the handler extensions that enforce l (shape and
-// cost); the server adds them to its GraphQL handler.
-func Extensions(l Limits) []graphql.HandlerExtension {
+// cost) and, when introspection is true, allow introspection; the server
+// adds them to its GraphQL handler in this order.
+func Extensions(l Limits, introspection bool) []graphql.HandlerExtension {
 	l = l.WithDefaults()
-	return []graphql.HandlerExtension{
+	var exts []graphql.HandlerExtension
+	if introspection {
+		exts = append(exts, extension.Introspection{})
+	}
+	return append(exts,
 		shapeLimit{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases},
 		extension.FixedComplexityLimit(l.MaxComplexity),
-	}
+	)
 }
