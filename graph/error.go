@@ -7,11 +7,12 @@ import (
 
 // Error codes shared by every store and presented by the API.
 const (
-	ENOTFOUND    = "not_found"
-	EINVALID     = "invalid"
-	ECONFLICT    = "conflict"
-	EUNAVAILABLE = "unavailable"
-	EINTERNAL    = "internal"
+	ENOTFOUND    = "NOT_FOUND"
+	EINVALID     = "BAD_USER_INPUT"
+	ECONFLICT    = "CONFLICT"
+	EUNAVAILABLE = "UNAVAILABLE"
+	EINTERNAL    = "INTERNAL"
+	ETIMEOUT     = "TIMEOUT"
 )
 
 // Error is an error with a machine-readable code and a message safe to show

@@ -17,7 +17,7 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
-	"github.com/hmkg/hmkg/resolvers"
+	"github.com/hmkg/hmkg/httpapi"
 )
 
 // benchGraph is a loaded store plus the ids and words the workload uses.
@@ -90,7 +90,7 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 	runtime.ReadMemStats(&ms)
 	g.heapAfterLoad = ms.HeapAlloc
 	g.store = s
-	g.h = resolvers.NewHandler(resolvers.Config{Store: s})
+	g.h = httpapi.New(httpapi.Config{Store: s})
 	benchGraphs[name] = g
 	return g
 }

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -170,7 +171,9 @@ func (l *loaders) fetchRels(ctx context.Context, store graph.Store, keys []relKe
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
+// WithLoaders gives a request its own loaders, which batch its store reads;
+// the server calls it once per GraphQL request.
+func WithLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
 	return context.WithValue(ctx, loadersKey{}, newLoaders(store, wait))
 }
 
@@ -262,4 +265,40 @@ func lookahead(ctx context.Context) prefetch {
 	}
 	visit(fc.Field.Selections, false)
 	return want
+}
+
+// node loads one node through the request's loader; nil when missing.
+func (r *Resolver) node(ctx context.Context, id string) (*graph.Node, error) {
+	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load node %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// nodes loads several nodes at once, dropping missing ones.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	ns, err := r.loadersFor(ctx).nodes.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load nodes: %w", err)
+	}
+	return slices.DeleteFunc(ns, func(n *graph.Node) bool { return n == nil }), nil
+}
+
+// sources loads the sources a node or relationship cites.
+func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, error) {
+	ss, err := r.loadersFor(ctx).sources.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load sources: %w", err)
+	}
+	return slices.DeleteFunc(ss, func(s *graph.Source) bool { return s == nil }), nil
+}
+
+// rels loads the relationships of one node, with what want asks for.
+func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, want prefetch) ([]*graph.Relationship, error) {
+	rs, err := r.loadersFor(ctx).rels.Load(ctx, newRelKey(id, dir, types, asOf, want))
+	if err != nil {
+		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
+	}
+	return rs, nil
 }

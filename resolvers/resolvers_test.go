@@ -3,9 +3,8 @@ package resolvers_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
+	"github.com/hmkg/hmkg/httpapi"
 	"github.com/hmkg/hmkg/resolvers"
 )
 
@@ -50,11 +50,11 @@ type client struct {
 
 func newClient(tb testing.TB, store graph.Store) *client {
 	tb.Helper()
-	keys, err := resolvers.ParseAPIKeys("tester:" + testKey)
+	keys, err := httpapi.ParseAPIKeys("tester:" + testKey)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h := resolvers.NewHandler(resolvers.Config{Store: store, APIKeys: keys, Introspection: true})
+	h := httpapi.New(httpapi.Config{Store: store, APIKeys: keys, Introspection: true})
 	return &client{tb: tb, h: h}
 }
 
@@ -499,36 +499,6 @@ func TestAbuseIsRefused(t *testing.T) {
 	})
 }
 
-func TestGraphQLOverHTTP(t *testing.T) {
-	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
-		res := c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ node(id: "act-up") { name } }`), nil)
-		if res.Status != http.StatusOK || len(res.Errors) > 0 {
-			t.Fatalf("GET query: status %d errors %+v", res.Status, res.Errors)
-		}
-		if !strings.HasPrefix(res.ContentType, "application/graphql-response+json") {
-			t.Errorf("Content-Type = %q", res.ContentType)
-		}
-		var st struct {
-			Stats struct {
-				DatasetName string
-				NodeCount   int
-				Kinds       []struct {
-					Kind  string
-					Count int
-				}
-			}
-		}
-		c.ok(`{ stats { datasetName nodeCount kinds { kind count } } }`, nil, &st)
-		sum := 0
-		for _, k := range st.Stats.Kinds {
-			sum += k.Count
-		}
-		if st.Stats.DatasetName != "health-movements" || sum != st.Stats.NodeCount || len(st.Stats.Kinds) != 7 {
-			t.Errorf("stats = %+v", st.Stats)
-		}
-	})
-}
-
 // countingStore counts the store calls a request makes; it wraps a real
 // store and changes nothing else.
 type countingStore struct {
@@ -562,7 +532,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 		// A wait long enough that each nesting level gathers into one batch
 		// even under -race on a busy machine; the mechanism is the same as
 		// with the production default.
-		c := &client{tb: t, h: resolvers.NewHandler(resolvers.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		// On Neo4j, also count the Cypher statements the store sends.
@@ -600,53 +570,6 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 	})
 }
 
-func TestHealthAndReadiness(t *testing.T) {
-	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
-		for _, p := range []string{"/healthz", "/readyz"} {
-			req := httptest.NewRequest(http.MethodGet, p, nil)
-			rec := httptest.NewRecorder()
-			c.h.ServeHTTP(rec, req)
-			b, _ := io.ReadAll(rec.Body)
-			if rec.Code != http.StatusOK {
-				t.Errorf("%s: %d %s", p, rec.Code, b)
-			}
-		}
-	})
-}
-
-func TestCORSAllowList(t *testing.T) {
-	h := resolvers.NewHandler(resolvers.Config{Store: memstoreWithCurated(t), CORSOrigins: []string{"https://dash.example.org"}})
-	for origin, allowed := range map[string]bool{"https://dash.example.org": true, "https://evil.example.com": false} {
-		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "content-type")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		got := rec.Header().Get("Access-Control-Allow-Origin")
-		if allowed && got != origin || !allowed && got != "" {
-			t.Errorf("preflight from %s: Access-Control-Allow-Origin = %q", origin, got)
-		}
-	}
-}
-
-func TestRequestTimeoutAnswersWithTimeout(t *testing.T) {
-	h := resolvers.NewHandler(resolvers.Config{Store: slowStore{memstoreWithCurated(t)}, RequestTimeout: 50 * time.Millisecond})
-	c := &client{tb: t, h: h}
-	res := c.post(`{ search(text: "aids") { score } }`, nil)
-	if res.code() != "TIMEOUT" {
-		t.Errorf("slow request: code %q, errors %+v", res.code(), res.Errors)
-	}
-}
-
-// slowStore makes Search wait for its context, as a stuck database would.
-type slowStore struct{ graph.Store }
-
-func (s slowStore) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	<-ctx.Done()
-	return nil, fmt.Errorf("search: %w", ctx.Err())
-}
-
 func memstoreWithCurated(t *testing.T) graph.Store {
 	t.Helper()
 	d, err := data.Curated()
@@ -658,4 +581,45 @@ func memstoreWithCurated(t *testing.T) graph.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestForgedCursorsAreRefused: a cursor this API never issues, such as an
+// offset at the edge of int64, is bad input on both stores, not a panic or
+// an overflow in the store.
+func TestForgedCursorsAreRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		for _, raw := range []string{"offset:9223372036854775807", "offset:9223372036854775806", "offset:2147483647", "offset:-1", "offset:1e3"} {
+			cur := base64.StdEncoding.EncodeToString([]byte(raw))
+			for _, q := range []string{
+				`query($c: String) { nodes(after: $c) { totalCount } }`,
+				`query($c: String) { node(id: "act-up") { relationships(after: $c) { totalCount } } }`,
+			} {
+				if res := c.post(q, map[string]any{"c": cur}); res.code() != "BAD_USER_INPUT" {
+					t.Errorf("cursor %s in %.40s: code %q, errors %+v", raw, q, res.code(), res.Errors)
+				}
+			}
+		}
+	})
+}
+
+// TestNullArgumentsTakeTheSchemaDefault: the schema states each default
+// once; an explicit null gets the same one as an omitted argument.
+func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		var omitted, null struct {
+			Search []struct{ Score float64 }
+			Nodes  struct{ Nodes []struct{ ID string } }
+		}
+		c.ok(`{ search(text: "health") { score } nodes { nodes { id } } }`, nil, &omitted)
+		c.ok(`query($n: Int) { search(text: "health", first: $n) { score } nodes(first: $n) { nodes { id } } }`, map[string]any{"n": nil}, &null)
+		first, _ := resolvers.DefaultInt("Query", "search", "first")
+		page, _ := resolvers.DefaultInt("Query", "nodes", "first")
+		if first != 10 || page != graph.DefaultPageSize {
+			t.Fatalf("schema defaults: search first %d, nodes first %d", first, page)
+		}
+		if len(omitted.Search) != first || len(null.Search) != first || len(omitted.Nodes.Nodes) != page || len(null.Nodes.Nodes) != page {
+			t.Errorf("omitted: %d hits, %d nodes; null: %d hits, %d nodes; want %d and %d",
+				len(omitted.Search), len(omitted.Nodes.Nodes), len(null.Search), len(null.Nodes.Nodes), first, page)
+		}
+	})
 }

@@ -246,20 +246,12 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 
 // ShortestPath is the resolver for the shortestPath field.
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error) {
-	ps, err := r.queryPaths(ctx, from, to, maxLength, 1, types, asOf)
-	if err != nil || len(ps) == 0 {
-		return nil, err
-	}
-	return ps[0], nil
+	return r.queryShortestPath(ctx, from, to, maxLength, types, asOf)
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
-	k, err := intArg("first", first, 5, graph.MaxPaths)
-	if err != nil {
-		return nil, err
-	}
-	return r.queryPaths(ctx, from, to, maxLength, k, types, asOf)
+	return r.queryPaths(ctx, from, to, maxLength, first, types, asOf)
 }
 
 // Source is the resolver for the source field.
@@ -324,14 +316,7 @@ func (r *reportResolver) Degree(ctx context.Context, obj *graph.Report) (int, er
 
 // Publisher is the resolver for the publisher field.
 func (r *reportResolver) Publisher(ctx context.Context, obj *graph.Report) (graph.Entity, error) {
-	if obj.Publisher == "" {
-		return nil, nil
-	}
-	n, err := r.node(ctx, obj.Publisher)
-	if err != nil || n == nil {
-		return nil, err
-	}
-	return graph.Wrap(n), nil
+	return r.reportPublisher(ctx, obj.Node)
 }
 
 // Describes is the resolver for the describes field.

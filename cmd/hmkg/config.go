@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,35 +20,82 @@ import (
 	"github.com/hmkg/hmkg/graph/memstore"
 )
 
-// env reads configuration from the environment with a default.
-type env func(string) string
+// envReader reads configuration from the environment with defaults. A
+// setting that is present but malformed is an error naming the setting and
+// its value (see err), never a silent default.
+type envReader struct {
+	get  func(string) string
+	errs []error
+}
 
-func (e env) str(name, def string) string {
-	if v := strings.TrimSpace(e(name)); v != "" {
+// env returns a reader of the settings getenv holds.
+func env(getenv func(string) string) *envReader { return &envReader{get: getenv} }
+
+func (e *envReader) raw(name string) string { return strings.TrimSpace(e.get(name)) }
+
+func (e *envReader) bad(name, v, want string) {
+	e.errs = append(e.errs, fmt.Errorf("%s=%q: %s", name, v, want))
+}
+
+// err reports every malformed setting read so far, or nil.
+func (e *envReader) err() error { return errors.Join(e.errs...) }
+
+func (e *envReader) str(name, def string) string {
+	if v := e.raw(name); v != "" {
 		return v
 	}
 	return def
 }
 
-func (e env) int(name string, def int) int {
-	if v, err := strconv.Atoi(strings.TrimSpace(e(name))); err == nil {
-		return v
+func (e *envReader) int(name string, def int) int {
+	v := e.raw(name)
+	if v == "" {
+		return def
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		e.bad(name, v, "not a whole number")
+		return def
+	}
+	return n
+}
+
+func (e *envReader) bool(name string, def bool) bool {
+	v := e.raw(name)
+	if v == "" {
+		return def
+	}
+	switch strings.ToLower(v) {
+	case "1", "t", "true", "yes", "on":
+		return true
+	case "0", "f", "false", "no", "off":
+		return false
+	}
+	e.bad(name, v, "not a boolean (use true or false)")
 	return def
 }
 
-func (e env) bool(name string, def bool) bool {
-	if v, err := strconv.ParseBool(strings.TrimSpace(e(name))); err == nil {
-		return v
+func (e *envReader) duration(name string, def time.Duration) time.Duration {
+	v := e.raw(name)
+	if v == "" {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.bad(name, v, "not a positive duration with a unit (such as 15s or 2m)")
+		return def
+	}
+	return d
 }
 
-func (e env) duration(name string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(strings.TrimSpace(e(name))); err == nil {
-		return v
+// oneOf reads a setting that takes one of a few words.
+func (e *envReader) oneOf(name, def string, words ...string) string {
+	v := strings.ToLower(e.str(name, def))
+	if !slices.Contains(words, v) {
+		e.bad(name, e.raw(name), "use one of "+strings.Join(words, ", "))
+		return def
 	}
-	return def
+	return v
 }
 
 // storeFlags selects and configures the store; shared by every command.
@@ -61,7 +110,7 @@ type storeFlags struct {
 	progress io.Writer
 }
 
-func addStoreFlags(fs *flag.FlagSet, e env) *storeFlags {
+func addStoreFlags(fs *flag.FlagSet, e *envReader) *storeFlags {
 	sf := &storeFlags{}
 	fs.StringVar(&sf.kind, "store", e.str("HMKG_STORE", "embedded"), "store: embedded or neo4j (env HMKG_STORE)")
 	fs.StringVar(&sf.dataDir, "data-dir", e.str("HMKG_DATA_DIR", defaultDataDir(e)), "embedded store directory (env HMKG_DATA_DIR)")
@@ -73,11 +122,11 @@ func addStoreFlags(fs *flag.FlagSet, e env) *storeFlags {
 }
 
 // defaultDataDir follows the XDG base directory convention on Unix.
-func defaultDataDir(e env) string {
-	if x := e("XDG_DATA_HOME"); x != "" {
+func defaultDataDir(e *envReader) string {
+	if x := e.raw("XDG_DATA_HOME"); x != "" {
 		return filepath.Join(x, "hmkg")
 	}
-	home := e("HOME")
+	home := e.raw("HOME")
 	if runtime.GOOS == "darwin" && home != "" {
 		return filepath.Join(home, "Library", "Application Support", "hmkg")
 	}
@@ -131,16 +180,31 @@ func seedIfEmpty(ctx context.Context, s graph.Store, log *slog.Logger) error {
 	return nil
 }
 
-func newLogger(e env, w io.Writer) *slog.Logger {
+// newLogger is the process's logger, as HMKG_LOG_LEVEL (debug, info, warn,
+// error) and HMKG_LOG_FORMAT (text, json) say; a malformed value is
+// recorded on e (see loggerFor for the checked form).
+func newLogger(e *envReader, w io.Writer) *slog.Logger {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(e.str("HMKG_LOG_LEVEL", "info"))); err != nil {
-		level = slog.LevelInfo
+	switch e.oneOf("HMKG_LOG_LEVEL", "info", "debug", "info", "warn", "error") {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if e.str("HMKG_LOG_FORMAT", "text") == "json" {
+	if e.oneOf("HMKG_LOG_FORMAT", "text", "text", "json") == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loggerFor builds the logger from getenv, or says which setting is wrong.
+func loggerFor(getenv func(string) string, w io.Writer) (*slog.Logger, error) {
+	e := env(getenv)
+	log := newLogger(e, w)
+	return log, e.err()
 }
 
 func splitList(s string) []string {

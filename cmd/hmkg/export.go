@@ -15,6 +15,7 @@ import (
 
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/resolvers"
 )
 
 // listFlag is a repeatable flag that also splits comma-separated values.
@@ -46,7 +47,8 @@ zip for neo4j-admin import) or cypher.`)
 	var seeds, types, kinds listFlag
 	format := fs.String("format", "", "one of "+formatNames()+" (required)")
 	fs.Var(&seeds, "seed", "seed node id; repeat or separate with commas")
-	depth := fs.Int("depth", 1, fmt.Sprintf("hops from the seeds, 0 to %d", graph.MaxDepth))
+	defDepth, _ := resolvers.DefaultInt("Query", "exportSubgraph", "depth") // the API's default
+	depth := fs.Int("depth", defDepth, fmt.Sprintf("hops from the seeds, 0 to %d", graph.MaxDepth))
 	direction := fs.String("direction", "BOTH", "relationships to follow from the seeds: OUT, IN or BOTH")
 	fs.Var(&types, "type", "relationship type to follow and export; repeatable")
 	fs.Var(&kinds, "kind", "node kind to reach and export; repeatable")
@@ -54,6 +56,10 @@ zip for neo4j-admin import) or cypher.`)
 	all := fs.Bool("all", false, "export the whole graph (instead of --seed)")
 	out := fs.String("o", "-", "output file; - for standard output")
 	maxNodes := fs.Int("max-nodes", e.int("HMKG_EXPORT_MAX_NODES", export.CLIMaxNodes), "export cap in nodes (env HMKG_EXPORT_MAX_NODES)")
+	log := newLogger(e, stderr)
+	if err := e.err(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,12 +85,14 @@ zip for neo4j-admin import) or cypher.`)
 	}
 	if *asOf != 0 {
 		sel.AsOf = asOf
+		if err := graph.CheckAsOf(sel.AsOf); err != nil { // the API's asOf rule
+			return fmt.Errorf("export: --as-of: %s", graph.ErrorMessage(err))
+		}
 	}
 	if err := sel.Validate(); err != nil {
 		return fmt.Errorf("export: %s", graph.ErrorMessage(err))
 	}
 
-	log := newLogger(e, stderr)
 	store, err := openStore(ctx, sf, log, false)
 	if err != nil {
 		return err

@@ -58,6 +58,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errors.New("no command given")
 	}
 	cmd, rest := args[0], args[1:]
+	// Every command logs: a malformed HMKG_LOG_LEVEL or HMKG_LOG_FORMAT
+	// stops any of them before it starts.
+	if _, err := loggerFor(getenv, stderr); err != nil {
+		return err
+	}
 	switch cmd {
 	case "serve":
 		return runServe(ctx, rest, getenv, stdout, stderr)

@@ -12,20 +12,10 @@ import (
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/httpapi"
 	"github.com/hmkg/hmkg/resolvers"
 	"github.com/hmkg/hmkg/web"
 )
-
-// routes returns the handlers mounted beside the GraphQL API: subgraph
-// exports and the dashboard. The dashboard takes "/" for any method rather
-// than "GET /", which would conflict with "/graphql" in net/http's mux; it
-// answers 405 to anything but GET and HEAD.
-func routes(store graph.Store) map[string]http.Handler {
-	return map[string]http.Handler{
-		"GET /export": (&resolvers.Resolver{Store: store}).ExportHandler(),
-		"/":           web.Handler(),
-	}
-}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env(getenv)
@@ -37,16 +27,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	apiKeys := fs.String("api-keys", e.str("HMKG_API_KEYS", ""), "comma-separated API keys for mutations, each name:key or key (env HMKG_API_KEYS)")
 	introspection := fs.Bool("introspection", e.bool("HMKG_INTROSPECTION", true), "allow GraphQL introspection (env HMKG_INTROSPECTION)")
 	seed := fs.Bool("seed", e.bool("HMKG_SEED", true), "load the curated dataset into an empty store (env HMKG_SEED)")
-	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", resolvers.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
-	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", resolvers.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
+	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
+	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
 	loaderWait := fs.Duration("loader-wait", e.duration("HMKG_LOADER_WAIT", resolvers.DefaultLoaderWait), "how long request loaders gather keys into one store call (env HMKG_LOADER_WAIT)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
+	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
+	log := newLogger(e, stderr)
+	if err := e.err(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := newLogger(e, stderr)
-	keys, err := resolvers.ParseAPIKeys(*apiKeys)
+	keys, err := httpapi.ParseAPIKeys(*apiKeys)
 	if err != nil {
 		return fmt.Errorf("HMKG_API_KEYS: %w", err)
 	}
@@ -69,18 +63,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
-	h := resolvers.NewHandler(resolvers.Config{
-		Store:          store,
-		Logger:         log,
-		APIKeys:        keys,
-		CORSOrigins:    splitList(*origins),
-		Introspection:  *introspection,
-		MaxBodyBytes:   *maxBody,
-		MaxDepth:       *maxDepth,
-		MaxComplexity:  *maxComplexity,
-		RequestTimeout: *timeout,
-		LoaderWait:     *loaderWait,
-		Mounts:         routes(store),
+	h := httpapi.New(httpapi.Config{
+		Store:             store,
+		Logger:            log,
+		APIKeys:           keys,
+		CORSOrigins:       splitList(*origins),
+		Introspection:     *introspection,
+		Limits:            resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
+		MaxBodyBytes:      *maxBody,
+		RequestTimeout:    *timeout,
+		ExportConcurrency: *exports,
+		LoaderWait:        *loaderWait,
+		Dashboard:         web.Handler(),
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),

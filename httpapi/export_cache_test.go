@@ -1,4 +1,4 @@
-package resolvers_test
+package httpapi_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/hmkg/hmkg/graph"
-	"github.com/hmkg/hmkg/resolvers"
+	"github.com/hmkg/hmkg/httpapi"
 )
 
 func getWith(h http.Handler, target string, header map[string]string) *httptest.ResponseRecorder {
@@ -29,18 +29,16 @@ func getWith(h http.Handler, target string, header map[string]string) *httptest.
 // CORS headers from the export.
 func TestExportCacheAndGephiLite(t *testing.T) {
 	s := memstoreWithCurated(t)
-	h := resolvers.NewHandler(resolvers.Config{Store: s, CORSOrigins: []string{"https://dash.example.org"}, Mounts: map[string]http.Handler{
-		"GET /export": (&resolvers.Resolver{Store: s}).ExportHandler(),
-	}})
+	h := httpapi.New(httpapi.Config{Store: s, CORSOrigins: []string{"https://dash.example.org"}})
 	const target = "/export?format=gexf&seed=act-up&depth=2"
-	gephi := map[string]string{"Origin": resolvers.GephiLiteOrigin}
+	gephi := map[string]string{"Origin": httpapi.GephiLiteOrigin}
 	first := getWith(h, target, gephi)
 	if first.Code != http.StatusOK || !strings.Contains(first.Body.String(), "<gexf") {
 		t.Fatalf("status %d: %.200s", first.Code, first.Body)
 	}
 	tag := first.Header().Get("ETag")
 	if len(tag) < 10 || first.Header().Get("Cache-Control") != "public, max-age=300" ||
-		first.Header().Get("Access-Control-Allow-Origin") != resolvers.GephiLiteOrigin ||
+		first.Header().Get("Access-Control-Allow-Origin") != httpapi.GephiLiteOrigin ||
 		!strings.Contains(first.Header().Get("Access-Control-Expose-Headers"), "Content-Disposition") {
 		t.Errorf("headers %v", first.Header())
 	}
@@ -51,7 +49,7 @@ func TestExportCacheAndGephiLite(t *testing.T) {
 	if got := getWith(h, "/export?format=gexf&seed=act-up&depth=1", nil).Header().Get("ETag"); got == tag || got == "" {
 		t.Errorf("another depth: ETag %q", got)
 	}
-	again := getWith(h, target, map[string]string{"Origin": resolvers.GephiLiteOrigin, "If-None-Match": tag})
+	again := getWith(h, target, map[string]string{"Origin": httpapi.GephiLiteOrigin, "If-None-Match": tag})
 	if again.Code != http.StatusNotModified || again.Body.Len() != 0 || again.Header().Get("ETag") != tag {
 		t.Errorf("revalidation: %d, %d bytes, ETag %q", again.Code, again.Body.Len(), again.Header().Get("ETag"))
 	}
@@ -79,7 +77,7 @@ func TestExportCacheAndGephiLite(t *testing.T) {
 	if got := gql.Header().Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("/graphql from Gephi Lite: Access-Control-Allow-Origin %q", got)
 	}
-	if got, want := resolvers.GephiLiteURL("https://hmkg.example.org/export?format=gexf&seed=act-up"),
+	if got, want := httpapi.GephiLiteURL("https://hmkg.example.org/export?format=gexf&seed=act-up"),
 		"https://gephi.org/gephi-lite/?file=https%3A%2F%2Fhmkg.example.org%2Fexport%3Fformat%3Dgexf%26seed%3Dact-up"; got != want {
 		t.Errorf("GephiLiteURL = %s", got)
 	}

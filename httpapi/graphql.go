@@ -1,0 +1,162 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/hmkg/hmkg/resolvers"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// authKey keys the request's authState in its context.
+type authKey struct{}
+
+// authState is what the Authorization header said, and the status the
+// response must have when an operation is refused for it.
+type authState struct {
+	valid, invalid bool
+	// status, when set, replaces the status gqlgen gives the response.
+	status int
+}
+
+func authFrom(ctx context.Context) *authState {
+	if a, ok := ctx.Value(authKey{}).(*authState); ok {
+		return a
+	}
+	return &authState{}
+}
+
+// keyCheck refuses a mutation without a valid API key before anything is
+// resolved, with 401 and UNAUTHENTICATED. Queries ignore the
+// Authorization header, so a stale key in a browser cannot break reads.
+type keyCheck struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = keyCheck{}
+
+func (keyCheck) ExtensionName() string                   { return "APIKeyCheck" }
+func (keyCheck) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (keyCheck) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if opCtx.Operation == nil || opCtx.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	a := authFrom(ctx)
+	if a.valid {
+		return nil
+	}
+	a.status = http.StatusUnauthorized
+	msg := "mutations require an API key: send Authorization: Bearer <key>"
+	if a.invalid {
+		msg = "invalid API key"
+	}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": codeUnauthenticated}}
+}
+
+// graphqlEdge checks what gqlgen's transports would answer without an
+// error code (a method or content type they do not take, a body that is not
+// JSON, which gqlgen would echo in full), and makes sure every error gqlgen
+// writes by itself has a code and a short message (see codeWriter).
+func graphqlEdge(cfg Config, gql http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mt != "application/json" {
+				writeError(w, r, cfg.Logger, edgeErrorf(http.StatusUnsupportedMediaType, codeBadRequest,
+					"POST /graphql takes Content-Type: application/json, not %s", resolvers.Quote(r.Header.Get("Content-Type"))))
+				return
+			}
+			body, _ := io.ReadAll(r.Body) // requestScope has read and bounded it
+			if !json.Valid(body) {
+				writeError(w, r, cfg.Logger, edgeErrorf(http.StatusBadRequest, codeBadRequest, "the request body is not valid JSON"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			writeError(w, r, cfg.Logger, edgeErrorf(http.StatusMethodNotAllowed, codeBadRequest,
+				"%s /graphql is not supported: use GET or POST", r.Method))
+			return
+		}
+		cw := &codeWriter{ResponseWriter: w, auth: authFrom(r.Context()), log: cfg.Logger}
+		gql.ServeHTTP(cw, r)
+		cw.finish()
+	})
+}
+
+// codeWriter holds back an error response gqlgen writes by itself (such as
+// 406 for a mutation over GET) to give each of its errors a code and a
+// clipped message, and applies the status keyCheck decided.
+type codeWriter struct {
+	http.ResponseWriter
+	auth    *authState
+	log     *slog.Logger
+	status  int
+	held    bool
+	buf     bytes.Buffer
+	started bool
+}
+
+func (w *codeWriter) WriteHeader(status int) {
+	if w.started || w.held {
+		return
+	}
+	if w.auth.status != 0 {
+		status = w.auth.status
+	}
+	if status >= 400 {
+		w.held, w.status = true, status
+		return
+	}
+	w.started = true
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *codeWriter) Write(p []byte) (int, error) {
+	if !w.started && !w.held {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.held {
+		return w.buf.Write(p)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *codeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *codeWriter) finish() {
+	if !w.held {
+		return
+	}
+	var body struct {
+		Data   json.RawMessage `json:"data,omitempty"`
+		Errors []errorEntry    `json:"errors"`
+	}
+	if err := json.Unmarshal(w.buf.Bytes(), &body); err != nil || len(body.Errors) == 0 {
+		w.log.Warn("unreadable error response from the GraphQL handler", "status", w.status)
+		body.Errors = []errorEntry{{Message: http.StatusText(w.status)}}
+	}
+	for i := range body.Errors {
+		e := &body.Errors[i]
+		e.Message = clip(e.Message)
+		if e.Extensions == nil {
+			e.Extensions = map[string]any{}
+		}
+		if _, ok := e.Extensions["code"]; !ok {
+			e.Extensions["code"] = codeBadRequest
+		}
+	}
+	writeErrors(w.ResponseWriter, w.status, body)
+}
