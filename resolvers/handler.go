@@ -107,8 +107,8 @@ func NewGraphQL(cfg Config) *handler.Server {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(shapeLimit{maxDepth: cfg.MaxDepth, maxAliases: cfg.MaxAliases})
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(&shapeLimit{maxDepth: cfg.MaxDepth, maxAliases: cfg.MaxAliases, maxTokens: cfg.MaxTokens})
+	srv.Use(newComplexityLimit(cfg.MaxComplexity))
 	log := cfg.Logger
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, log, err)
