@@ -107,7 +107,7 @@ func NewGraphQL(cfg Config) *handler.Server {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(&shapeLimit{maxDepth: cfg.MaxDepth, maxAliases: cfg.MaxAliases, maxTokens: cfg.MaxTokens})
+	srv.Use(&shapeLimit{maxDepth: cfg.MaxDepth, maxAliases: cfg.MaxAliases, maxTokens: cfg.MaxTokens, noIntrospection: !cfg.Introspection})
 	srv.Use(newComplexityLimit(cfg.MaxComplexity))
 	log := cfg.Logger
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

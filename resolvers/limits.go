@@ -48,6 +48,9 @@ type shapeLimit struct {
 	maxIntrospectionDepth int
 	maxFields             int
 	maxSelectionFields    int
+	// noIntrospection refuses __schema and __type with a client error
+	// (gqlgen's own refusal surfaces as an internal error).
+	noIntrospection bool
 
 	// accepted remembers documents that passed, so a repeated document
 	// (the usual case) is not parsed twice. Set by Validate.
@@ -119,13 +122,22 @@ func (l *shapeLimit) check(ctx context.Context, doc *ast.QueryDocument) *gqlerro
 		total = total.plus(s)
 	}
 	for _, f := range doc.Fragments {
+		// A fragment's depth depends on where it is spread, so it counts
+		// through the operations above; its size counts here as well,
+		// because validation walks fragments that no operation uses.
 		s := m.fragment(f.Name)
+		s.depth, s.introDepth = 0, 0
 		if err := l.judge(s, "fragment "+f.Name); err != nil {
 			return err
 		}
 	}
 	if m.err != nil {
 		return m.err
+	}
+	if l.noIntrospection && m.introspects {
+		err := gqlerror.Errorf("introspection (__schema, __type) is disabled on this server")
+		err.Extensions = map[string]any{"code": "BAD_REQUEST"}
+		return err
 	}
 	if total.fields > l.maxFields {
 		return limitError("the document selects %s fields once fragments are expanded; the limit is %d", count(total.fields), l.maxFields)
@@ -202,6 +214,8 @@ type measurer struct {
 	active    map[string]bool
 	visited   int // selections visited: linear in the document
 	err       *gqlerror.Error
+	// introspects is set when a __schema or __type field is seen.
+	introspects bool
 }
 
 func newMeasurer(ctx context.Context, doc *ast.QueryDocument) *measurer {
@@ -270,6 +284,7 @@ func (m *measurer) field(f *ast.Field) shape {
 		s.aliases = satAdd(s.aliases, 1)
 	}
 	if f.Name == "__schema" || f.Name == "__type" {
+		m.introspects = true
 		s.depth = 1
 		s.introDepth = s.fullDepth
 	} else {
