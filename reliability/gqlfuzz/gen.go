@@ -87,7 +87,7 @@ func (g *Generator) Next() Document {
 		if !g.bad {
 			break
 		}
-		i :=  g.rnd.IntN(len(doc) + 1)
+		i := g.rnd.IntN(len(doc) + 1)
 		doc = doc[:i] + string("{}()$@!:\"#"[g.rnd.IntN(10)]) + doc[i:]
 	}
 	return Document{Query: doc, Variables: g.vars}
