@@ -116,6 +116,9 @@ func (l *shapeLimit) check(ctx context.Context, doc *ast.QueryDocument) *gqlerro
 	var total shape
 	for _, op := range doc.Operations {
 		s := m.set(op.SelectionSet)
+		if m.err != nil {
+			return m.err
+		}
 		if err := l.judge(s, operationLabel(op)); err != nil {
 			return err
 		}
@@ -126,13 +129,13 @@ func (l *shapeLimit) check(ctx context.Context, doc *ast.QueryDocument) *gqlerro
 		// through the operations above; its size counts here as well,
 		// because validation walks fragments that no operation uses.
 		s := m.fragment(f.Name)
+		if m.err != nil {
+			return m.err
+		}
 		s.depth, s.introDepth = 0, 0
 		if err := l.judge(s, "fragment "+f.Name); err != nil {
 			return err
 		}
-	}
-	if m.err != nil {
-		return m.err
 	}
 	if l.noIntrospection && m.introspects {
 		err := gqlerror.Errorf("introspection (__schema, __type) is disabled on this server")
