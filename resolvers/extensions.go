@@ -68,7 +68,7 @@ func Extensions(l Limits, introspection bool) []graphql.HandlerExtension {
 		exts = append(exts, extension.Introspection{})
 	}
 	return append(exts,
-		shapeLimit{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases},
-		extension.FixedComplexityLimit(l.MaxComplexity),
+		&shapeLimit{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases, maxTokens: l.MaxTokens, noIntrospection: !introspection},
+		newComplexityLimit(l.MaxComplexity),
 	)
 }
