@@ -166,10 +166,11 @@ interface ExportEdge {
  * subgraph fetches exactly the nodes `ids` and every relationship among them
  * (as of a year) in one request, from the node-link JSON of
  * GET /export?format=json&seed=…&depth=0. Used to rebuild a whole view.
+ * `ids` null fetches the whole graph (no seed), for the lens's overview.
  */
-export async function subgraph(ids: readonly string[], asOf: number | null): Promise<{ nodes: GNode[]; edges: GEdge[] }> {
-  if (ids.length === 0) return { nodes: [], edges: [] };
-  const parts = ['format=json', 'depth=0', ...ids.map((id) => `seed=${encodeURIComponent(id)}`)];
+export async function subgraph(ids: readonly string[] | null, asOf: number | null): Promise<{ nodes: GNode[]; edges: GEdge[] }> {
+  if (ids !== null && ids.length === 0) return { nodes: [], edges: [] };
+  const parts = ['format=json', 'depth=0', ...(ids ?? []).map((id) => `seed=${encodeURIComponent(id)}`)];
   if (asOf !== null) parts.push(`asOf=${asOf}`);
   let res: Response;
   try {

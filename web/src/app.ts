@@ -62,4 +62,10 @@ export interface App {
 
   // exporting.ts
   renderGephiLite(): void;
+
+  // lenspanel.ts
+  /** applyLens sizes, colours and labels the drawn nodes from the last analysis. */
+  applyLens(): void;
+  analyseView(): Promise<void>;
+  overview(): Promise<void>;
 }

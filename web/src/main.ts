@@ -12,6 +12,8 @@
 //   searchbox.ts  search as you type
 //   urlstate.ts   the view in the URL, and restoring a shared link
 //   feedback.ts   alerts, busy flag, status line
+//   lenspanel.ts  metrics and communities: sizes, colours, legend, overview
+//   tensionspanel.ts, comparepanel.ts  the tensions chart and the compare view
 
 import type cytoscape from 'cytoscape';
 import './app.css';
@@ -23,6 +25,9 @@ import { $ } from './dom';
 import { mountExporting } from './exporting';
 import { mountFeedback } from './feedback';
 import { mountFilters } from './filters';
+import { mountCompare } from './comparepanel';
+import { mountLens } from './lenspanel';
+import { mountTensions } from './tensionspanel';
 import { createCy, mountGraphView } from './graphview';
 import { mountPathPanel } from './pathpanel';
 import { mountSearchBox } from './searchbox';
@@ -34,6 +39,7 @@ const cy = createCy($('cy'));
 
 function render(opts: RenderOptions = {}): void {
   app.draw(opts);
+  app.applyLens();
   app.renderFilters();
   app.renderViewList();
   app.renderGephiLite();
@@ -52,6 +58,9 @@ mountPathPanel(app);
 mountFilters(app);
 mountExporting(app);
 mountSearchBox(app);
+mountLens(app);
+mountTensions(app);
+mountCompare(app);
 
 async function loadStats(): Promise<void> {
   const s = await app.run('Connecting to the graph', () => api.stats(), () => void loadStats());
