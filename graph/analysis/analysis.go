@@ -77,6 +77,8 @@ type NodeMetrics struct {
 	Brokerage float64
 	// Community is the index of the node's community in Result.Communities.
 	Community int
+	// CommunityLabel is the label of that community.
+	CommunityLabel string
 }
 
 // Community is a group of nodes found by Louvain modularity optimisation.
@@ -487,6 +489,9 @@ func (g *simpleGraph) communities(metrics []NodeMetrics) ([]Community, float64) 
 			}
 		}
 		c.Label = strings.Join(names, " · ")
+		for _, i := range grp.members {
+			metrics[i].CommunityLabel = c.Label
+		}
 		out[ci] = c
 	}
 	return out, q
