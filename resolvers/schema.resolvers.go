@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -21,22 +20,22 @@ import (
 
 // NodeCount is the resolver for the nodeCount field.
 func (r *analysisResolver) NodeCount(ctx context.Context, obj *analysis.Result) (int, error) {
-	panic(fmt.Errorf("not implemented: NodeCount - nodeCount"))
+	return len(obj.Nodes), nil
 }
 
 // EdgeCount is the resolver for the edgeCount field.
 func (r *analysisResolver) EdgeCount(ctx context.Context, obj *analysis.Result) (int, error) {
-	panic(fmt.Errorf("not implemented: EdgeCount - edgeCount"))
+	return obj.Edges, nil
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *analysisResolver) Nodes(ctx context.Context, obj *analysis.Result) ([]*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return analysisNodes(obj), nil
 }
 
 // Brokers is the resolver for the brokers field.
 func (r *analysisResolver) Brokers(ctx context.Context, obj *analysis.Result, kinds []graph.Kind, first *int) ([]*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Brokers - brokers"))
+	return r.analysisBrokers(ctx, obj, kinds, first)
 }
 
 // ID is the resolver for the id field.
@@ -51,12 +50,12 @@ func (r *changeResolver) At(ctx context.Context, obj *graph.Change) (string, err
 
 // Size is the resolver for the size field.
 func (r *communityResolver) Size(ctx context.Context, obj *analysis.Community) (int, error) {
-	panic(fmt.Errorf("not implemented: Size - size"))
+	return len(obj.Members), nil
 }
 
 // Members is the resolver for the members field.
 func (r *communityResolver) Members(ctx context.Context, obj *analysis.Community) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	return r.communityMembers(ctx, obj)
 }
 
 // Sources is the resolver for the sources field.
@@ -88,7 +87,7 @@ func (r *eventResolver) Institutions(ctx context.Context, obj *graph.Event) ([]*
 
 // Metrics is the resolver for the metrics field.
 func (r *eventResolver) Metrics(ctx context.Context, obj *graph.Event, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // NodeCount is the resolver for the nodeCount field.
@@ -145,7 +144,7 @@ func (r *institutionResolver) ChallengedBy(ctx context.Context, obj *graph.Insti
 
 // Metrics is the resolver for the metrics field.
 func (r *institutionResolver) Metrics(ctx context.Context, obj *graph.Institution, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Sources is the resolver for the sources field.
@@ -186,32 +185,32 @@ func (r *movementResolver) Tensions(ctx context.Context, obj *graph.Movement) ([
 
 // Metrics is the resolver for the metrics field.
 func (r *movementResolver) Metrics(ctx context.Context, obj *graph.Movement, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // SharedInstitutions is the resolver for the sharedInstitutions field.
 func (r *movementComparisonResolver) SharedInstitutions(ctx context.Context, obj *lens.Comparison) ([]*graph.Institution, error) {
-	panic(fmt.Errorf("not implemented: SharedInstitutions - sharedInstitutions"))
+	return institutions(obj.SharedInstitutions), nil
 }
 
 // SharedOrganisations is the resolver for the sharedOrganisations field.
 func (r *movementComparisonResolver) SharedOrganisations(ctx context.Context, obj *lens.Comparison) ([]*graph.Organisation, error) {
-	panic(fmt.Errorf("not implemented: SharedOrganisations - sharedOrganisations"))
+	return organisations(obj.SharedOrganisations), nil
 }
 
 // Movement is the resolver for the movement field.
 func (r *movementProfileResolver) Movement(ctx context.Context, obj *lens.Profile) (*graph.Movement, error) {
-	panic(fmt.Errorf("not implemented: Movement - movement"))
+	return &graph.Movement{Node: obj.Movement}, nil
 }
 
 // Members is the resolver for the members field.
 func (r *movementProfileResolver) Members(ctx context.Context, obj *lens.Profile) ([]graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	return r.entitiesByID(ctx, obj.Members)
 }
 
 // Tensions is the resolver for the tensions field.
 func (r *movementProfileResolver) Tensions(ctx context.Context, obj *lens.Profile) ([]*model.TensionCount, error) {
-	panic(fmt.Errorf("not implemented: Tensions - tensions"))
+	return r.profileTensions(ctx, obj)
 }
 
 // UpsertSource is the resolver for the upsertSource field.
@@ -241,7 +240,7 @@ func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (s
 
 // Node is the resolver for the node field.
 func (r *nodeMetricsResolver) Node(ctx context.Context, obj *analysis.NodeMetrics) (graph.Entity, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	return r.metricsNode(ctx, obj)
 }
 
 // Sources is the resolver for the sources field.
@@ -273,7 +272,7 @@ func (r *organisationResolver) People(ctx context.Context, obj *graph.Organisati
 
 // Metrics is the resolver for the metrics field.
 func (r *organisationResolver) Metrics(ctx context.Context, obj *graph.Organisation, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -304,7 +303,7 @@ func (r *personResolver) LedOrFounded(ctx context.Context, obj *graph.Person) ([
 
 // Metrics is the resolver for the metrics field.
 func (r *personResolver) Metrics(ctx context.Context, obj *graph.Person, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Node is the resolver for the node field.
@@ -369,22 +368,22 @@ func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, dept
 
 // Analysis is the resolver for the analysis field.
 func (r *queryResolver) Analysis(ctx context.Context, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) (*analysis.Result, error) {
-	panic(fmt.Errorf("not implemented: Analysis - analysis"))
+	return r.queryAnalysis(ctx, seeds, depth, kinds, types, asOf)
 }
 
 // TensionMatrix is the resolver for the tensionMatrix field.
 func (r *queryResolver) TensionMatrix(ctx context.Context, tensions []string, movements []string, asOf *int) ([]*lens.Cell, error) {
-	panic(fmt.Errorf("not implemented: TensionMatrix - tensionMatrix"))
+	return r.queryTensionMatrix(ctx, tensions, movements, asOf)
 }
 
 // TensionInstitutions is the resolver for the tensionInstitutions field.
 func (r *queryResolver) TensionInstitutions(ctx context.Context, tension string, asOf *int, first *int) ([]*lens.InstitutionCount, error) {
-	panic(fmt.Errorf("not implemented: TensionInstitutions - tensionInstitutions"))
+	return r.queryTensionInstitutions(ctx, tension, asOf, first)
 }
 
 // CompareMovements is the resolver for the compareMovements field.
 func (r *queryResolver) CompareMovements(ctx context.Context, a string, b string, asOf *int) (*lens.Comparison, error) {
-	panic(fmt.Errorf("not implemented: CompareMovements - compareMovements"))
+	return r.queryCompareMovements(ctx, a, b, asOf)
 }
 
 // From is the batch resolver for the from field.
@@ -435,7 +434,7 @@ func (r *reportResolver) Describes(ctx context.Context, obj *graph.Report) ([]gr
 
 // Metrics is the resolver for the metrics field.
 func (r *reportResolver) Metrics(ctx context.Context, obj *graph.Report, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Node is the resolver for the node field.
@@ -470,32 +469,32 @@ func (r *tensionResolver) Episodes(ctx context.Context, obj *graph.Tension, firs
 
 // Metrics is the resolver for the metrics field.
 func (r *tensionResolver) Metrics(ctx context.Context, obj *graph.Tension, asOf *int) (*analysis.NodeMetrics, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Tension is the resolver for the tension field.
 func (r *tensionCellResolver) Tension(ctx context.Context, obj *lens.Cell) (*graph.Tension, error) {
-	panic(fmt.Errorf("not implemented: Tension - tension"))
+	return r.tensionNode(ctx, obj.TensionID)
 }
 
 // Movement is the resolver for the movement field.
 func (r *tensionCellResolver) Movement(ctx context.Context, obj *lens.Cell) (*graph.Movement, error) {
-	panic(fmt.Errorf("not implemented: Movement - movement"))
+	return r.movementNode(ctx, obj.MovementID)
 }
 
 // Count is the resolver for the count field.
 func (r *tensionCellResolver) Count(ctx context.Context, obj *lens.Cell) (int, error) {
-	panic(fmt.Errorf("not implemented: Count - count"))
+	return obj.Count(), nil
 }
 
 // Institution is the resolver for the institution field.
 func (r *tensionInstitutionResolver) Institution(ctx context.Context, obj *lens.InstitutionCount) (*graph.Institution, error) {
-	panic(fmt.Errorf("not implemented: Institution - institution"))
+	return &graph.Institution{Node: obj.Institution}, nil
 }
 
 // Count is the resolver for the count field.
 func (r *tensionInstitutionResolver) Count(ctx context.Context, obj *lens.InstitutionCount) (int, error) {
-	panic(fmt.Errorf("not implemented: Count - count"))
+	return len(obj.Episodes), nil
 }
 
 // Analysis returns generated.AnalysisResolver implementation.
