@@ -83,6 +83,7 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Institution.Reports, c.Institution.ChallengedBy = list, list
 	c.Report.Describes, c.Person.LedOrFounded = list, list
 	c.Event.Movements, c.Event.Institutions = list, list
+	lensComplexity(&c)
 	return c
 }
 

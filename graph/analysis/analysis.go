@@ -77,6 +77,8 @@ type NodeMetrics struct {
 	Brokerage float64
 	// Community is the index of the node's community in Result.Communities.
 	Community int
+	// CommunityLabel is the label of that community.
+	CommunityLabel string
 }
 
 // Community is a group of nodes found by Louvain modularity optimisation.
@@ -134,8 +136,24 @@ func (r *Result) Brokers(k int) []*NodeMetrics {
 // not both in sg.Nodes are ignored. It returns EINVALID when the selection
 // has more than MaxNodes nodes, and stops with ctx's error when ctx ends.
 func Analyze(ctx context.Context, sg *graph.Subgraph) (*Result, error) {
-	if len(sg.Nodes) > MaxNodes {
-		return nil, graph.Errorf(graph.EINVALID, "the selection has %d nodes; metrics are computed for at most %d (narrow it with seeds, depth, kinds or types)", len(sg.Nodes), MaxNodes)
+	return AnalyzeWith(ctx, sg, Options{})
+}
+
+// Options tune AnalyzeWith.
+type Options struct {
+	// MaxNodes raises or lowers the cap on the selection's size (benchmarks
+	// and the command line analyse larger graphs); 0 means MaxNodes.
+	MaxNodes int
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(ctx context.Context, sg *graph.Subgraph, opt Options) (*Result, error) {
+	limit := opt.MaxNodes
+	if limit <= 0 {
+		limit = MaxNodes
+	}
+	if len(sg.Nodes) > limit {
+		return nil, graph.Errorf(graph.EINVALID, "the selection has %d nodes; metrics are computed for at most %d (narrow it with seeds, depth, kinds or types)", len(sg.Nodes), limit)
 	}
 	g := build(sg)
 	n := len(g.ids)
@@ -487,6 +505,9 @@ func (g *simpleGraph) communities(metrics []NodeMetrics) ([]Community, float64) 
 			}
 		}
 		c.Label = strings.Join(names, " · ")
+		for _, i := range grp.members {
+			metrics[i].CommunityLabel = c.Label
+		}
 		out[ci] = c
 	}
 	return out, q

@@ -114,3 +114,8 @@ type SourceInput struct {
 	Publisher *string `json:"publisher,omitempty"`
 	Year      *int    `json:"year,omitempty"`
 }
+
+type TensionCount struct {
+	Tension *graph.Tension `json:"tension"`
+	Count   int            `json:"count"`
+}
