@@ -7,7 +7,7 @@ import { gql } from './api';
 import type { Comparison, Profile, TimelineItem } from './compare';
 import type * as G from './generated/graphql';
 import type { Community, NodeMetrics } from './lens';
-import type { Cell, Episode, Ref } from './tensions';
+import type { Cell, Episode, EpisodeSource, Ref } from './tensions';
 
 type RefOf = Pick<G.Node, 'id' | 'name'>;
 
@@ -67,14 +67,14 @@ export async function analysis(ids: readonly string[] | null, asOf: number | nul
   };
 }
 
-const EPISODE_FIELDS = `id type year summary from { id name } to { id name } sources { title url publisher year }`;
+const EPISODE_FIELDS = `id type year summary from { id name } to { id name }`;
 
 type RawEpisode = Pick<G.Relationship, 'id' | 'year' | 'summary'> & {
   type: string;
   from: RefOf;
   to: RefOf;
-  sources: Pick<G.Source, 'title' | 'url' | 'publisher' | 'year'>[];
 };
+type RawSource = Pick<G.Source, 'title' | 'url' | 'publisher' | 'year'>;
 
 function episode(e: RawEpisode): Episode {
   return {
@@ -84,11 +84,37 @@ function episode(e: RawEpisode): Episode {
     summary: e.summary ?? null,
     from: ref(e.from),
     to: ref(e.to),
-    sources: e.sources.map((s) => ({ title: s.title, url: s.url, publisher: s.publisher ?? null, year: s.year ?? null })),
+    sources: [],
   };
 }
 
-/** tensionMatrix fetches every non-empty cell (all tensions, all movements) as of a year, episodes with their sources. */
+/** SOURCES_PER_QUERY keeps one request of episode sources well inside the server's complexity limit. */
+const SOURCES_PER_QUERY = 20;
+
+/**
+ * episodeSources fetches the sources of episodes by relationship id (one
+ * aliased `relationship` field per episode, SOURCES_PER_QUERY a request). The
+ * matrix itself comes without sources: with them the server's cost estimate
+ * for tensionMatrix exceeds its complexity limit.
+ */
+export async function episodeSources(ids: readonly string[]): Promise<Map<string, EpisodeSource[]>> {
+  const out = new Map<string, EpisodeSource[]>();
+  for (let i = 0; i < ids.length; i += SOURCES_PER_QUERY) {
+    const chunk = ids.slice(i, i + SOURCES_PER_QUERY);
+    const vars = chunk.map((_, j) => `$e${j}: ID!`).join(', ');
+    const fields = chunk.map((_, j) => `e${j}: relationship(id: $e${j}) { id sources { title url publisher year } }`).join('\n');
+    const d = await gql<Record<string, { id: string; sources: RawSource[] } | null>>(
+      `query EpisodeSources(${vars}) { ${fields} }`,
+      Object.fromEntries(chunk.map((id, j) => [`e${j}`, id])),
+    );
+    for (const r of Object.values(d)) {
+      if (r) out.set(r.id, r.sources.map((s) => ({ title: s.title, url: s.url, publisher: s.publisher ?? null, year: s.year ?? null })));
+    }
+  }
+  return out;
+}
+
+/** tensionMatrix fetches every non-empty cell (all tensions, all movements) as of a year; episodes come without sources (see episodeSources). */
 export async function tensionMatrix(asOf: number | null): Promise<Cell[]> {
   const d = await gql<{
     tensionMatrix: { tension: RefOf; movement: RefOf; decade?: number | null; count: number; episodes: RawEpisode[] }[];

@@ -152,7 +152,7 @@ export function mountLens(app: App): void {
       for (const e of legend(a.communities)) {
         const sw = el('span', { className: 'swatch' });
         sw.style.background = e.colour;
-        ul.append(el('li', {}, sw, el('span', { className: 'name' }, e.label), el('span', { className: 'muted' }, ` ${e.size}`)));
+        ul.append(el('li', {}, sw, el('span', { className: 'name', title: e.label }, e.label), el('span', { className: 'muted' }, ` ${e.size}`)));
       }
       parts.push(ul);
     }

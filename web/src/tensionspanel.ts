@@ -5,7 +5,7 @@
 import type { App } from './app';
 import { $, el, sourceList } from './dom';
 import * as lensapi from './lensapi';
-import { chartSvg, decadeLabel, defaultMovements, findCell, MAX_SERIES, movementTotals, SERIES, shapeChart, type Cell, type Chart } from './tensions';
+import { chartSvg, decadeLabel, defaultMovements, findCell, MAX_SERIES, movementTotals, SERIES, shapeChart, type Cell, type Chart, type EpisodeSource } from './tensions';
 import { relLabel } from './vocab';
 
 export function mountTensions(app: App): void {
@@ -14,6 +14,8 @@ export function mountTensions(app: App): void {
   let chosen: string[] = [];
   let chart: Chart | null = null;
   let loadedFor: number | null | undefined;
+  /** Sources of the episodes listed so far, by relationship id. */
+  const sourced = new Map<string, EpisodeSource[]>();
 
   const panel = $('tensions-panel');
   const picker = $('tensions-movements');
@@ -29,24 +31,33 @@ export function mountTensions(app: App): void {
       cells = c;
       loadedFor = view.year;
       chosen = defaultMovements(cells, 3);
+      buildPicker();
     }
     render();
     $('tensions-h').focus();
   }
 
-  function render(): void {
-    const totals = movementTotals(cells);
+  /** buildPicker lists every movement with episodes, most first, once per load. */
+  function buildPicker(): void {
     picker.replaceChildren(
-      ...totals.map((t) => {
-        const box = el('input', { type: 'checkbox', checked: chosen.includes(t.movement.id) });
+      el('legend', {}, `Movements (up to ${MAX_SERIES})`),
+      ...movementTotals(cells).map((t) => {
+        const box = el('input', { type: 'checkbox' });
         box.dataset.movement = t.movement.id;
-        box.disabled = !box.checked && chosen.length >= MAX_SERIES;
-        const i = chosen.indexOf(t.movement.id);
-        const sw = el('span', { className: 'swatch' });
-        if (i >= 0) sw.style.background = SERIES[i % SERIES.length];
-        return el('label', { className: 'check' }, box, sw, ` ${t.movement.name} `, el('span', { className: 'muted' }, String(t.count)));
+        return el('label', { className: 'check' }, box, el('span', { className: 'swatch' }), ` ${t.movement.name} `, el('span', { className: 'muted' }, String(t.count)));
       }),
     );
+  }
+
+  /** render brings the picker's boxes and swatches in line with the chosen movements and redraws the charts. */
+  function render(): void {
+    for (const box of picker.querySelectorAll<HTMLInputElement>('input[data-movement]')) {
+      const i = chosen.indexOf(box.dataset.movement!);
+      box.checked = i >= 0;
+      box.disabled = i < 0 && chosen.length >= MAX_SERIES;
+      const sw = box.nextElementSibling as HTMLElement;
+      sw.style.background = i >= 0 ? SERIES[i % SERIES.length] : 'transparent';
+    }
     chart = shapeChart(cells, chosen);
     if (cells.length === 0) {
       charts.replaceChildren(el('p', { className: 'muted' }, 'No episodes of any tension in the graph (as of the chosen year).'));
@@ -64,9 +75,17 @@ export function mountTensions(app: App): void {
     );
   }
 
-  function showCell(key: string): void {
+  async function showCell(key: string): Promise<void> {
     const cell = chart ? findCell(chart, key) : null;
     if (!cell) return;
+    for (const b of charts.querySelectorAll('.bar')) b.classList.toggle('chosen', b.getAttribute('data-cell') === key);
+    const missing = cell.episodes.filter((e) => !sourced.has(e.id)).map((e) => e.id);
+    if (missing.length > 0) {
+      const got = await app.run('Loading the sources of the episodes', () => lensapi.episodeSources(missing), () => void showCell(key));
+      if (!got) return;
+      for (const id of missing) sourced.set(id, got.get(id) ?? []);
+    }
+    for (const e of cell.episodes) e.sources = sourced.get(e.id) ?? [];
     const list = el('ol', { className: 'episodes' });
     for (const e of cell.episodes) {
       const li = el('li');
@@ -81,7 +100,6 @@ export function mountTensions(app: App): void {
     }
     const h = el('h3', { tabIndex: -1 }, `${cell.tension.name} · ${cell.movement.name} · ${decadeLabel(cell.decade)}: ${cell.count} ${cell.count === 1 ? 'episode' : 'episodes'}`);
     episodes.replaceChildren(h, list);
-    for (const b of charts.querySelectorAll('.bar')) b.classList.toggle('chosen', b.getAttribute('data-cell') === key);
   }
 
   picker.addEventListener('change', (e) => {
@@ -94,14 +112,14 @@ export function mountTensions(app: App): void {
   charts.addEventListener('click', (e) => {
     const bar = (e.target as Element).closest('.bar');
     const key = bar?.getAttribute('data-cell');
-    if (key) showCell(key);
+    if (key) void showCell(key);
   });
   charts.addEventListener('keydown', (e) => {
     const bar = (e.target as Element).closest('.bar');
     const key = bar?.getAttribute('data-cell');
     if (key && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      showCell(key);
+      void showCell(key);
     }
   });
   $('tensions-open').addEventListener('click', () => void open());
