@@ -19,6 +19,7 @@ export interface Analysis {
   modularity: number;
   nodes: NodeMetrics[];
   communities: Community[];
+  /** The organisations that broker most between movements and institutions (networkx betweenness_centrality_subset). */
   brokers: { node: Ref & { kind: string }; brokerage: number }[];
 }
 
@@ -31,7 +32,7 @@ const ANALYSIS = `query Lens($seeds: [ID!], $depth: Int, $asOf: Int) {
     nodeCount edgeCount modularity
     nodes { node { id } degree betweenness closeness pageRank eigenvector brokerage community }
     communities { index label size }
-    brokers(first: 10) { node { id name kind } brokerage }
+    brokers(kinds: [ORGANISATION], first: 10) { node { id name kind } brokerage }
   }
 }`;
 

@@ -14,7 +14,7 @@ import type { Analysis } from './lensapi';
 import * as lensapi from './lensapi';
 import { clusterLayout, communityColours, formatMetric, isMetric, labelled, legend, METRICS, nodeSizes, type MetricName } from './lens';
 import { addElements } from './state';
-import { cyStyle, lookOf } from './style';
+import { cyStyle } from './style';
 
 /** LABELS is how many of the most central nodes keep their label in a large view. */
 const LABELS = 25;
@@ -31,6 +31,8 @@ export function lensStyle(): unknown[] {
       selector: 'node.lens-quiet.hover, node.lens-quiet.selected, node.lens-quiet.path, node.lens-label',
       style: { label: 'data(name)', 'z-index': 20, 'font-weight': 'bold' },
     },
+    // In a large view the few labels left are drawn large enough to read when the whole graph is fitted.
+    { selector: 'node.lens-label', style: { 'font-size': 26, 'text-max-width': '260px', 'min-zoomed-font-size': 5 } },
   ];
 }
 
@@ -167,9 +169,9 @@ export function mountLens(app: App): void {
           if (view.nodes.has(b.node.id)) app.select(b.node.id);
           else void app.addNode(b.node.id);
         });
-        ol.append(el('li', {}, btn, el('span', { className: 'muted small' }, ` ${lookOf(b.node.kind).label}, ${formatMetric('brokerage', b.brokerage)}`)));
+        ol.append(el('li', {}, btn, el('span', { className: 'muted small' }, ` ${formatMetric('brokerage', b.brokerage)}`)));
       }
-      parts.push(el('h3', {}, 'Top brokers (movements ↔ institutions)'), ol);
+      parts.push(el('h3', {}, 'Organisations brokering between movements and institutions'), ol);
     }
     box.replaceChildren(...parts);
   }
