@@ -22,7 +22,7 @@ const WANT = Number(process.env.HMKG_SCALE_NODES ?? 5000);
 
 mkdirSync(SHOTS, { recursive: true });
 
-/** frames records animation-frame intervals for `ms` while panning or zooming the drawing. */
+/** frames records animation-frame intervals (frame times) for `ms` while panning or zooming the drawing. */
 async function frames(page, ms, during) {
   return page.evaluate(
     async ([ms, during]) => {
@@ -38,7 +38,8 @@ async function frames(page, ms, during) {
       const cy = window.hmkg.cy;
       const start = performance.now();
       let i = 0;
-      while (performance.now() - start < ms) {
+      // At least `ms`, and until 5 frames were seen (at most 20 s) on a slow machine.
+      while (performance.now() - start < ms || (deltas.length < 5 && performance.now() - start < 20_000)) {
         if (during === 'pan') cy.panBy({ x: 7, y: 3 });
         else cy.zoom({ level: cy.zoom() * (i++ % 80 < 40 ? 1.02 : 1 / 1.02), renderedPosition: { x: 500, y: 350 } });
         await new Promise((r) => setTimeout(r, 16));

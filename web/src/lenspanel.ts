@@ -20,6 +20,8 @@ import { cyStyle } from './style';
 const LABELS = 25;
 /** QUIET_ABOVE: views with more nodes than this show labels only for the most central (and on hover). */
 const QUIET_ABOVE = 60;
+/** PLAIN_EDGES_ABOVE: views with more nodes than this draw relationships as thin straight lines without arrows (the renderers' fast path). */
+const PLAIN_EDGES_ABOVE = 1500;
 
 /** lensStyle adds the lens's classes to the Cytoscape stylesheet. */
 export function lensStyle(): unknown[] {
@@ -31,6 +33,7 @@ export function lensStyle(): unknown[] {
       selector: 'node.lens-quiet.hover, node.lens-quiet.selected, node.lens-quiet.path, node.lens-label',
       style: { label: 'data(name)', 'z-index': 20, 'font-weight': 'bold' },
     },
+    { selector: 'edge.lens-plain', style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', width: 0.6, opacity: 0.45 } },
     // In a large view the few labels left are drawn large enough to read when the whole graph is fitted.
     { selector: 'node.lens-label', style: { 'font-size': 26, 'text-max-width': '260px', 'min-zoomed-font-size': 5 } },
   ];
@@ -117,7 +120,9 @@ export function mountLens(app: App): void {
     const colours = a ? communityColours(a.communities) : new Map<string, string>();
     const quiet = a !== null && view.nodes.size > QUIET_ABOVE;
     const keep = a && quiet ? labelled(a.nodes, st.metric ?? 'pageRank', LABELS, a.communities) : new Set<string>();
+    const plain = view.nodes.size > PLAIN_EDGES_ABOVE;
     cy.batch(() => {
+      cy.edges().toggleClass('lens-plain', plain);
       cy.nodes().forEach((n) => {
         const ref = n.data('ref') as string;
         const m = metrics.get(ref);
@@ -141,7 +146,8 @@ export function mountLens(app: App): void {
       box.replaceChildren(el('p', { className: 'muted small' }, 'Analyse the view (or open the overview) to size nodes by a metric and colour them by community.'));
       return;
     }
-    const missing = [...view.nodes.keys()].filter((id) => !a.nodes.some((m) => m.id === id)).length;
+    const analysed = new Set(a.nodes.map((m) => m.id));
+    const missing = [...view.nodes.keys()].filter((id) => !analysed.has(id)).length;
     const head = el(
       'p',
       { className: 'small' },
