@@ -276,7 +276,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if s.closed {
 		return graph.Errorf(graph.EUNAVAILABLE, "store is closed")
 	}
-	return ctx.Err()
+	return graph.CtxError(ctx, "memstore.Ping")
 }
 
 // atom returns the index of an interned copy of v.

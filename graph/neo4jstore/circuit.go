@@ -1,0 +1,138 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// circuit makes the store fail fast while Neo4j is down. It opens when a
+// call meets a connectivity error; while open every call fails at once with
+// EUNAVAILABLE, and calls still waiting on the driver (in its retry sleeps
+// or a connection attempt) are cancelled. A background probe checks the
+// connection every interval and closes the circuit as soon as Neo4j
+// answers. It logs one line per state change: Warn when it opens, Info
+// when it closes.
+type circuit struct {
+	log      *slog.Logger
+	uri      string
+	interval time.Duration
+	probe    func(context.Context) error
+
+	mu      sync.Mutex
+	isOpen  bool
+	since   time.Time
+	waiting map[uint64]context.CancelCauseFunc // calls in flight, cancelled when it opens
+	next    uint64
+	quit    chan struct{} // closed by stop
+	probing sync.WaitGroup
+}
+
+// errCircuitOpen is the cause of calls failed by the open circuit.
+var errCircuitOpen = errors.New("neo4j circuit is open: the last call could not connect and the probe has not reached it since")
+
+func newCircuit(log *slog.Logger, uri string, interval time.Duration, probe func(context.Context) error) *circuit {
+	return &circuit{
+		log: log, uri: uri, interval: interval, probe: probe,
+		waiting: map[uint64]context.CancelCauseFunc{}, quit: make(chan struct{}),
+	}
+}
+
+// check returns an EUNAVAILABLE error for op while the circuit is open.
+func (c *circuit) check(op string) error {
+	c.mu.Lock()
+	open := c.isOpen
+	c.mu.Unlock()
+	if !open {
+		return nil
+	}
+	return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, errCircuitOpen)
+}
+
+// watch returns a context that is cancelled, with cause errCircuitOpen,
+// if the circuit opens before done is called.
+func (c *circuit) watch(ctx context.Context) (context.Context, func()) {
+	wctx, cancel := context.WithCancelCause(ctx)
+	c.mu.Lock()
+	c.next++
+	id := c.next
+	c.waiting[id] = cancel
+	c.mu.Unlock()
+	return wctx, func() {
+		c.mu.Lock()
+		delete(c.waiting, id)
+		c.mu.Unlock()
+		cancel(nil)
+	}
+}
+
+// cause reports errCircuitOpen when ctx (from watch) was cancelled because
+// the circuit opened, nil otherwise.
+func (c *circuit) cause(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), errCircuitOpen) {
+		return errCircuitOpen
+	}
+	return nil
+}
+
+// trip opens the circuit, if it is closed, and starts the probe.
+func (c *circuit) trip(cause error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.isOpen {
+		return
+	}
+	select {
+	case <-c.quit:
+		return // the store is closed
+	default:
+	}
+	c.isOpen, c.since = true, time.Now()
+	for _, cancel := range c.waiting {
+		cancel(errCircuitOpen)
+	}
+	c.log.Warn("neo4j unreachable; failing calls fast until it answers", "uri", c.uri, "err", cause)
+	c.probing.Add(1)
+	go c.probeUntilReachable()
+}
+
+// probeUntilReachable runs while the circuit is open.
+func (c *circuit) probeUntilReachable() {
+	defer c.probing.Done()
+	t := time.NewTicker(c.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), max(c.interval, 250*time.Millisecond))
+		err := c.probe(ctx)
+		cancel()
+		if err == nil {
+			c.mu.Lock()
+			c.isOpen = false
+			down := time.Since(c.since)
+			c.mu.Unlock()
+			c.log.Info("neo4j reachable again", "uri", c.uri, "down", down.Round(time.Millisecond))
+			return
+		}
+	}
+}
+
+// stop ends the probe, if one runs; the circuit cannot open after it.
+func (c *circuit) stop() {
+	c.mu.Lock()
+	select {
+	case <-c.quit:
+	default:
+		close(c.quit)
+	}
+	c.mu.Unlock()
+	c.probing.Wait()
+}
