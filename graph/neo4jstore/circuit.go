@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -135,4 +136,33 @@ func (c *circuit) stop() {
 	}
 	c.mu.Unlock()
 	c.probing.Wait()
+}
+
+// driverLog receives the driver's log. It drops the text (the store logs
+// its own state changes) but watches for failed connection attempts: the
+// first dial that fails opens the circuit at once, so that the call that
+// met it does not sit out the driver's retry back-off (about 2s) and the
+// calls after it fail fast.
+type driverLog struct{ c *circuit }
+
+func (driverLog) Error(string, string, error) {}
+func (l driverLog) Warnf(_, _, _ string, args ...any) {
+	for _, a := range args {
+		if err, ok := a.(error); ok && dialFailed(err) {
+			l.c.trip(err)
+			return
+		}
+	}
+}
+func (driverLog) Infof(string, string, string, ...any)  {}
+func (driverLog) Debugf(string, string, string, ...any) {}
+
+// dialFailed reports whether err is a failed TCP connection attempt (not
+// one abandoned because its request's context ended).
+func dialFailed(err error) bool {
+	var op *net.OpError
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.As(err, &op) && op.Op == "dial"
 }

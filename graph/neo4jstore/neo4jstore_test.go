@@ -209,7 +209,7 @@ func TestOutage(t *testing.T) {
 	if err := s.Ping(ctx); graph.ErrorCode(err) != graph.EUNAVAILABLE {
 		t.Errorf("Ping while down: %v, want %s", err, graph.EUNAVAILABLE)
 	}
-	if err := s.UpsertSource(ctx, &graph.Source{ID: "s-outage", Title: "x"}, "test"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
+	if err := s.UpsertSource(ctx, &graph.Source{ID: "s-outage", Title: "x", URL: "https://example.org/outage"}, "test"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
 		t.Errorf("write while down: %v, want %s", err, graph.EUNAVAILABLE)
 	}
 

@@ -137,17 +137,7 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Username != "" || cfg.Password != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
 	}
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
-		c.SocketConnectTimeout = cfg.ConnectTimeout
-		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout + time.Second
-		c.MaxTransactionRetryTime = cfg.RetryTime
-		c.ConnectionLivenessCheckTimeout = 30 * time.Second
-	})
-	if err != nil {
-		return nil, graph.E("neo4jstore.New", graph.EINVALID, "neo4j: bad configuration (check NEO4J_URI)", err)
-	}
 	s := &Store{
-		driver:   drv,
 		db:       cfg.Database,
 		batch:    cfg.BatchSize,
 		log:      cfg.Logger,
@@ -156,8 +146,19 @@ func New(cfg Config) (*Store, error) {
 		importTx: cfg.ImportTimeout,
 	}
 	s.circuit = newCircuit(cfg.Logger, cfg.URI, cfg.ProbeInterval, func(ctx context.Context) error {
-		return drv.VerifyConnectivity(ctx)
+		return s.driver.VerifyConnectivity(ctx)
 	})
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout + time.Second
+		c.MaxTransactionRetryTime = cfg.RetryTime
+		c.ConnectionLivenessCheckTimeout = 30 * time.Second
+		c.Log = driverLog{s.circuit}
+	})
+	if err != nil {
+		return nil, graph.E("neo4jstore.New", graph.EINVALID, "neo4j: bad configuration (check NEO4J_URI)", err)
+	}
+	s.driver = drv
 	return s, nil
 }
 
