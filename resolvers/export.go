@@ -225,7 +225,7 @@ func writeExportError(w http.ResponseWriter, log *slog.Logger, req *http.Request
 	case code == graph.EUNAVAILABLE:
 		status = http.StatusServiceUnavailable
 	}
-	if status >= 500 {
+	if status >= 500 && code != graph.EUNAVAILABLE && code != graph.ETIMEOUT {
 		log.ErrorContext(req.Context(), "export failed", "url", req.URL.String(), "err", err)
 	}
 	ext := map[string]any{"code": codes[code]}

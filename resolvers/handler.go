@@ -198,6 +198,7 @@ var codes = map[string]string{
 	graph.ECONFLICT:    "CONFLICT",
 	graph.EUNAVAILABLE: "UNAVAILABLE",
 	graph.EINTERNAL:    "INTERNAL",
+	graph.ETIMEOUT:     "TIMEOUT",
 }
 
 func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
@@ -230,7 +231,9 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		gerr.Extensions = map[string]any{"code": "BAD_REQUEST"}
 	default:
 		code := graph.ErrorCode(cause)
-		if code == graph.EINTERNAL || code == graph.EUNAVAILABLE {
+		// UNAVAILABLE is not logged per request: the store logs when it
+		// loses and regains its database.
+		if code == graph.EINTERNAL {
 			log.ErrorContext(ctx, "request failed", "path", gerr.Path.String(), "code", code, "err", cause)
 		}
 		gerr.Message = graph.ErrorMessage(cause)
