@@ -43,22 +43,16 @@ func newCircuit(log *slog.Logger, uri string, interval time.Duration, probe func
 	}
 }
 
-// check returns an EUNAVAILABLE error for op while the circuit is open.
-func (c *circuit) check(op string) error {
+// enter starts a call of op: while the circuit is open it returns an
+// EUNAVAILABLE error at once; otherwise a context that is cancelled, with
+// cause errCircuitOpen, if the circuit opens before done is called.
+func (c *circuit) enter(ctx context.Context, op string) (context.Context, func(), error) {
 	c.mu.Lock()
-	open := c.isOpen
-	c.mu.Unlock()
-	if !open {
-		return nil
+	if c.isOpen {
+		c.mu.Unlock()
+		return ctx, func() {}, graph.E(op, graph.EUNAVAILABLE, msgUnavailable, errCircuitOpen)
 	}
-	return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, errCircuitOpen)
-}
-
-// watch returns a context that is cancelled, with cause errCircuitOpen,
-// if the circuit opens before done is called.
-func (c *circuit) watch(ctx context.Context) (context.Context, func()) {
 	wctx, cancel := context.WithCancelCause(ctx)
-	c.mu.Lock()
 	c.next++
 	id := c.next
 	c.waiting[id] = cancel
@@ -68,7 +62,14 @@ func (c *circuit) watch(ctx context.Context) (context.Context, func()) {
 		delete(c.waiting, id)
 		c.mu.Unlock()
 		cancel(nil)
-	}
+	}, nil
+}
+
+// open reports whether the circuit is open.
+func (c *circuit) open() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.isOpen
 }
 
 // cause reports errCircuitOpen when ctx (from watch) was cancelled because
@@ -149,7 +150,8 @@ func (driverLog) Error(string, string, error) {}
 func (l driverLog) Warnf(_, _, _ string, args ...any) {
 	for _, a := range args {
 		if err, ok := a.(error); ok && dialFailed(err) {
-			l.c.trip(err)
+			// The driver holds its pool's lock here: trip on the side.
+			go l.c.trip(err)
 			return
 		}
 	}

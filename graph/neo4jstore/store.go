@@ -181,11 +181,11 @@ func (s *Store) Close() error {
 // probe wants the answer now.
 func (s *Store) Ping(ctx context.Context) (err error) {
 	const op = "neo4jstore.Ping"
-	if err := s.circuit.check(op); err != nil {
+	ctx, done, err := s.circuit.enter(ctx, op)
+	defer done()
+	if err != nil {
 		return err
 	}
-	ctx, done := s.circuit.watch(ctx)
-	defer done()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	s.queries.Add(1)
@@ -253,14 +253,13 @@ func (s *Store) txTimeout(ctx context.Context) time.Duration {
 // circuit and the transaction timeout apply.
 func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
 	var v T
-	if err := s.circuit.check(""); err != nil {
+	ctx, done, err := s.circuit.enter(ctx, "")
+	defer done()
+	if err != nil {
 		return v, s.withOp(err)
 	}
-	ctx, done := s.circuit.watch(ctx)
-	defer done()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
-	var err error
 	for attempt := 0; attempt < readAttempts; attempt++ {
 		v, err = neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 			return work(&txn{tx: tx, s: s})
@@ -292,14 +291,14 @@ func deletedUnderfoot(err error) bool {
 // write runs work in a managed write transaction and translates errors.
 func write[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
 	var v T
-	if err := s.circuit.check(""); err != nil {
+	ctx, done, err := s.circuit.enter(ctx, "")
+	defer done()
+	if err != nil {
 		return v, s.withOp(err)
 	}
-	ctx, done := s.circuit.watch(ctx)
-	defer done()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
-	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+	v, err = neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		return work(&txn{tx: tx, s: s})
 	}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
 	if err != nil {
