@@ -112,10 +112,6 @@ func TestRequestTimeout(t *testing.T) {
 			if ge := (*graph.Error)(nil); !errors.As(err, &ge) || !strings.HasPrefix(ge.Op, "neo4jstore") {
 				t.Errorf("no op in %v", err)
 			}
-			if n := running(t, cfg, marker); n != 1 && tc.name == "deadline" {
-				// Not a failure of the store, but the test would prove nothing.
-				t.Logf("the query is not visible right after the request (%d): the proxy did not hold it", n)
-			}
 			// The query must be gone from Neo4j soon after its transaction
 			// timeout: Neo4j checks timeouts every 2s, so allow 10s.
 			deadline := time.Now().Add(10 * time.Second)
