@@ -179,7 +179,7 @@ func (s *Store) Close() error {
 // Ping reports EUNAVAILABLE when Neo4j does not answer a trivial query. It
 // runs outside a managed transaction so that it is not retried: a readiness
 // probe wants the answer now.
-func (s *Store) Ping(ctx context.Context) (err error) {
+func (s *Store) Ping(ctx context.Context) error {
 	const op = "neo4jstore.Ping"
 	ctx, done, err := s.circuit.enter(ctx, op)
 	defer done()
