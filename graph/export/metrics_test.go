@@ -60,9 +60,9 @@ func TestExportedMetricsMatchNetworkx(t *testing.T) {
 		sels map[string]export.Selection
 	}{
 		{"curated", curated, map[string]export.Selection{
-			"whole":        {},
-			"aids-d2":      {Seeds: []string{"aids-movement"}, Depth: 2},
-			"whole-1995":   {AsOf: &asOf},
+			"whole":      {},
+			"aids-d2":    {Seeds: []string{"aids-movement"}, Depth: 2},
+			"whole-1995": {AsOf: &asOf},
 		}},
 		{"synthetic", synth.Generate(600, 6, 11), map[string]export.Selection{"whole": {}}},
 	} {
