@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/graph/export"
 	"github.com/hmkg/hmkg/graph/lens"
+	"github.com/hmkg/hmkg/graph/memstore"
 )
 
 type metricsJSON struct {
@@ -364,6 +366,40 @@ func TestTensionsLens(t *testing.T) {
 			if n.Kind != "INSTITUTION" {
 				t.Errorf("shared institution %s is a %s", n.ID, n.Kind)
 			}
+		}
+	})
+}
+
+// BenchmarkAnalysisQuery is the whole-graph analysis through the HTTP
+// handler on the embedded store: "cached" repeats the same query (one stats
+// read, then the cached figures), "invalidated" changes the dataset before
+// each query so every one recomputes.
+func BenchmarkAnalysisQuery(b *testing.B) {
+	d, err := data.Curated()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := memstore.New()
+	defer s.Close()
+	if err := s.Import(context.Background(), d, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	c := newClient(b, s)
+	q := `{ analysis { nodeCount modularity brokers(first: 10) { node { id } brokerage } } }`
+	var out analysisJSON
+	c.ok(q, nil, &out)
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			c.ok(q, nil, &out)
+		}
+	})
+	b.Run("invalidated", func(b *testing.B) {
+		src := d.Sources[0]
+		for b.Loop() {
+			if err := s.UpsertSource(context.Background(), src, "bench"); err != nil {
+				b.Fatal(err)
+			}
+			c.ok(q, nil, &out)
 		}
 	})
 }
