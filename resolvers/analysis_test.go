@@ -3,6 +3,9 @@ package resolvers_test
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -400,6 +403,67 @@ func BenchmarkAnalysisQuery(b *testing.B) {
 				b.Fatal(err)
 			}
 			c.ok(q, nil, &out)
+		}
+	})
+}
+
+// The lens example in README.md runs as written and says what the README
+// says of it, on every store.
+func TestReadmeLensExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i := strings.Index(readme, "## The researcher's lens")
+	if i < 0 {
+		t.Fatal("README has no lens section")
+	}
+	start := strings.Index(readme[i:], "```graphql\n")
+	end := strings.Index(readme[i+start+11:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README's lens section has no graphql block")
+	}
+	doc := readme[i+start+11 : i+start+11+end]
+	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
+		var out struct {
+			Analysis struct {
+				NodeCount, EdgeCount int
+				Communities          []struct{ Size int }
+				Brokers              []struct {
+					Node struct{ ID string }
+				}
+			}
+			TensionMatrix []struct {
+				Decade *int
+				Count  int
+			}
+			TensionInstitutions []struct {
+				Institution struct{ Name string }
+				Count       int
+			}
+		}
+		c.ok(doc, nil, &out)
+		a := out.Analysis
+		if a.NodeCount != 215 || a.EdgeCount != 394 || len(a.Communities) != 9 {
+			t.Errorf("analysis: %d nodes, %d edges, %d communities; README says 215, 394, 9", a.NodeCount, a.EdgeCount, len(a.Communities))
+		}
+		if len(a.Brokers) < 2 || a.Brokers[0].Node.ID != "terrence-higgins-trust" || a.Brokers[1].Node.ID != "act-up" {
+			t.Errorf("brokers %+v; README names the Terrence Higgins Trust, then ACT UP", a.Brokers)
+		}
+		perDecade := map[string]int{}
+		for _, cell := range out.TensionMatrix {
+			k := "undated"
+			if cell.Decade != nil {
+				k = strconv.Itoa(*cell.Decade)
+			}
+			perDecade[k] = cell.Count
+		}
+		if perDecade["1990"] != 2 || perDecade["2010"] != 2 || perDecade["undated"] != 1 {
+			t.Errorf("co-option episodes per decade %v; README says 2 in the 1990s, 2 in the 2010s, 1 undated", perDecade)
+		}
+		if len(out.TensionInstitutions) == 0 || out.TensionInstitutions[0].Count != 6 || !strings.HasPrefix(out.TensionInstitutions[0].Institution.Name, "Department of Health") {
+			t.Errorf("top co-option institution %+v; README says the Department of Health, in 6", out.TensionInstitutions)
 		}
 	})
 }
