@@ -163,7 +163,7 @@ func lensComplexity(c *generated.ComplexityRoot) {
 		return 1 + sized(first, 10, graph.MaxPageSize)*ch
 	}
 	c.Community.Members = times(graph.DefaultPageSize * 5)
-	c.Query.TensionMatrix = func(ch int, _, _ []string, _ *int) int { return 1 + 10*unboundedListSize*ch }
+	c.Query.TensionMatrix = func(ch int, _, _ []string, _ *int) int { return 1 + 5*unboundedListSize*ch }
 	c.Query.TensionInstitutions = func(ch int, _ string, _ *int, first *int) int {
 		return 1 + sized(first, 10, graph.MaxPageSize)*ch
 	}
