@@ -250,6 +250,20 @@ describe('the lens', () => {
     const st = await page.evaluate(() => ({ sized: window.hmkg.cy.nodes('.lens-sized').length, quiet: window.hmkg.cy.nodes('.lens-quiet').length }));
     assert.equal(st.sized, ids.length);
     assert.equal(st.quiet, 0, 'a small view keeps every label');
+
+    // Selecting a node shows its figures in this view, as the API gives them.
+    await page.locator('#view-list').selectOption('act-up');
+    await page.locator('#lens-legend dl.lens-node').waitFor({ timeout: 10_000 });
+    const fig = await gql('query($s:[ID!]){ analysis(seeds:$s, depth:0) { nodes { node { id } degree pageRank } } }', { s: ids });
+    const mine = fig.analysis.nodes.find((n) => n.node.id === 'act-up');
+    const shown = await page.locator('#lens-legend dl.lens-node').evaluate((dl) => {
+      const out = {};
+      const dts = dl.querySelectorAll('dt');
+      for (const dt of dts) out[dt.textContent] = dt.nextElementSibling.textContent;
+      return out;
+    });
+    assert.equal(shown.Degree, String(mine.degree));
+    assert.equal(shown.PageRank, mine.pageRank.toPrecision(3));
     assert.deepEqual(consoleErrors, [], 'no console errors');
   });
 });

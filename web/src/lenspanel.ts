@@ -167,6 +167,15 @@ export function mountLens(app: App): void {
     if (st.metric) {
       parts.push(el('p', { className: 'muted small' }, `Size: ${METRICS.find((m) => m.name === st.metric)!.label} (area grows with the value).`));
     }
+    const sel = view.selected !== null ? a.nodes.find((m) => m.id === view.selected) : undefined;
+    if (sel) {
+      const name = view.nodes.get(sel.id)?.name ?? sel.id;
+      const community = a.communities.find((c) => c.id === sel.community);
+      const dl = el('dl', { className: 'lens-node' });
+      for (const m of METRICS) dl.append(el('dt', {}, m.label), el('dd', {}, formatMetric(m.name, sel[m.name])));
+      if (community) dl.append(el('dt', {}, 'Community'), el('dd', {}, community.label));
+      parts.push(el('h3', {}, `Figures of ${name}`), dl);
+    }
     if (a.brokers.length > 0) {
       const ol = el('ol', { className: 'lens-brokers' });
       for (const b of a.brokers.slice(0, 5)) {
