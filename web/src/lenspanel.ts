@@ -17,7 +17,7 @@ import { addElements } from './state';
 import { cyStyle } from './style';
 
 /** LABELS is how many of the most central nodes keep their label in a large view. */
-const LABELS = 25;
+const LABELS = 12;
 /** QUIET_ABOVE: views with more nodes than this show labels only for the most central (and on hover). */
 const QUIET_ABOVE = 60;
 /** PLAIN_EDGES_ABOVE: views with more nodes than this draw relationships as thin straight lines without arrows (the renderers' fast path). */
@@ -81,6 +81,7 @@ export function mountLens(app: App): void {
     st.analysis = a;
     st.scope = 'view';
     applyLens();
+    $('lens-legend').scrollIntoView({ block: 'nearest' });
   }
 
   async function overview(): Promise<void> {
@@ -96,6 +97,7 @@ export function mountLens(app: App): void {
     st.scope = 'overview';
     app.render();
     placeClusters();
+    $('lens-legend').scrollIntoView({ block: 'nearest' });
   }
 
   /** placeClusters puts each community together (lens.ts clusterLayout) and fits the drawing. */
