@@ -39,11 +39,22 @@ export function createCy(container: HTMLElement): cytoscape.Core {
   });
 }
 
-/** useWebgl: WebGL 2 is available and not turned off with ?gl=0 (the canvas renderer is the fallback). */
+/**
+ * useWebgl: WebGL 2 is available on a real GPU. A software rasteriser
+ * (SwiftShader, llvmpipe: headless or GPU-less browsers) draws WebGL slower
+ * than the canvas renderer does, so it gets the canvas. ?gl=0 forces the
+ * canvas, ?gl=1 WebGL.
+ */
 export function useWebgl(): boolean {
-  if (new URLSearchParams(location.search).get('gl') === '0') return false;
+  const force = new URLSearchParams(location.search).get('gl');
+  if (force === '0') return false;
   try {
-    return document.createElement('canvas').getContext('webgl2') !== null;
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (gl === null) return false;
+    if (force === '1') return true;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    return !/swiftshader|llvmpipe|software/i.test(renderer);
   } catch {
     return false;
   }
