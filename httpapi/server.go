@@ -45,9 +45,6 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds each request.
 	RequestTimeout time.Duration
-	// LoaderWait is how long per-request loaders gather keys (see
-	// resolvers.DefaultLoaderWait).
-	LoaderWait time.Duration
 	// ExportMaxNodes caps the selection of GET /export (0 means
 	// export.DefaultMaxNodes).
 	ExportMaxNodes int
@@ -82,9 +79,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.LoaderWait <= 0 {
-		c.LoaderWait = resolvers.DefaultLoaderWait
 	}
 	if c.ExportConcurrency <= 0 {
 		c.ExportConcurrency = DefaultExportConcurrency
@@ -219,7 +213,7 @@ func requestScope(cfg Config, next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		}
-		ctx = resolvers.WithLoaders(ctx, cfg.Store, cfg.LoaderWait)
+		ctx = resolvers.WithLoaders(ctx, cfg.Store)
 		auth := &authState{}
 		if r.Header.Get("Authorization") != "" {
 			if actor, ok := cfg.APIKeys.actor(r); ok {

@@ -13,7 +13,7 @@ func (r *Resolver) endpoints(ctx context.Context, rels []*graph.Relationship, en
 	for i, rel := range rels {
 		ids[i] = end(rel)
 	}
-	ns, err := r.loadersFor(ctx).nodes.LoadAll(ctx, ids)
+	ns, err := r.loadersFor(ctx).loadNodes(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load relationship endpoints: %w", err)
 	}

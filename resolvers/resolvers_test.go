@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
@@ -529,10 +528,8 @@ func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.No
 func TestNestedFieldsAreBatched(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
 		cs := &countingStore{Store: s}
-		// A wait long enough that each nesting level gathers into one batch
-		// even under -race on a busy machine; the mechanism is the same as
-		// with the production default.
-		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
+		// No loader waits: the planner fetches each level in one call.
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		// On Neo4j, also count the Cypher statements the store sends.

@@ -30,7 +30,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
 	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
-	loaderWait := fs.Duration("loader-wait", e.duration("HMKG_LOADER_WAIT", resolvers.DefaultLoaderWait), "how long request loaders gather keys into one store call (env HMKG_LOADER_WAIT)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
 	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
 	log := newLogger(e, stderr)
@@ -73,7 +72,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBodyBytes:      *maxBody,
 		RequestTimeout:    *timeout,
 		ExportConcurrency: *exports,
-		LoaderWait:        *loaderWait,
 		Dashboard:         web.Handler(),
 	})
 	srv := &http.Server{
