@@ -124,11 +124,14 @@ type job struct {
 	sels    []ast.SelectionSet
 }
 
-func (j *job) add(n *graph.Node, sel ast.SelectionSet) {
+func (j *job) add(n *graph.Node) {
 	if !j.seen[n.ID] {
 		j.seen[n.ID] = true
 		j.parents = append(j.parents, n)
 	}
+}
+
+func (j *job) addSel(sel ast.SelectionSet) {
 	if len(sel) == 0 {
 		return
 	}
@@ -156,54 +159,60 @@ func (p *planner) nodes(ctx context.Context, ns []*graph.Node, sels []ast.Select
 		}
 		return j
 	}
-	fields := map[string][]graphql.CollectedField{}
+	// Group the nodes by GraphQL type, then read each selection once per
+	// type: the work per node is only adding it to its jobs.
+	byType := map[string][]*graph.Node{}
+	var types []string
 	for _, n := range ns {
 		if n == nil {
 			continue
 		}
 		tn := typeNames[n.Kind]
+		if _, ok := byType[tn]; !ok {
+			types = append(types, tn)
+		}
+		byType[tn] = append(byType[tn], n)
+	}
+	for _, tn := range types {
+		group := byType[tn]
 		for _, sel := range sels {
-			fk := tn + fmt.Sprintf("%p", sel)
-			fs, ok := fields[fk]
-			if !ok {
-				fs = graphql.CollectFields(p.opCtx, sel, []string{tn, "Node"})
-				fields[fk] = fs
-			}
-			for _, f := range fs {
+			for _, f := range graphql.CollectFields(p.opCtx, sel, []string{tn, "Node"}) {
+				var j *job
+				var children []ast.SelectionSet
 				switch name := f.Name; {
 				case name == "sources":
-					get("sources", "sources").add(n, nil)
+					j = get("sources", "sources")
 				case name == "degree":
-					get("degree", "rels").add(n, nil)
+					j = get("degree", "rels")
 				case name == "relationships":
 					k, ok := p.relArgs(f)
 					if !ok {
 						continue
 					}
-					j := get(fmt.Sprintf("rels %v", k), "rels")
+					j = get(fmt.Sprintf("rels %v", k), "rels")
 					j.proto = k
-					for _, s := range p.connection(f.Selections) {
-						j.add(n, s)
-					}
-					j.add(n, nil)
-				case name == "tensions" && n.Kind == graph.KindMovement:
-					get("tensions", "tensions").add(n, f.Selections)
-				case name == "challenged" && n.Kind == graph.KindMovement:
-					get("challenged", "challenged").add(n, f.Selections)
-				case name == "publisher" && n.Kind == graph.KindReport:
-					get("publisher", "publisher").add(n, f.Selections)
-				case name == "episodes" && n.Kind == graph.KindTension:
-					j := get("episodes", "episodes")
-					for _, s := range p.connection(f.Selections) {
-						j.add(n, s)
-					}
-					j.add(n, nil)
+					children = p.connection(f.Selections)
+				case name == "tensions" && tn == "Movement":
+					j, children = get("tensions", "tensions"), []ast.SelectionSet{f.Selections}
+				case name == "challenged" && tn == "Movement":
+					j, children = get("challenged", "challenged"), []ast.SelectionSet{f.Selections}
+				case name == "publisher" && tn == "Report":
+					j, children = get("publisher", "publisher"), []ast.SelectionSet{f.Selections}
+				case name == "episodes" && tn == "Tension":
+					j, children = get("episodes", "episodes"), p.connection(f.Selections)
 				default:
-					if spec, ok := relatedFields[tn+"."+name]; ok {
-						j := get(tn+"."+name, "related")
-						j.spec = spec
-						j.add(n, f.Selections)
+					spec, ok := relatedFields[tn+"."+name]
+					if !ok {
+						continue
 					}
+					j, children = get(tn+"."+name, "related"), []ast.SelectionSet{f.Selections}
+					j.spec = spec
+				}
+				for _, c := range children {
+					j.addSel(c)
+				}
+				for _, n := range group {
+					j.add(n)
 				}
 			}
 		}
