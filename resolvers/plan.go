@@ -3,9 +3,11 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -217,12 +219,32 @@ func (p *planner) nodes(ctx context.Context, ns []*graph.Node, sels []ast.Select
 			}
 		}
 	}
-	for _, key := range order {
-		if err := p.run(ctx, jobs[key]); err != nil {
-			return err
-		}
+	fns := make([]func() error, len(order))
+	for i, key := range order {
+		j := jobs[key]
+		fns[i] = func() error { return p.run(ctx, j) }
 	}
-	return nil
+	return together(fns...)
+}
+
+// together runs independent store calls of one level at the same time, so
+// that on a database server a level costs one round trip, not one per
+// field; it returns the first error.
+func together(fns ...func() error) error {
+	switch len(fns) {
+	case 0:
+		return nil
+	case 1:
+		return fns[0]()
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns[1:] {
+		wg.Go(func() { errs[i+1] = fn() })
+	}
+	errs[0] = fns[0]()
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // run makes a job's store call, then plans its children.
@@ -387,15 +409,14 @@ func (p *planner) rels(ctx context.Context, rels []*graph.Relationship, sels []a
 			}
 		}
 	}
+	var fns []func() error
 	if len(sids) > 0 {
-		if _, err := p.l.loadSources(ctx, sids); err != nil {
-			return err
-		}
+		fns = append(fns, func() error { _, err := p.l.loadSources(ctx, sids); return err })
 	}
-	if len(ids) == 0 {
-		return nil
+	if len(ids) > 0 {
+		fns = append(fns, func() error { _, err := p.l.loadNodes(ctx, ids); return err })
 	}
-	if _, err := p.l.loadNodes(ctx, ids); err != nil {
+	if err := together(fns...); err != nil || len(ids) == 0 {
 		return err
 	}
 	// One level for all endpoint fields together: merge their nodes per
