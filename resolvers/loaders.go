@@ -75,12 +75,16 @@ func newLoaders(store graph.Store) *loaders {
 // missing returns the distinct keys of ids that have is false for.
 func missing(ids []string, has func(string) bool) []string {
 	var out []string
-	seen := map[string]bool{}
+	var seen map[string]bool // only when something is missing
 	for _, id := range ids {
-		if !seen[id] && !has(id) {
-			seen[id] = true
-			out = append(out, id)
+		if has(id) || seen[id] {
+			continue
 		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[id] = true
+		out = append(out, id)
 	}
 	return out
 }
