@@ -154,6 +154,12 @@ func (l *loaders) loadSources(ctx context.Context, ids []string) ([]*graph.Sourc
 // loadRels returns the relationships of each of ids under the arguments of
 // proto (whose id is ignored), fetching the unknown ones in one store call.
 func (l *loaders) loadRels(ctx context.Context, ids []string, proto relKey) ([][]*graph.Relationship, error) {
+	return l.loadRelsWith(ctx, ids, proto, false, false)
+}
+
+// loadRelsWith is loadRels that also fetches, in the same store step, the
+// relationships' endpoints and cited sources when asked (graph.RelPlan).
+func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, endpoints, sources bool) ([][]*graph.Relationship, error) {
 	key := func(id string) relKey { k := proto; k.id = id; return k }
 	l.mu.Lock()
 	need := missing(ids, func(id string) bool { _, ok := l.rels[key(id)]; return ok })
@@ -161,9 +167,24 @@ func (l *loaders) loadRels(ctx context.Context, ids []string, proto relKey) ([][
 	if len(need) > 0 {
 		q := proto.query()
 		q.NodeIDs = need
-		rels, err := l.store.Relationships(ctx, q)
-		if err != nil {
-			return nil, err
+		var rels []*graph.Relationship
+		if endpoints || sources {
+			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources})
+			if err != nil {
+				return nil, err
+			}
+			rels = res.Relationships
+			l.knowNodes(res.Nodes)
+			l.mu.Lock()
+			for _, src := range res.Sources {
+				l.sources[src.ID] = src
+			}
+			l.mu.Unlock()
+		} else {
+			var err error
+			if rels, err = l.store.Relationships(ctx, q); err != nil {
+				return nil, err
+			}
 		}
 		byNode := make(map[string][]*graph.Relationship, len(need))
 		for _, r := range rels {

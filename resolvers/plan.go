@@ -262,7 +262,8 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		if j.proto.dir == "" {
 			j.proto = newRelKey("", graph.DirectionBoth, nil, nil)
 		}
-		lists, err := p.l.loadRels(ctx, ids, j.proto)
+		endpoints, sources := p.relWants(j.sels)
+		lists, err := p.l.loadRelsWith(ctx, ids, j.proto, endpoints, sources)
 		if err != nil {
 			return err
 		}
@@ -282,7 +283,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.rels(ctx, all, j.sels)
 	case "related":
-		lists, err := p.l.loadRels(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil))
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil), true, false)
 		if err != nil {
 			return err
 		}
@@ -437,6 +438,22 @@ func (p *planner) rels(ctx context.Context, rels []*graph.Relationship, sels []a
 		}
 	}
 	return p.nodes(ctx, all, allSels)
+}
+
+// relWants says whether sels read the relationships' endpoints and
+// sources, which a store can then return with them.
+func (p *planner) relWants(sels []ast.SelectionSet) (endpoints, sources bool) {
+	for _, sel := range sels {
+		for _, f := range graphql.CollectFields(p.opCtx, sel, []string{"Relationship"}) {
+			switch f.Name {
+			case "from", "to":
+				endpoints = true
+			case "sources":
+				sources = true
+			}
+		}
+	}
+	return endpoints, sources
 }
 
 // relArgs reads a relationships field's arguments into a key; false when

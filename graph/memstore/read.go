@@ -517,3 +517,9 @@ func (s *Store) relsOut(hs []int32) []*graph.Relationship {
 	slices.SortFunc(out, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
+
+// PlanRelationships answers a nesting level from memory (graph.RelPlanner);
+// in process, the three ordinary reads are already one step.
+func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
+	return graph.PlanByParts(ctx, s, p)
+}

@@ -1,0 +1,93 @@
+package graph
+
+import "context"
+
+// RelPlan asks for the relationships of a set of nodes together with what
+// the request will read of them next, so that a store can answer a whole
+// nesting level in one round trip (see resolvers/plan.go).
+type RelPlan struct {
+	Query RelQuery
+	// Endpoints asks for the nodes at both ends of every relationship.
+	Endpoints bool
+	// Sources asks for the sources every relationship cites.
+	Sources bool
+}
+
+// RelPlanResult answers a RelPlan. Relationships are exactly what
+// Relationships(Query) returns; Nodes and Sources are what NodesByID and
+// SourcesByID return for the endpoints and cited sources, missing ones
+// left out, in no particular order.
+type RelPlanResult struct {
+	Relationships []*Relationship
+	Nodes         []*Node
+	Sources       []*Source
+}
+
+// RelPlanner is implemented by stores that answer a RelPlan in one step.
+// It is optional: callers fall back to Relationships, NodesByID and
+// SourcesByID, and must get the same data either way (the conformance
+// suite in graph/storetest checks it).
+type RelPlanner interface {
+	PlanRelationships(ctx context.Context, p RelPlan) (*RelPlanResult, error)
+}
+
+// PlanRelationships answers p with s's RelPlanner when it has one, or with
+// the three ordinary calls.
+func PlanRelationships(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error) {
+	if rp, ok := s.(RelPlanner); ok {
+		return rp.PlanRelationships(ctx, p)
+	}
+	return PlanByParts(ctx, s, p)
+}
+
+// PlanByParts answers p with Relationships, NodesByID and SourcesByID.
+func PlanByParts(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error) {
+	rels, err := s.Relationships(ctx, p.Query)
+	if err != nil {
+		return nil, err
+	}
+	out := &RelPlanResult{Relationships: rels}
+	var ids, sids []string
+	seen := map[string]bool{}
+	for _, r := range rels {
+		if p.Endpoints {
+			for _, id := range []string{r.From, r.To} {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		if p.Sources {
+			for _, id := range r.SourceIDs {
+				if !seen["\x00"+id] {
+					seen["\x00"+id] = true
+					sids = append(sids, id)
+				}
+			}
+		}
+	}
+	if len(ids) > 0 {
+		ns, err := s.NodesByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			if n != nil {
+				out.Nodes = append(out.Nodes, n)
+			}
+		}
+	}
+	if len(sids) > 0 {
+		ss, err := s.SourcesByID(ctx, sids)
+		if err != nil {
+			return nil, err
+		}
+		for _, src := range ss {
+			if src != nil {
+				out.Sources = append(out.Sources, src)
+			}
+		}
+	}
+	return out, nil
+}
