@@ -295,7 +295,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.children(ctx, other, j.spec.kinds, j.sels)
 	case "tensions":
-		lists, err := p.l.loadRels(ctx, ids, newRelKey("", graph.DirectionBoth, nil, nil))
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionBoth, nil, nil), true, false)
 		if err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.children(ctx, other, []graph.Kind{graph.KindTension}, j.sels)
 	case "challenged":
-		lists, err := p.l.loadRels(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil))
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil), true, false)
 		if err != nil {
 			return err
 		}
@@ -318,11 +318,8 @@ func (p *planner) run(ctx context.Context, j *job) error {
 				members = append(members, rel.Other(ids[i]))
 			}
 		}
-		if _, err := p.l.loadNodes(ctx, members); err != nil {
-			return err
-		}
 		actors := append(ids, members...)
-		lists, err = p.l.loadRels(ctx, actors, newRelKey("", graph.DirectionOut, challengeTypes, nil))
+		lists, err = p.l.loadRelsWith(ctx, actors, newRelKey("", graph.DirectionOut, challengeTypes, nil), true, false)
 		if err != nil {
 			return err
 		}
