@@ -620,3 +620,37 @@ func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
 		}
 	})
 }
+
+// TestPlannedKindFieldsAreBatched: the planner foresees the kind-specific
+// fields too (members, challenged institutions, tensions, publishers,
+// episodes, degree), so a page of any size costs the same few store calls.
+func TestPlannedKindFieldsAreBatched(t *testing.T) {
+	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
+		cs := &countingStore{Store: s}
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
+		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id degree
+			... on Movement { organisations { id degree } events { id } challenged { id name } tensions { id episodes(first: 3) { nodes { id from { id } } } } }
+			... on Organisation { movements { id } people { id } }
+			... on Institution { reports { id publisher { id } } challengedBy { id } }
+			... on Event { movements { id } institutions { id } }
+			... on Person { ledOrFounded { id } }
+			... on Report { publisher { id } describes { id } } } } }`
+		calls := map[int]int64{}
+		for _, n := range []int{5, 60} {
+			cs.calls.Store(0)
+			var out struct {
+				Nodes struct{ Nodes []struct{ ID string } }
+			}
+			c.ok(q, map[string]any{"n": n}, &out)
+			if len(out.Nodes.Nodes) != n {
+				t.Fatalf("got %d nodes, want %d", len(out.Nodes.Nodes), n)
+			}
+			calls[n] = cs.calls.Load()
+		}
+		// Fixed by the query's shape (about twenty fields), not by its size.
+		if calls[60] > 30 || calls[60] > 2*calls[5] {
+			t.Errorf("store calls: %d for 5 nodes, %d for 60 — kind fields are not planned", calls[5], calls[60])
+		}
+		t.Logf("store calls %v", calls)
+	})
+}
