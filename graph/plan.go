@@ -91,3 +91,69 @@ func PlanByParts(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error
 	}
 	return out, nil
 }
+
+// NodePlan asks for nodes by id together with the sources they cite.
+type NodePlan struct {
+	IDs     []string
+	Sources bool
+}
+
+// NodePlanResult answers a NodePlan: Nodes as NodesByID(IDs) returns them
+// (in the order of IDs, nil for missing ones), Sources as SourcesByID
+// returns the cited sources, missing ones left out, in no particular order.
+type NodePlanResult struct {
+	Nodes   []*Node
+	Sources []*Source
+}
+
+// NodePlanner is implemented by stores that answer a NodePlan in one step;
+// optional like RelPlanner.
+type NodePlanner interface {
+	PlanNodes(ctx context.Context, p NodePlan) (*NodePlanResult, error)
+}
+
+// PlanNodes answers p with s's NodePlanner when it has one, or with
+// NodesByID and SourcesByID.
+func PlanNodes(ctx context.Context, s Store, p NodePlan) (*NodePlanResult, error) {
+	if np, ok := s.(NodePlanner); ok {
+		return np.PlanNodes(ctx, p)
+	}
+	return PlanNodesByParts(ctx, s, p)
+}
+
+// PlanNodesByParts answers p with NodesByID and SourcesByID.
+func PlanNodesByParts(ctx context.Context, s Store, p NodePlan) (*NodePlanResult, error) {
+	ns, err := s.NodesByID(ctx, p.IDs)
+	if err != nil {
+		return nil, err
+	}
+	out := &NodePlanResult{Nodes: ns}
+	if !p.Sources {
+		return out, nil
+	}
+	var sids []string
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if n == nil {
+			continue
+		}
+		for _, id := range n.SourceIDs {
+			if !seen[id] {
+				seen[id] = true
+				sids = append(sids, id)
+			}
+		}
+	}
+	if len(sids) > 0 {
+		ss, err := s.SourcesByID(ctx, sids)
+		if err != nil {
+			return nil, err
+		}
+		for _, src := range ss {
+			if src != nil {
+				out.Sources = append(out.Sources, src)
+			}
+		}
+	}
+	return out, nil
+}

@@ -115,6 +115,29 @@ func (l *loaders) loadNodes(ctx context.Context, ids []string) ([]*graph.Node, e
 	return out, nil
 }
 
+// loadNodeWithSources loads one node and, when sources is set, the
+// sources it cites, in one store step (graph.NodePlan).
+func (l *loaders) loadNodeWithSources(ctx context.Context, id string, sources bool) (*graph.Node, error) {
+	if !sources {
+		ns, err := l.loadNodes(ctx, []string{id})
+		if err != nil {
+			return nil, fmt.Errorf("load node %s: %w", id, err)
+		}
+		return ns[0], nil
+	}
+	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: []string{id}, Sources: true})
+	if err != nil {
+		return nil, fmt.Errorf("load node %s: %w", id, err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.nodes[id] = res.Nodes[0]
+	for _, src := range res.Sources {
+		l.sources[src.ID] = src
+	}
+	return res.Nodes[0], nil
+}
+
 // knowNodes records nodes a store call returned for another purpose.
 func (l *loaders) knowNodes(ns []*graph.Node) {
 	l.mu.Lock()

@@ -102,6 +102,18 @@ func (p *planner) under(sel ast.SelectionSet, path ...string) []ast.SelectionSet
 	return sels
 }
 
+// selects reports whether sel selects the named field on any node type.
+func (p *planner) selects(sel ast.SelectionSet, name string) bool {
+	for _, tn := range typeNames {
+		for _, f := range graphql.CollectFields(p.opCtx, sel, []string{tn, "Node"}) {
+			if f.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // connection returns the element selections of a connection field: its
 // nodes and its edges' node.
 func (p *planner) connection(sel ast.SelectionSet) []ast.SelectionSet {

@@ -14,14 +14,22 @@ func (r *Resolver) queryNode(ctx context.Context, id string) (graph.Entity, erro
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	n, err := r.node(ctx, id)
+	p := r.plan(ctx)
+	var n *graph.Node
+	var err error
+	if p != nil {
+		// The node and, when selected, its sources in one store step.
+		n, err = p.l.loadNodeWithSources(ctx, id, p.selects(fieldSelection(ctx), "sources"))
+	} else {
+		n, err = r.node(ctx, id)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if n == nil {
 		return nil, graph.Errorf(graph.ENOTFOUND, "no node with id %s", Quote(id))
 	}
-	if p := r.plan(ctx); p != nil {
+	if p != nil {
 		p.done(ctx, p.nodes(ctx, []*graph.Node{n}, []ast.SelectionSet{fieldSelection(ctx)}))
 	}
 	return graph.Wrap(n), nil

@@ -523,3 +523,8 @@ func (s *Store) relsOut(hs []int32) []*graph.Relationship {
 func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
 	return graph.PlanByParts(ctx, s, p)
 }
+
+// PlanNodes answers nodes with their sources from memory (graph.NodePlanner).
+func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
+	return graph.PlanNodesByParts(ctx, s, p)
+}

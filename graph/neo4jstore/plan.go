@@ -88,3 +88,57 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	}
 	return out, nil
 }
+
+// cypherPlanNodes answers a graph.NodePlan in one statement.
+const cypherPlanNodes = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+WITH collect(n) AS ns
+CALL (ns) {
+  UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n
+  UNWIND coalesce(n.sources, []) AS sid
+  WITH DISTINCT sid
+  MATCH (s:Source {id: sid})
+  RETURN collect(s) AS ss
+}
+RETURN ns, ss`
+
+// PlanNodes answers nodes with their sources in one round trip
+// (graph.NodePlanner).
+func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
+	if len(p.IDs) == 0 {
+		return &graph.NodePlanResult{Nodes: []*graph.Node{}}, nil
+	}
+	params := map[string]any{"ids": dedupe(p.IDs), "sources": p.Sources}
+	out, err := read(ctx, s, func(tx *txn) (*graph.NodePlanResult, error) {
+		rec, err := tx.single(ctx, cypherPlanNodes, params)
+		if err != nil {
+			return nil, err
+		}
+		byID := map[string]*graph.Node{}
+		ns, _ := value(rec, "ns").([]any)
+		for _, v := range ns {
+			n, err := toNode(v)
+			if err != nil {
+				return nil, err
+			}
+			byID[n.ID] = n
+		}
+		r := &graph.NodePlanResult{Nodes: make([]*graph.Node, len(p.IDs))}
+		for i, id := range p.IDs {
+			r.Nodes[i] = byID[id]
+		}
+		ss, _ := value(rec, "ss").([]any)
+		for _, v := range ss {
+			src, err := toSource(v)
+			if err != nil {
+				return nil, err
+			}
+			r.Sources = append(r.Sources, src)
+		}
+		return r, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan nodes: %w", err)
+	}
+	return out, nil
+}

@@ -72,3 +72,38 @@ func testPlanRelationships(t *testing.T, s graph.Store) {
 	_, err := rp.PlanRelationships(ctx, graph.RelPlan{Query: graph.RelQuery{NodeIDs: []string{"act-up"}, Direction: "SIDEWAYS"}})
 	WantCode(t, err, graph.EINVALID)
 }
+
+// testPlanNodes checks that a store's NodePlanner answers as NodesByID and
+// SourcesByID do.
+func testPlanNodes(t *testing.T, s graph.Store) {
+	np, ok := s.(graph.NodePlanner)
+	if !ok {
+		t.Skip("store has no NodePlanner")
+	}
+	sourceIDs := func(ss []*graph.Source) map[string]*graph.Source {
+		out := map[string]*graph.Source{}
+		for _, x := range ss {
+			out[x.ID] = x
+		}
+		return out
+	}
+	for _, ids := range [][]string{{"act-up"}, {"missing", "fda", "act-up"}, {"aids-movement", "who", "tension-co-option"}, {"missing"}} {
+		for _, sources := range []bool{false, true} {
+			p := graph.NodePlan{IDs: ids, Sources: sources}
+			name := fmt.Sprintf("plan nodes %v sources %v", ids, sources)
+			got, err := np.PlanNodes(ctx, p)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			ref, err := graph.PlanNodesByParts(ctx, s, p)
+			if err != nil {
+				t.Fatalf("%s (by parts): %v", name, err)
+			}
+			equal(t, name+": nodes", got.Nodes, ref.Nodes)
+			equal(t, name+": sources", sourceIDs(got.Sources), sourceIDs(ref.Sources))
+			if sources && got.Nodes[len(ids)-1] != nil && len(got.Sources) == 0 {
+				t.Errorf("%s: no sources", name)
+			}
+		}
+	}
+}
