@@ -117,7 +117,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	detail, _ := json.Marshal(map[string]any{
 		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
-		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships), "stories": len(d.Stories),
 	})
 	meta := &[2]string{d.Name, d.Version}
 	if err := s.apply(ctx, d, actor, change{graph.ActionImport, d.Name, string(detail)}, meta, nil); err != nil {
@@ -238,6 +238,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
 		relsByType[x.Type] = append(relsByType[x.Type], rels[i])
 	}
+	stories, err := s.importStories(ctx, d)
+	if err != nil {
+		return err
+	}
 	total := len(sources) + len(nodes) + len(rels)
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
 		if check != nil {
@@ -294,6 +298,11 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		}
 		for _, t := range graph.RelTypes {
 			if err := step(cypherMergeRels[t], relsByType[t], true); err != nil {
+				return struct{}{}, err
+			}
+		}
+		if len(stories) > 0 {
+			if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
 				return struct{}{}, err
 			}
 		}
