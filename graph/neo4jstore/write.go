@@ -117,7 +117,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	detail, _ := json.Marshal(map[string]any{
 		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
-		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships), "stories": len(d.Stories),
 	})
 	meta := &[2]string{d.Name, d.Version}
 	// A large import is one long transaction: without a deadline it gets
@@ -241,6 +241,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
 		relsByType[x.Type] = append(relsByType[x.Type], rels[i])
 	}
+	stories, err := s.importStories(ctx, d)
+	if err != nil {
+		return err
+	}
 	total := len(sources) + len(nodes) + len(rels)
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
 		if check != nil {
@@ -297,6 +301,11 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		}
 		for _, t := range graph.RelTypes {
 			if err := step(cypherMergeRels[t], relsByType[t], true); err != nil {
+				return struct{}{}, err
+			}
+		}
+		if len(stories) > 0 {
+			if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
 				return struct{}{}, err
 			}
 		}
