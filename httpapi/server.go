@@ -180,7 +180,8 @@ func routed(cfg Config, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			// mux.ServeHTTP, not h: it sets the request's path values ({id}).
+			mux.ServeHTTP(w, r)
 			return
 		}
 		probe := &statusProbe{header: http.Header{}}
