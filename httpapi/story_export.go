@@ -32,8 +32,13 @@ var storyExportHash = func() string {
 
 // exportCSP allows the inlined renderer and styles, and nothing from any
 // network: the file works offline and cannot leak that it was opened.
-var exportCSP = "default-src 'none'; script-src " + storyExportHash +
-	"; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// exportMetaCSP is the same in the file itself, for when it is opened from
+// disk (a <meta> policy cannot carry frame-ancestors).
+var (
+	exportMetaCSP = "default-src 'none'; script-src " + storyExportHash +
+		"; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+	exportCSP = exportMetaCSP + "; frame-ancestors 'none'"
+)
 
 const storyExportQuery = `query StoryExport($id: ID!) {
   story(id: $id) {
@@ -134,7 +139,7 @@ func (s *storyWeb) exportHTML(r *http.Request, id string) ([]byte, error) {
 <script type="application/json" id="story-data">%s</script>
 <script>%s</script>
 </body></html>
-`, html.EscapeString(exportCSP), title, storyExportCSS, title, data, storyExportJS)
+`, html.EscapeString(exportMetaCSP), title, storyExportCSS, title, data, storyExportJS)
 	return b.Bytes(), nil
 }
 
