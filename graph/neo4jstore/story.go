@@ -288,3 +288,35 @@ func (s *Store) importStories(ctx context.Context, d *graph.Dataset) ([]any, err
 	}
 	return rows, nil
 }
+
+// HasRelationship lets Dataset.Validate check story citations.
+func (l *dbLookup) HasRelationship(id string) bool { return l.rels[id] }
+
+// lookupStoryRefs adds to l the nodes and relationships that d's stories
+// name, as the database holds them.
+func (s *Store) lookupStoryRefs(ctx context.Context, d *graph.Dataset, l *dbLookup) error {
+	var nodes, rels []string
+	for _, st := range d.Stories {
+		if st == nil {
+			continue
+		}
+		ns, rs := st.Referenced()
+		nodes, rels = append(nodes, ns...), append(rels, rs...)
+	}
+	if len(nodes)+len(rels) == 0 {
+		return nil
+	}
+	recs, err := graph.FetchRecords(ctx, s, nodes, rels)
+	if err != nil {
+		return err
+	}
+	for id, n := range recs.Nodes {
+		if l.kinds[id] == "" {
+			l.addKind(id, n.Kind)
+		}
+	}
+	for id := range recs.Relationships {
+		l.rels[id] = true
+	}
+	return nil
+}

@@ -23,6 +23,7 @@ func checkActor(actor string) error { return graph.CheckActor(actor) }
 type dbLookup struct {
 	sources map[string]bool
 	kinds   map[string]graph.Kind
+	rels    map[string]bool // relationships stories cite (story.go)
 }
 
 func (l *dbLookup) HasSource(id string) bool        { return l.sources[id] }
@@ -30,7 +31,9 @@ func (l *dbLookup) NodeKind(id string) graph.Kind   { return l.kinds[id] }
 func (l *dbLookup) addKind(id string, k graph.Kind) { l.kinds[id] = k }
 func (l *dbLookup) addSource(id string)             { l.sources[id] = true }
 func (l *dbLookup) size() int                       { return len(l.sources) + len(l.kinds) }
-func newLookup() *dbLookup                          { return &dbLookup{map[string]bool{}, map[string]graph.Kind{}} }
+func newLookup() *dbLookup {
+	return &dbLookup{map[string]bool{}, map[string]graph.Kind{}, map[string]bool{}}
+}
 func appendMissing(out []string, have map[string]bool, ids ...string) []string {
 	for _, id := range ids {
 		if id != "" && !have[id] {
@@ -214,6 +217,9 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 	check func(context.Context, *txn) error) error {
 	l, err := s.lookup(ctx, d)
 	if err != nil {
+		return err
+	}
+	if err := s.lookupStoryRefs(ctx, d, l); err != nil {
 		return err
 	}
 	if err := d.Validate(l); err != nil {
