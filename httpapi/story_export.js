@@ -42,10 +42,19 @@
     var fixed = {};
     (step.view.positions || []).forEach(function (p) { fixed[p.nodeId] = p; });
     var n = g.nodes.length;
-    g.nodes.forEach(function (node, i) {
-      var a = (2 * Math.PI * i) / Math.max(n, 1) - Math.PI / 2;
-      pos[node.id] = n === 1 ? { x: cx, y: cy } : { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
-    });
+    var pinned = g.nodes.filter(function (node) { return fixed[node.id]; });
+    if (pinned.length === n && n > 1) {
+      // The author pinned every node: their layout, scaled into the drawing.
+      var xs = pinned.map(function (node) { return fixed[node.id].x; }), ys = pinned.map(function (node) { return fixed[node.id].y; });
+      var x0 = Math.min.apply(null, xs), y0 = Math.min.apply(null, ys);
+      var k = Math.min((w - 120) / Math.max(Math.max.apply(null, xs) - x0, 1), (h - 80) / Math.max(Math.max.apply(null, ys) - y0, 1));
+      g.nodes.forEach(function (node) { pos[node.id] = { x: 60 + (fixed[node.id].x - x0) * k, y: 40 + (fixed[node.id].y - y0) * k }; });
+    } else {
+      g.nodes.forEach(function (node, i) {
+        var a = (2 * Math.PI * i) / Math.max(n, 1) - Math.PI / 2;
+        pos[node.id] = n === 1 ? { x: cx, y: cy } : { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
+      });
+    }
     var hiN = {}, hiR = {};
     (step.view.highlightNodes || []).concat(step.citedNodeIds || []).forEach(function (id) { hiN[id] = true; });
     (step.view.highlightRelationships || []).concat(step.citedRelationshipIds || []).forEach(function (id) { hiR[id] = true; });

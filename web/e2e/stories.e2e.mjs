@@ -117,7 +117,17 @@ describe('stories', () => {
               caption: 'ACT UP London calls itself *part of* the worldwide network.',
               citedRelationshipIds: [CITED_REL],
             },
-            { title: 'Women', view: { seeds: ['act-up-womens-committee'], depth: 1 }, caption: "The women's committee formed in 1990.", citedNodeIds: ['act-up-womens-committee'] },
+            {
+              title: 'Women',
+              view: {
+                seeds: ['act-up-womens-committee'],
+                depth: 1,
+                positions: [
+                  { nodeId: 'act-up-womens-committee', x: 0, y: 0 },
+                  { nodeId: 'act-up', x: 300, y: 40 },
+                ],
+              },
+              caption: "The women's committee formed in 1990.", citedNodeIds: ['act-up-womens-committee'] },
           ],
         },
       },
@@ -165,6 +175,11 @@ describe('stories', () => {
     await page.locator('body').press('ArrowRight');
     await stepReady(page, 2);
     assert.equal(await page.locator('#story-next').isDisabled(), true);
+    // The step's pinned positions are kept after the layout.
+    await page.waitForFunction(() => document.body.dataset.layout === 'idle', null, { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    const [a, b] = await page.evaluate(() => ['n:act-up-womens-committee', 'n:act-up'].map((id) => window.hmkg.cy.getElementById(id).position()));
+    assert.deepEqual([b.x - a.x, b.y - a.y], [300, 40]);
     await page.locator('body').press('ArrowLeft');
     await stepReady(page, 1);
     await page.locator('#story-prev').click();

@@ -70,6 +70,11 @@ async function show(i: number): Promise<void> {
     );
   });
   cy.layout({ name: 'fcose', animate: false, randomize: true, fit: true, padding: 20 } as cytoscape.LayoutOptions).run();
+  if (step.view.positions.length > 0) {
+    // The author's pinned positions win over the layout.
+    for (const p of step.view.positions) cy.getElementById(nid(p.nodeId)).position({ x: p.x, y: p.y });
+    cy.fit(undefined, 20);
+  }
   document.body.dataset.stepReady = String(current);
 }
 

@@ -6,6 +6,7 @@
 
 import type { App } from '../app';
 import { $, button, el, sourceList } from '../dom';
+import { nid } from '../graphview';
 import { addElements, clearView, KINDS, REL_TYPES, type Kind, type RelType } from '../state';
 import { relLabel } from '../vocab';
 import { changeText, embedSnippet, loadStory, stepGraph, storyPath, type StepData, type StoryData } from './load';
@@ -54,6 +55,13 @@ export function mountPresentation(app: App): Presentation {
       edges: new Set([...v.highlightRelationships, ...step.citedRelationshipIds]),
     };
     app.renderYear();
+    if (v.positions.length > 0) {
+      // The author's pinned positions win over the layout once it is done.
+      app.cy.one('layoutstop', () => {
+        for (const p of v.positions) app.cy.getElementById(nid(p.nodeId)).position({ x: p.x, y: p.y });
+        app.cy.fit(undefined, 30);
+      });
+    }
     app.render({ layout: true, randomize: true });
     document.body.dataset.stepReady = String(current);
   }
