@@ -55,14 +55,16 @@ export function mountPresentation(app: App): Presentation {
       edges: new Set([...v.highlightRelationships, ...step.citedRelationshipIds]),
     };
     app.renderYear();
-    if (v.positions.length > 0) {
-      // The author's pinned positions win over the layout once it is done.
-      app.cy.one('layoutstop', () => {
-        for (const p of v.positions) app.cy.getElementById(nid(p.nodeId)).position({ x: p.x, y: p.y });
-        app.cy.fit(undefined, 30);
-      });
-    }
     app.render({ layout: true, randomize: true });
+    // Once every layout has come to rest, the author's pinned positions win.
+    while (document.body.dataset.layout === 'running') {
+      await new Promise((ok) => setTimeout(ok, 50));
+      if (mine !== seq) return;
+    }
+    if (v.positions.length > 0) {
+      for (const p of v.positions) app.cy.getElementById(nid(p.nodeId)).position({ x: p.x, y: p.y });
+      app.cy.fit(undefined, 30);
+    }
     document.body.dataset.stepReady = String(current);
   }
 
