@@ -27,12 +27,12 @@ type cslDate struct {
 
 // cslItemOf maps a source to CSL. Newspaper and journal articles, web pages
 // and encyclopedia entries appear in their publisher (container-title: the
-// newspaper, the journal, the site); reports, books and legislation are
+// newspaper, the journal, the site, the legislation site); reports and books are
 // issued by it (publisher).
 func cslItemOf(s sourceFields) cslItem {
 	it := cslItem{ID: s.id, Type: citeTypeInfo[s.typ].csl, Title: s.title, URL: s.url, Note: s.note}
 	switch s.typ {
-	case citeNewspaper, citeJournal, citeWebpage, citeEncyclopedia:
+	case citeNewspaper, citeJournal, citeWebpage, citeEncyclopedia, citeLegislation:
 		it.ContainerTitle = s.publisher
 	default:
 		it.Publisher = s.publisher
