@@ -175,6 +175,30 @@ describe('dashboard', () => {
     await shot('02-details');
   });
 
+  test('cite the sources of ACT UP as BibTeX and RIS from the details panel', async () => {
+    const details = page.locator('#details-body');
+    const urls = await details.locator('.sources a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(urls.length >= 1);
+    const cite = details.locator('.cite');
+    assert.match(await cite.textContent(), /^Cite (this source|these sources): BibTeX · RIS · CSL-JSON$/);
+    const get = async (label) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), cite.getByRole('link', { name: label, exact: true }).click()]);
+      const path = await download.path();
+      assert.ok(path, `${label} downloaded`);
+      return { name: download.suggestedFilename(), body: readFileSync(path, 'utf8') };
+    };
+    const bib = await get('BibTeX');
+    assert.match(bib.name, /\.bib$/);
+    assert.equal((bib.body.match(/^@\w+\{/gm) ?? []).length, urls.length, 'one BibTeX entry per source shown');
+    for (const u of urls) assert.ok(bib.body.includes(`url = {${u}}`), `BibTeX cites ${u}`);
+    const ris = await get('RIS');
+    assert.match(ris.name, /\.ris$/);
+    assert.equal((ris.body.match(/^TY {2}- /gm) ?? []).length, urls.length, 'one RIS record per source shown');
+    for (const u of urls) assert.ok(ris.body.includes(`UR  - ${u}\r\n`), `RIS cites ${u}`);
+    const csl = JSON.parse((await get('CSL-JSON')).body);
+    assert.deepEqual(csl.map((it) => it.URL).sort(), [...urls].sort());
+  });
+
   test('expand neighbours, then open a neighbour by clicking it in the graph', async () => {
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.waitForFunction(() => window.hmkg.view.nodes.size > 1);
