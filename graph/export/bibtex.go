@@ -28,8 +28,8 @@ func EncodeBibTeX(w io.Writer, d *Document) error {
 		return fmt.Errorf("bibtex: selection: %w", err)
 	}
 	m := d.Manifest
-	fmt.Fprintf(bw, "%% Sources cited by %d nodes and %d relationships of the Health Movements Knowledge Graph (hmkg)\n",
-		m.Counts.Nodes, m.Counts.Relationships)
+	fmt.Fprintf(bw, "%% %s cited by %s and %s of the Health Movements Knowledge Graph (hmkg)\n",
+		plural(len(d.Sources), "source"), plural(m.Counts.Nodes, "node"), plural(m.Counts.Relationships, "relationship"))
 	if m.DatasetName != "" {
 		fmt.Fprintf(bw, "%% dataset: %s %s\n", oneLine(m.DatasetName), oneLine(m.DatasetVersion))
 	}
@@ -101,4 +101,12 @@ func latexEscape(s string) string { return latexEscapes.Replace(s) }
 // field; percent-encoding them leaves the same URL.
 func bibURL(u string) string {
 	return strings.NewReplacer("{", "%7B", "}", "%7D", `\`, "%5C").Replace(u)
+}
+
+// plural is "1 node", "2 nodes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
