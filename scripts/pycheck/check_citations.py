@@ -52,7 +52,8 @@ def check_bibtex(path, want):
         note = decode(e.fields_dict["note"].value)
         if not note.startswith("hmkg source "):
             fail(f"bibtex: {e.key}: note {note!r}")
-        by_id[note[len("hmkg source "):]] = e
+        # "hmkg source ID", then "; KIND source" when the source's kind is known.
+        by_id[note[len("hmkg source "):].split(";")[0]] = e
     for src in want:
         e = by_id.get(one_line(src["id"]))
         if e is None:
@@ -106,7 +107,8 @@ def check_ris(path, want):
             fail(f"ris: {src['id']}: year {r.get('year')!r}, want {src.get('year')!r}")
         if r.get("type_of_reference") not in ("ELEC", "JOUR", "NEWS", "RPRT", "BOOK", "ENCYC", "STAT"):
             fail(f"ris: {src['id']}: type {r.get('type_of_reference')!r}")
-        if r.get("notes") != ["hmkg source " + one_line(src["id"])]:
+        notes = r.get("notes") or [""]
+        if len(notes) != 1 or notes[0].split(";")[0] != "hmkg source " + one_line(src["id"]):
             fail(f"ris: {src['id']}: notes {r.get('notes')!r}")
     print(f"rispy: {len(records)} records: ok")
 
