@@ -455,6 +455,16 @@ describe('dashboard', () => {
     const csv = await dl('CSV');
     assert.ok(csv.body.length > 0);
 
+    // The sources behind the view, as BibTeX: one entry per source the view's nodes and relationships cite.
+    const bib = await dl('BibTeX');
+    assert.match(bib.name, /\.bib$/);
+    const bibText = bib.body.toString('utf8');
+    const header = /^% (\d+) sources? cited by (\d+) nodes? /.exec(bibText);
+    assert.ok(header, 'BibTeX header');
+    assert.equal(Number(header[2]), drawn.length, 'the citations are of the nodes in view');
+    assert.equal((bibText.match(/^@\w+\{/gm) ?? []).length, Number(header[1]));
+    assert.ok(Number(header[1]) > 10);
+
     // "Open in Gephi Lite": the same GEXF export, by absolute URL, for exactly the nodes in view.
     const file = await gephiLiteExport();
     assert.deepEqual(file.searchParams.getAll('seed').sort(), drawn);

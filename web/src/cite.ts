@@ -69,9 +69,9 @@ export function citeLabel(sourceCount: number): string {
   return sourceCount === 1 ? 'Cite this source: ' : 'Cite these sources: ';
 }
 
-/** citeLinks is the "Cite these sources" row: one download link per format. */
-export function citeLinks(sel: CiteSelection, name: string, sourceCount: number): HTMLElement {
-  const row = el('p', { className: 'cite' });
+/** citeLinks is the "Cite these sources" row: one download link per format; note (a tooltip) says what is included. */
+export function citeLinks(sel: CiteSelection, name: string, sourceCount: number, note = ''): HTMLElement {
+  const row = el('p', { className: 'cite', title: note });
   row.append(citeLabel(sourceCount));
   citeLinkSpecs(sel, name).forEach((l, i) => {
     if (i > 0) row.append(' · ');

@@ -119,7 +119,7 @@ export function mountDetails(app: App): void {
       dl,
       el('h4', {}, `Sources (${r.sources.length})`),
       sourceList(r.sources),
-      ...(r.sources.length > 0 ? [citeLinks(relCitation(r), `${r.from.id}-${r.type}-${r.to.id}-sources`, r.sources.length)] : []),
+      ...(r.sources.length > 0 ? [citeLinks(relCitation(r), `${r.from.id}-${r.type}-${r.to.id}-sources`, r.sources.length, 'The sources of this relationship and of its two ends')] : []),
     );
   }
 
