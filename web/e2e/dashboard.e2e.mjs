@@ -335,6 +335,15 @@ describe('dashboard', () => {
     for (let i = 0; i < n; i++) {
       assert.ok((await hops.nth(i).locator('.sources a[href^="http"]').count()) >= 1, `hop ${i + 1} cites a source`);
     }
+    // "Cite these sources" for the path: /export of its nodes, kept to its relationship types.
+    const citeHref = await first.locator('.cite a', { hasText: 'BibTeX' }).getAttribute('href');
+    const cite = new URL(citeHref, BASE);
+    assert.equal(cite.pathname, '/export');
+    assert.equal(cite.searchParams.get('format'), 'bibtex');
+    assert.ok(cite.searchParams.getAll('seed').includes('act-up') && cite.searchParams.getAll('seed').includes('nhs-england'));
+    const citeRes = await page.request.get(cite.href);
+    assert.equal(citeRes.status(), 200);
+    assert.ok(((await citeRes.text()).match(/^@\w+\{/gm) ?? []).length >= n, 'at least one BibTeX entry per hop');
     // The path is drawn and highlighted.
     const st = await viewState();
     assert.ok(st.drawn.includes('nhs-england'));
