@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
@@ -24,6 +25,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sf := addStoreFlags(fs, e)
 	addr := fs.String("addr", e.str("HMKG_ADDR", "localhost:8080"), "listen address (env HMKG_ADDR)")
 	origins := fs.String("cors-origins", e.str("HMKG_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS (env HMKG_CORS_ORIGINS)")
+	embedOrigins := fs.String("embed-origins", e.str("HMKG_EMBED_ORIGINS", ""), "space- or comma-separated origins that may frame /embed/ pages; empty allows any (env HMKG_EMBED_ORIGINS)")
+	publicURL := fs.String("public-url", e.str("HMKG_PUBLIC_URL", ""), "the origin the server is reached at, for oEmbed and story links; empty takes each request's (env HMKG_PUBLIC_URL)")
 	apiKeys := fs.String("api-keys", e.str("HMKG_API_KEYS", ""), "comma-separated API keys for mutations, each name:key or key (env HMKG_API_KEYS)")
 	introspection := fs.Bool("introspection", e.bool("HMKG_INTROSPECTION", true), "allow GraphQL introspection (env HMKG_INTROSPECTION)")
 	seed := fs.Bool("seed", e.bool("HMKG_SEED", true), "load the curated dataset into an empty store (env HMKG_SEED)")
@@ -75,6 +78,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ExportConcurrency: *exports,
 		LoaderWait:        *loaderWait,
 		Dashboard:         web.Handler(),
+		EmbedOrigins:      strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
+		PublicURL:         *publicURL,
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),
