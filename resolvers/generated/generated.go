@@ -2471,6 +2471,12 @@ enum ExportFormat {
   GEPHI_CSV
   "Cytoscape.js / Cytoscape desktop JSON (elements.nodes[].data, elements.edges[].data)."
   CYTOSCAPE
+  "The sources behind the selection as CSL-JSON, for citeproc-js, Zotero, Pandoc and other reference managers."
+  CSL_JSON
+  "The sources behind the selection as a BibTeX database (UTF-8; keys are source ids)."
+  BIBTEX
+  "The sources behind the selection as RIS records (CRLF line ends), for EndNote, Zotero and Mendeley."
+  RIS
 }
 
 "An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited."

@@ -695,7 +695,13 @@ export const ExportFormat = {
   /** A zip of the nodes.csv/edges.csv pair of Gephi's spreadsheet import, with time intervals (binary: contentBase64). */
   GEPHI_CSV: 'GEPHI_CSV',
   /** Cytoscape.js / Cytoscape desktop JSON (elements.nodes[].data, elements.edges[].data). */
-  CYTOSCAPE: 'CYTOSCAPE'
+  CYTOSCAPE: 'CYTOSCAPE',
+  /** The sources behind the selection as CSL-JSON, for citeproc-js, Zotero, Pandoc and other reference managers. */
+  CSL_JSON: 'CSL_JSON',
+  /** The sources behind the selection as a BibTeX database (UTF-8; keys are source ids). */
+  BIBTEX: 'BIBTEX',
+  /** The sources behind the selection as RIS records (CRLF line ends), for EndNote, Zotero and Mendeley. */
+  RIS: 'RIS'
 } as const;
 
 export type ExportFormat = typeof ExportFormat[keyof typeof ExportFormat];
