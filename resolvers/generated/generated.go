@@ -2736,8 +2736,9 @@ extend type Query {
   Network metrics and communities of a selection: the subgraph around
   ` + "`" + `seeds` + "`" + ` within ` + "`" + `depth` + "`" + ` hops (at most 4, following relationships either
   way), or the whole graph when ` + "`" + `seeds` + "`" + ` is omitted, filtered by ` + "`" + `kinds` + "`" + `,
-  ` + "`" + `types` + "`" + ` and ` + "`" + `asOf` + "`" + ` exactly as ` + "`" + `exportSubgraph` + "`" + ` selects it (so an export of
-  the same selection carries the same figures). See ` + "`" + `Analysis` + "`" + ` for the cost
+  ` + "`" + `types` + "`" + ` and ` + "`" + `asOf` + "`" + ` exactly as ` + "`" + `exportSubgraph` + "`" + ` selects it (so a GRAPHML,
+  GEXF, KUMU, KUMU_XLSX or GEPHI_CSV export of the same selection, up to 5000
+  nodes, carries the same figures as node attributes). See ` + "`" + `Analysis` + "`" + ` for the cost
   and the cap (10000 nodes) and ` + "`" + `NodeMetrics` + "`" + ` for the definitions.
   """
   analysis(seeds: [ID!], depth: Int = 1, kinds: [NodeKind!], types: [RelationshipType!], asOf: Int): Analysis!
