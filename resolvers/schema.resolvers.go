@@ -412,23 +412,23 @@ func (r *queryResolver) Story(ctx context.Context, id string) (*graph.Story, err
 }
 
 // From is the batch resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.From })
+func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.From)
 }
 
 // To is the batch resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.To })
+func (r *relationshipResolver) To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.To)
 }
 
 // Tensions is the batch resolver for the tensions field.
-func (r *relationshipResolver) Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error) {
-	return r.relTensions(ctx, objs)
+func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error) {
+	return r.relTensions(ctx, obj)
 }
 
 // Sources is the batch resolver for the sources field.
-func (r *relationshipResolver) Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error) {
-	return r.relSources(ctx, objs)
+func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Sources is the resolver for the sources field.

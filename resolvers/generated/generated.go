@@ -557,11 +557,11 @@ type QueryResolver interface {
 	Story(ctx context.Context, id string) (*graph.Story, error)
 }
 type RelationshipResolver interface {
-	From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error)
-	To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error)
+	From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
+	To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
 
-	Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error)
-	Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error)
+	Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error)
+	Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error)
 }
 type ReportResolver interface {
 	Sources(ctx context.Context, obj *graph.Report) ([]*graph.Source, error)
@@ -10219,7 +10219,7 @@ func (ec *executionContext) _Relationship_from(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_from(ctx, field, obj)
+			return ec.Resolvers.Relationship().From(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -10241,29 +10241,6 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relationship_from(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.From(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[graph.Entity](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.from",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.From(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[graph.Entity](
-		ctx,
-		results,
-		err,
-		"Relationship.from",
-	)
-}
 
 func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -10274,7 +10251,7 @@ func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.
 			return ec.fieldContext_Relationship_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_to(ctx, field, obj)
+			return ec.Resolvers.Relationship().To(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -10295,29 +10272,6 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Relationship_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.To(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[graph.Entity](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.to",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.To(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[graph.Entity](
-		ctx,
-		results,
-		err,
-		"Relationship.to",
-	)
 }
 
 func (ec *executionContext) _Relationship_year(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
@@ -10375,7 +10329,7 @@ func (ec *executionContext) _Relationship_tensions(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_tensions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_tensions(ctx, field, obj)
+			return ec.Resolvers.Relationship().Tensions(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Tension) graphql.Marshaler {
@@ -10397,29 +10351,6 @@ func (ec *executionContext) fieldContext_Relationship_tensions(_ context.Context
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relationship_tensions(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Tensions(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*graph.Tension](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.tensions",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Tensions(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[[]*graph.Tension](
-		ctx,
-		results,
-		err,
-		"Relationship.tensions",
-	)
-}
 
 func (ec *executionContext) _Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -10430,7 +10361,7 @@ func (ec *executionContext) _Relationship_sources(ctx context.Context, field gra
 			return ec.fieldContext_Relationship_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_sources(ctx, field, obj)
+			return ec.Resolvers.Relationship().Sources(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
@@ -10451,29 +10382,6 @@ func (ec *executionContext) fieldContext_Relationship_sources(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Sources(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*graph.Source](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.sources",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Sources(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[[]*graph.Source](
-		ctx,
-		results,
-		err,
-		"Relationship.sources",
-	)
 }
 
 func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
@@ -18348,7 +18256,6 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
-	ctx = graphql.WithBatchParents(ctx, "Relationship", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
