@@ -14,7 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/graph/lens"
 	"github.com/hmkg/hmkg/resolvers/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -30,12 +32,17 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Analysis() AnalysisResolver
 	Change() ChangeResolver
+	Community() CommunityResolver
 	Event() EventResolver
 	GraphStats() GraphStatsResolver
 	Institution() InstitutionResolver
 	Movement() MovementResolver
+	MovementComparison() MovementComparisonResolver
+	MovementProfile() MovementProfileResolver
 	Mutation() MutationResolver
+	NodeMetrics() NodeMetricsResolver
 	Organisation() OrganisationResolver
 	Path() PathResolver
 	Person() PersonResolver
@@ -48,12 +55,23 @@ type ResolverRoot interface {
 	StoryStep() StoryStepResolver
 	Subgraph() SubgraphResolver
 	Tension() TensionResolver
+	TensionCell() TensionCellResolver
+	TensionInstitution() TensionInstitutionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Analysis struct {
+		Brokers     func(childComplexity int, kinds []graph.Kind, first *int) int
+		Communities func(childComplexity int) int
+		EdgeCount   func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		NodeCount   func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+	}
+
 	Change struct {
 		Action   func(childComplexity int) int
 		Actor    func(childComplexity int) int
@@ -63,12 +81,20 @@ type ComplexityRoot struct {
 		TargetID func(childComplexity int) int
 	}
 
+	Community struct {
+		Index   func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Members func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
 	Event struct {
 		Date          func(childComplexity int) int
 		Degree        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Institutions  func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Movements     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
@@ -108,6 +134,7 @@ type ComplexityRoot struct {
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Reports       func(childComplexity int) int
@@ -128,6 +155,7 @@ type ComplexityRoot struct {
 		Events        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Organisations func(childComplexity int) int
 		Region        func(childComplexity int) int
@@ -136,6 +164,20 @@ type ComplexityRoot struct {
 		StartYear     func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Tensions      func(childComplexity int) int
+	}
+
+	MovementComparison struct {
+		A                   func(childComplexity int) int
+		B                   func(childComplexity int) int
+		SharedInstitutions  func(childComplexity int) int
+		SharedOrganisations func(childComplexity int) int
+	}
+
+	MovementProfile struct {
+		Members  func(childComplexity int) int
+		Movement func(childComplexity int) int
+		Tensions func(childComplexity int) int
+		Timeline func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -161,6 +203,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NodeMetrics struct {
+		Betweenness      func(childComplexity int) int
+		Brokerage        func(childComplexity int) int
+		Closeness        func(childComplexity int) int
+		Community        func(childComplexity int) int
+		CommunityLabel   func(childComplexity int) int
+		Degree           func(childComplexity int) int
+		DegreeCentrality func(childComplexity int) int
+		Eigenvector      func(childComplexity int) int
+		InDegree         func(childComplexity int) int
+		Node             func(childComplexity int) int
+		OutDegree        func(childComplexity int) int
+		PageRank         func(childComplexity int) int
+	}
+
 	Organisation struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
@@ -168,6 +225,7 @@ type ComplexityRoot struct {
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Movements     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		People        func(childComplexity int) int
@@ -195,6 +253,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		LedOrFounded  func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Role          func(childComplexity int) int
@@ -203,20 +262,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes        func(childComplexity int, first *int, before *string) int
-		ExportSubgraph func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
-		Neighbourhood  func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
-		Node           func(childComplexity int, id string) int
-		Nodes          func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
-		Paths          func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
-		Relationship   func(childComplexity int, id string) int
-		Search         func(childComplexity int, text string, kinds []graph.Kind, first *int) int
-		ShortestPath   func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
-		Source         func(childComplexity int, id string) int
-		Sources        func(childComplexity int) int
-		Stats          func(childComplexity int) int
-		Stories        func(childComplexity int, first *int, after *string) int
-		Story          func(childComplexity int, id string) int
+		Analysis            func(childComplexity int, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) int
+		Changes             func(childComplexity int, first *int, before *string) int
+		CompareMovements    func(childComplexity int, a string, b string, asOf *int) int
+		ExportSubgraph      func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
+		Neighbourhood       func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
+		Node                func(childComplexity int, id string) int
+		Nodes               func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
+		Paths               func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
+		Relationship        func(childComplexity int, id string) int
+		Search              func(childComplexity int, text string, kinds []graph.Kind, first *int) int
+		ShortestPath        func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
+		Source              func(childComplexity int, id string) int
+		Sources             func(childComplexity int) int
+		Stats               func(childComplexity int) int
+		Stories             func(childComplexity int, first *int, after *string) int
+		Story               func(childComplexity int, id string) int
+		TensionInstitutions func(childComplexity int, tension string, asOf *int, first *int) int
+		TensionMatrix       func(childComplexity int, tensions []string, movements []string, asOf *int) int
 	}
 
 	Relationship struct {
@@ -252,6 +315,7 @@ type ComplexityRoot struct {
 		Describes     func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Publisher     func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
@@ -346,11 +410,31 @@ type ComplexityRoot struct {
 		Episodes      func(childComplexity int, first *int, after *string) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Question      func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	TensionCell struct {
+		Count    func(childComplexity int) int
+		Decade   func(childComplexity int) int
+		Episodes func(childComplexity int) int
+		Movement func(childComplexity int) int
+		Tension  func(childComplexity int) int
+	}
+
+	TensionCount struct {
+		Count   func(childComplexity int) int
+		Tension func(childComplexity int) int
+	}
+
+	TensionInstitution struct {
+		Count       func(childComplexity int) int
+		Episodes    func(childComplexity int) int
+		Institution func(childComplexity int) int
 	}
 }
 
@@ -358,9 +442,21 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AnalysisResolver interface {
+	NodeCount(ctx context.Context, obj *analysis.Result) (int, error)
+	EdgeCount(ctx context.Context, obj *analysis.Result) (int, error)
+
+	Nodes(ctx context.Context, obj *analysis.Result) ([]*analysis.NodeMetrics, error)
+
+	Brokers(ctx context.Context, obj *analysis.Result, kinds []graph.Kind, first *int) ([]*analysis.NodeMetrics, error)
+}
 type ChangeResolver interface {
 	ID(ctx context.Context, obj *graph.Change) (string, error)
 	At(ctx context.Context, obj *graph.Change) (string, error)
+}
+type CommunityResolver interface {
+	Size(ctx context.Context, obj *analysis.Community) (int, error)
+	Members(ctx context.Context, obj *analysis.Community) ([]graph.Entity, error)
 }
 type EventResolver interface {
 	Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error)
@@ -369,6 +465,7 @@ type EventResolver interface {
 
 	Movements(ctx context.Context, obj *graph.Event) ([]*graph.Movement, error)
 	Institutions(ctx context.Context, obj *graph.Event) ([]*graph.Institution, error)
+	Metrics(ctx context.Context, obj *graph.Event, asOf *int) (*analysis.NodeMetrics, error)
 }
 type GraphStatsResolver interface {
 	NodeCount(ctx context.Context, obj *graph.Stats) (int, error)
@@ -384,6 +481,7 @@ type InstitutionResolver interface {
 
 	Reports(ctx context.Context, obj *graph.Institution) ([]*graph.Report, error)
 	ChallengedBy(ctx context.Context, obj *graph.Institution) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Institution, asOf *int) (*analysis.NodeMetrics, error)
 }
 type MovementResolver interface {
 	Sources(ctx context.Context, obj *graph.Movement) ([]*graph.Source, error)
@@ -394,6 +492,16 @@ type MovementResolver interface {
 	Events(ctx context.Context, obj *graph.Movement) ([]*graph.Event, error)
 	Challenged(ctx context.Context, obj *graph.Movement) ([]*graph.Institution, error)
 	Tensions(ctx context.Context, obj *graph.Movement) ([]*graph.Tension, error)
+	Metrics(ctx context.Context, obj *graph.Movement, asOf *int) (*analysis.NodeMetrics, error)
+}
+type MovementComparisonResolver interface {
+	SharedInstitutions(ctx context.Context, obj *lens.Comparison) ([]*graph.Institution, error)
+	SharedOrganisations(ctx context.Context, obj *lens.Comparison) ([]*graph.Organisation, error)
+}
+type MovementProfileResolver interface {
+	Movement(ctx context.Context, obj *lens.Profile) (*graph.Movement, error)
+	Members(ctx context.Context, obj *lens.Profile) ([]graph.Entity, error)
+	Tensions(ctx context.Context, obj *lens.Profile) ([]*model.TensionCount, error)
 }
 type MutationResolver interface {
 	UpsertSource(ctx context.Context, input model.SourceInput) (*graph.Source, error)
@@ -405,6 +513,9 @@ type MutationResolver interface {
 	DeleteStory(ctx context.Context, id string) (string, error)
 	AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error)
 }
+type NodeMetricsResolver interface {
+	Node(ctx context.Context, obj *analysis.NodeMetrics) (graph.Entity, error)
+}
 type OrganisationResolver interface {
 	Sources(ctx context.Context, obj *graph.Organisation) ([]*graph.Source, error)
 	Relationships(ctx context.Context, obj *graph.Organisation, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error)
@@ -412,6 +523,7 @@ type OrganisationResolver interface {
 
 	Movements(ctx context.Context, obj *graph.Organisation) ([]*graph.Movement, error)
 	People(ctx context.Context, obj *graph.Organisation) ([]*graph.Person, error)
+	Metrics(ctx context.Context, obj *graph.Organisation, asOf *int) (*analysis.NodeMetrics, error)
 }
 type PathResolver interface {
 	Nodes(ctx context.Context, obj *graph.Path) ([]graph.Entity, error)
@@ -422,6 +534,7 @@ type PersonResolver interface {
 	Degree(ctx context.Context, obj *graph.Person) (int, error)
 
 	LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Person, asOf *int) (*analysis.NodeMetrics, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
@@ -436,6 +549,10 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
 	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error)
+	Analysis(ctx context.Context, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) (*analysis.Result, error)
+	TensionMatrix(ctx context.Context, tensions []string, movements []string, asOf *int) ([]*lens.Cell, error)
+	TensionInstitutions(ctx context.Context, tension string, asOf *int, first *int) ([]*lens.InstitutionCount, error)
+	CompareMovements(ctx context.Context, a string, b string, asOf *int) (*lens.Comparison, error)
 	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
 	Story(ctx context.Context, id string) (*graph.Story, error)
 }
@@ -453,6 +570,7 @@ type ReportResolver interface {
 
 	Publisher(ctx context.Context, obj *graph.Report) (graph.Entity, error)
 	Describes(ctx context.Context, obj *graph.Report) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Report, asOf *int) (*analysis.NodeMetrics, error)
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error)
@@ -482,6 +600,17 @@ type TensionResolver interface {
 	Degree(ctx context.Context, obj *graph.Tension) (int, error)
 
 	Episodes(ctx context.Context, obj *graph.Tension, first *int, after *string) (*model.RelationshipConnection, error)
+	Metrics(ctx context.Context, obj *graph.Tension, asOf *int) (*analysis.NodeMetrics, error)
+}
+type TensionCellResolver interface {
+	Tension(ctx context.Context, obj *lens.Cell) (*graph.Tension, error)
+	Movement(ctx context.Context, obj *lens.Cell) (*graph.Movement, error)
+
+	Count(ctx context.Context, obj *lens.Cell) (int, error)
+}
+type TensionInstitutionResolver interface {
+	Institution(ctx context.Context, obj *lens.InstitutionCount) (*graph.Institution, error)
+	Count(ctx context.Context, obj *lens.InstitutionCount) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -501,6 +630,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Analysis.brokers":
+		if e.ComplexityRoot.Analysis.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Analysis_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analysis.Brokers(childComplexity, args["kinds"].([]graph.Kind), args["first"].(*int)), true
+	case "Analysis.communities":
+		if e.ComplexityRoot.Analysis.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Communities(childComplexity), true
+	case "Analysis.edgeCount":
+		if e.ComplexityRoot.Analysis.EdgeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.EdgeCount(childComplexity), true
+	case "Analysis.modularity":
+		if e.ComplexityRoot.Analysis.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Modularity(childComplexity), true
+	case "Analysis.nodeCount":
+		if e.ComplexityRoot.Analysis.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.NodeCount(childComplexity), true
+	case "Analysis.nodes":
+		if e.ComplexityRoot.Analysis.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Nodes(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.Action == nil {
@@ -539,6 +710,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.TargetID(childComplexity), true
 
+	case "Community.index":
+		if e.ComplexityRoot.Community.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Index(childComplexity), true
+	case "Community.label":
+		if e.ComplexityRoot.Community.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Label(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
 	case "Event.date":
 		if e.ComplexityRoot.Event.Date == nil {
 			break
@@ -569,6 +765,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.metrics":
+		if e.ComplexityRoot.Event.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Event_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Event.movements":
 		if e.ComplexityRoot.Event.Movements == nil {
 			break
@@ -757,6 +964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Kind(childComplexity), true
+	case "Institution.metrics":
+		if e.ComplexityRoot.Institution.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Institution_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Institution.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Institution.name":
 		if e.ComplexityRoot.Institution.Name == nil {
 			break
@@ -848,6 +1066,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movement.Kind(childComplexity), true
+	case "Movement.metrics":
+		if e.ComplexityRoot.Movement.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Movement_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Movement.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Movement.name":
 		if e.ComplexityRoot.Movement.Name == nil {
 			break
@@ -901,6 +1130,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movement.Tensions(childComplexity), true
+
+	case "MovementComparison.a":
+		if e.ComplexityRoot.MovementComparison.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.A(childComplexity), true
+	case "MovementComparison.b":
+		if e.ComplexityRoot.MovementComparison.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.B(childComplexity), true
+	case "MovementComparison.sharedInstitutions":
+		if e.ComplexityRoot.MovementComparison.SharedInstitutions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.SharedInstitutions(childComplexity), true
+	case "MovementComparison.sharedOrganisations":
+		if e.ComplexityRoot.MovementComparison.SharedOrganisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.SharedOrganisations(childComplexity), true
+
+	case "MovementProfile.members":
+		if e.ComplexityRoot.MovementProfile.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Members(childComplexity), true
+	case "MovementProfile.movement":
+		if e.ComplexityRoot.MovementProfile.Movement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Movement(childComplexity), true
+	case "MovementProfile.tensions":
+		if e.ComplexityRoot.MovementProfile.Tensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Tensions(childComplexity), true
+	case "MovementProfile.timeline":
+		if e.ComplexityRoot.MovementProfile.Timeline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Timeline(childComplexity), true
 
 	case "Mutation.acceptStoryStep":
 		if e.ComplexityRoot.Mutation.AcceptStoryStep == nil {
@@ -1029,6 +1308,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NodeMetrics.betweenness":
+		if e.ComplexityRoot.NodeMetrics.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Betweenness(childComplexity), true
+	case "NodeMetrics.brokerage":
+		if e.ComplexityRoot.NodeMetrics.Brokerage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Brokerage(childComplexity), true
+	case "NodeMetrics.closeness":
+		if e.ComplexityRoot.NodeMetrics.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Closeness(childComplexity), true
+	case "NodeMetrics.community":
+		if e.ComplexityRoot.NodeMetrics.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Community(childComplexity), true
+	case "NodeMetrics.communityLabel":
+		if e.ComplexityRoot.NodeMetrics.CommunityLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.CommunityLabel(childComplexity), true
+	case "NodeMetrics.degree":
+		if e.ComplexityRoot.NodeMetrics.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Degree(childComplexity), true
+	case "NodeMetrics.degreeCentrality":
+		if e.ComplexityRoot.NodeMetrics.DegreeCentrality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.DegreeCentrality(childComplexity), true
+	case "NodeMetrics.eigenvector":
+		if e.ComplexityRoot.NodeMetrics.Eigenvector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Eigenvector(childComplexity), true
+	case "NodeMetrics.inDegree":
+		if e.ComplexityRoot.NodeMetrics.InDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.InDegree(childComplexity), true
+	case "NodeMetrics.node":
+		if e.ComplexityRoot.NodeMetrics.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Node(childComplexity), true
+	case "NodeMetrics.outDegree":
+		if e.ComplexityRoot.NodeMetrics.OutDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.OutDegree(childComplexity), true
+	case "NodeMetrics.pageRank":
+		if e.ComplexityRoot.NodeMetrics.PageRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.PageRank(childComplexity), true
+
 	case "Organisation.aliases":
 		if e.ComplexityRoot.Organisation.Aliases == nil {
 			break
@@ -1065,6 +1417,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Kind(childComplexity), true
+	case "Organisation.metrics":
+		if e.ComplexityRoot.Organisation.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Organisation.movements":
 		if e.ComplexityRoot.Organisation.Movements == nil {
 			break
@@ -1181,6 +1544,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.LedOrFounded(childComplexity), true
+	case "Person.metrics":
+		if e.ComplexityRoot.Person.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Person_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -1217,6 +1591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Summary(childComplexity), true
 
+	case "Query.analysis":
+		if e.ComplexityRoot.Query.Analysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_analysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Analysis(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["kinds"].([]graph.Kind), args["types"].([]graph.RelType), args["asOf"].(*int)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1228,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["before"].(*string)), true
+	case "Query.compareMovements":
+		if e.ComplexityRoot.Query.CompareMovements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareMovements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareMovements(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*int)), true
 	case "Query.exportSubgraph":
 		if e.ComplexityRoot.Query.ExportSubgraph == nil {
 			break
@@ -1362,6 +1758,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Story(childComplexity, args["id"].(string)), true
+	case "Query.tensionInstitutions":
+		if e.ComplexityRoot.Query.TensionInstitutions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tensionInstitutions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TensionInstitutions(childComplexity, args["tension"].(string), args["asOf"].(*int), args["first"].(*int)), true
+	case "Query.tensionMatrix":
+		if e.ComplexityRoot.Query.TensionMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tensionMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TensionMatrix(childComplexity, args["tensions"].([]string), args["movements"].([]string), args["asOf"].(*int)), true
 
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
@@ -1487,6 +1905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Report.Kind(childComplexity), true
+	case "Report.metrics":
+		if e.ComplexityRoot.Report.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Report_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Report.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Report.name":
 		if e.ComplexityRoot.Report.Name == nil {
 			break
@@ -1874,6 +2303,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tension.Kind(childComplexity), true
+	case "Tension.metrics":
+		if e.ComplexityRoot.Tension.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Tension_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tension.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Tension.name":
 		if e.ComplexityRoot.Tension.Name == nil {
 			break
@@ -1909,6 +2349,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tension.Summary(childComplexity), true
+
+	case "TensionCell.count":
+		if e.ComplexityRoot.TensionCell.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Count(childComplexity), true
+	case "TensionCell.decade":
+		if e.ComplexityRoot.TensionCell.Decade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Decade(childComplexity), true
+	case "TensionCell.episodes":
+		if e.ComplexityRoot.TensionCell.Episodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Episodes(childComplexity), true
+	case "TensionCell.movement":
+		if e.ComplexityRoot.TensionCell.Movement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Movement(childComplexity), true
+	case "TensionCell.tension":
+		if e.ComplexityRoot.TensionCell.Tension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Tension(childComplexity), true
+
+	case "TensionCount.count":
+		if e.ComplexityRoot.TensionCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCount.Count(childComplexity), true
+	case "TensionCount.tension":
+		if e.ComplexityRoot.TensionCount.Tension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCount.Tension(childComplexity), true
+
+	case "TensionInstitution.count":
+		if e.ComplexityRoot.TensionInstitution.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Count(childComplexity), true
+	case "TensionInstitution.episodes":
+		if e.ComplexityRoot.TensionInstitution.Episodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Episodes(childComplexity), true
+	case "TensionInstitution.institution":
+		if e.ComplexityRoot.TensionInstitution.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Institution(childComplexity), true
 
 	}
 	return 0, false
@@ -2496,6 +2999,177 @@ type Export {
   downloadUrl: String!
 }
 
+# --- analysis and tensions lens (issue 12) ---
+
+"""
+One node's network figures within an analysed selection. Every definition
+and normalisation is that of networkx 3, so each figure can be checked with
+it: degree, betweenness, closeness, eigenvector centrality, brokerage and
+communities are computed on the selection's undirected simple graph
+(parallel relationships and their reverses collapsed into one edge,
+self-loops dropped); in- and out-degree and PageRank on its directed simple
+graph. Figures depend on the selection: the same node has other figures in
+another selection.
+"""
+type NodeMetrics {
+  node: Node!
+  "Number of distinct neighbours (networkx ` + "`" + `G.degree` + "`" + ` on the undirected simple graph)."
+  degree: Int!
+  "Number of distinct nodes with a relationship to this one (directed simple graph)."
+  inDegree: Int!
+  "Number of distinct nodes this one has a relationship to (directed simple graph)."
+  outDegree: Int!
+  "degree / (n - 1), networkx ` + "`" + `degree_centrality` + "`" + `."
+  degreeCentrality: Float!
+  "networkx ` + "`" + `betweenness_centrality(G, normalized=True)` + "`" + `: the share of shortest paths between other pairs that pass through the node, divided by (n-1)(n-2)/2."
+  betweenness: Float!
+  "networkx ` + "`" + `closeness_centrality(G)` + "`" + `: (r-1)/Σd · (r-1)/(n-1) over the r nodes it reaches (the Wasserman–Faust formula for graphs that are not connected)."
+  closeness: Float!
+  "networkx ` + "`" + `pagerank(D, alpha=0.85)` + "`" + ` on the directed simple graph; dangling nodes spread their rank evenly; sums to 1 over the selection."
+  pageRank: Float!
+  "networkx ` + "`" + `eigenvector_centrality(G)` + "`" + `: the principal eigenvector of A+I (power iteration from a uniform start), unit Euclidean norm."
+  eigenvector: Float!
+  """
+  Brokerage between movements and institutions: networkx
+  ` + "`" + `betweenness_centrality_subset(G, sources=movements, targets=institutions,
+  normalized=False)` + "`" + `, i.e. the sum over movement–institution pairs of the
+  share of their shortest paths that pass through the node (halved, as
+  networkx does on undirected graphs). 0 when the selection has no movement
+  or no institution.
+  """
+  brokerage: Float!
+  "Index of the node's community in ` + "`" + `Analysis.communities` + "`" + `."
+  community: Int!
+  "The label of the node's community."
+  communityLabel: String!
+}
+
+"""
+A community found by Louvain modularity optimisation (gonum, resolution 1,
+a fixed seed and nodes in id order, so the same data gives the same
+communities).
+"""
+type Community {
+  "Position in ` + "`" + `Analysis.communities` + "`" + ` (largest first)."
+  index: Int!
+  "The names of its two most central members (by PageRank), joined by ' · '."
+  label: String!
+  size: Int!
+  "Members, most central (PageRank) first."
+  members: [Node!]!
+}
+
+"""
+Metrics and communities of a selection. Cost: O(n·m) time (one
+breadth-first search per node for betweenness and closeness, one per
+movement for brokerage) and O(n+m) memory; selections are capped at 10000
+nodes (a larger one is a BAD_USER_INPUT error, never a partial answer) and
+the computation stops at the request's deadline. Answers are cached per
+dataset state (version, last change and audit count), selection and asOf, so
+a repeat costs one stats read and any mutation invalidates them.
+"""
+type Analysis {
+  nodeCount: Int!
+  "Edges of the undirected simple graph."
+  edgeCount: Int!
+  "Newman modularity (resolution 1) of ` + "`" + `communities` + "`" + ` on the undirected simple graph, as networkx ` + "`" + `community.modularity` + "`" + `."
+  modularity: Float!
+  "Every node of the selection, sorted by id."
+  nodes: [NodeMetrics!]!
+  "Communities, largest first."
+  communities: [Community!]!
+  "The top brokers between movements and institutions: nodes with positive ` + "`" + `brokerage` + "`" + `, highest first (ties by id), optionally only of ` + "`" + `kinds` + "`" + `. ` + "`" + `first` + "`" + ` is at most 500."
+  brokers(kinds: [NodeKind!], first: Int = 10): [NodeMetrics!]!
+}
+
+"""
+A cell of the tensions matrix: the episodes (relationships that exemplify
+the tension) attributed to a movement in a decade. An episode is attributed
+to a movement when one of its endpoints is the movement itself or a member
+of it: a node with a chain of at most 3 PART_OF relationships leading to the
+movement. One episode can count for several movements but never twice for
+the same one.
+"""
+type TensionCell {
+  tension: Tension!
+  movement: Movement!
+  "The first year of the decade (1980 for 1980–1989); null for undated episodes."
+  decade: Int
+  count: Int!
+  "The episodes, sorted by id; each carries its sources."
+  episodes: [Relationship!]!
+}
+
+"An institution and the episodes of a tension it is an endpoint of."
+type TensionInstitution {
+  institution: Institution!
+  count: Int!
+  episodes: [Relationship!]!
+}
+
+type TensionCount {
+  tension: Tension!
+  count: Int!
+}
+
+"One movement's side of a comparison."
+type MovementProfile {
+  movement: Movement!
+  "Its members (nodes with a chain of at most 3 PART_OF relationships to it), sorted by id."
+  members: [Node!]!
+  "How many relationships of the movement or its members exemplify each tension, most first."
+  tensions: [TensionCount!]!
+  "Every dated relationship of the movement or its members, by year then id."
+  timeline: [Relationship!]!
+}
+
+"Two movements side by side."
+type MovementComparison {
+  a: MovementProfile!
+  b: MovementProfile!
+  "Institutions both movements (or their members) have a relationship with, sorted by id."
+  sharedInstitutions: [Institution!]!
+  "Organisations both movements (or their members) have a relationship with, sorted by id."
+  sharedOrganisations: [Organisation!]!
+}
+
+extend type Query {
+  """
+  Network metrics and communities of a selection: the subgraph around
+  ` + "`" + `seeds` + "`" + ` within ` + "`" + `depth` + "`" + ` hops (at most 4, following relationships either
+  way), or the whole graph when ` + "`" + `seeds` + "`" + ` is omitted, filtered by ` + "`" + `kinds` + "`" + `,
+  ` + "`" + `types` + "`" + ` and ` + "`" + `asOf` + "`" + ` exactly as ` + "`" + `exportSubgraph` + "`" + ` selects it (so a GRAPHML,
+  GEXF, KUMU, KUMU_XLSX or GEPHI_CSV export of the same selection, up to 5000
+  nodes, carries the same figures as node attributes). See ` + "`" + `Analysis` + "`" + ` for the cost
+  and the cap (10000 nodes) and ` + "`" + `NodeMetrics` + "`" + ` for the definitions.
+  """
+  analysis(seeds: [ID!], depth: Int = 1, kinds: [NodeKind!], types: [RelationshipType!], asOf: Int): Analysis!
+  """
+  The tensions matrix: episodes per tension, movement and decade (non-empty
+  cells only, sorted by tension, movement, then decade with undated last).
+  Omitted ` + "`" + `tensions` + "`" + ` or ` + "`" + `movements` + "`" + ` mean all of them; episodes dated after
+  ` + "`" + `asOf` + "`" + ` are left out. See ` + "`" + `TensionCell` + "`" + ` for how an episode is attributed to
+  a movement.
+  """
+  tensionMatrix(tensions: [ID!], movements: [ID!], asOf: Int): [TensionCell!]!
+  "The institutions that are an endpoint of most episodes of ` + "`" + `tension` + "`" + `, most first (ties by id). ` + "`" + `first` + "`" + ` is at most 500."
+  tensionInstitutions(tension: ID!, asOf: Int, first: Int = 10): [TensionInstitution!]!
+  "Two different movements side by side: shared institutions and organisations, tension profiles, timelines."
+  compareMovements(a: ID!, b: ID!, asOf: Int): MovementComparison!
+}
+
+extend interface Node {
+  "This node's figures over the whole graph as of ` + "`" + `asOf` + "`" + ` (null when the node did not exist then). Cached like ` + "`" + `analysis` + "`" + `."
+  metrics(asOf: Int): NodeMetrics
+}
+
+extend type Movement { metrics(asOf: Int): NodeMetrics }
+extend type Organisation { metrics(asOf: Int): NodeMetrics }
+extend type Institution { metrics(asOf: Int): NodeMetrics }
+extend type Report { metrics(asOf: Int): NodeMetrics }
+extend type Person { metrics(asOf: Int): NodeMetrics }
+extend type Event { metrics(asOf: Int): NodeMetrics }
+extend type Tension { metrics(asOf: Int): NodeMetrics }
 # --- stories ---
 
 """
@@ -2682,6 +3356,24 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Analysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeCount":
+		return ec.fieldContext_Analysis_nodeCount(ctx, field)
+	case "edgeCount":
+		return ec.fieldContext_Analysis_edgeCount(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Analysis_modularity(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Analysis_nodes(ctx, field)
+	case "communities":
+		return ec.fieldContext_Analysis_communities(ctx, field)
+	case "brokers":
+		return ec.fieldContext_Analysis_brokers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Analysis", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2698,6 +3390,20 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Community_index(ctx, field)
+	case "label":
+		return ec.fieldContext_Community_label(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2724,6 +3430,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_movements(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Event_institutions(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Event_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -2800,6 +3508,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_reports(ctx, field)
 	case "challengedBy":
 		return ec.fieldContext_Institution_challengedBy(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Institution_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
 }
@@ -2846,8 +3556,38 @@ func (ec *executionContext) childFields_Movement(ctx context.Context, field grap
 		return ec.fieldContext_Movement_challenged(ctx, field)
 	case "tensions":
 		return ec.fieldContext_Movement_tensions(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Movement_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Movement", field.Name)
+}
+
+func (ec *executionContext) childFields_MovementComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_MovementComparison_a(ctx, field)
+	case "b":
+		return ec.fieldContext_MovementComparison_b(ctx, field)
+	case "sharedInstitutions":
+		return ec.fieldContext_MovementComparison_sharedInstitutions(ctx, field)
+	case "sharedOrganisations":
+		return ec.fieldContext_MovementComparison_sharedOrganisations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MovementComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_MovementProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "movement":
+		return ec.fieldContext_MovementProfile_movement(ctx, field)
+	case "members":
+		return ec.fieldContext_MovementProfile_members(ctx, field)
+	case "tensions":
+		return ec.fieldContext_MovementProfile_tensions(ctx, field)
+	case "timeline":
+		return ec.fieldContext_MovementProfile_timeline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MovementProfile", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2872,6 +3612,36 @@ func (ec *executionContext) childFields_NodeEdge(ctx context.Context, field grap
 		return ec.fieldContext_NodeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NodeMetrics_node(ctx, field)
+	case "degree":
+		return ec.fieldContext_NodeMetrics_degree(ctx, field)
+	case "inDegree":
+		return ec.fieldContext_NodeMetrics_inDegree(ctx, field)
+	case "outDegree":
+		return ec.fieldContext_NodeMetrics_outDegree(ctx, field)
+	case "degreeCentrality":
+		return ec.fieldContext_NodeMetrics_degreeCentrality(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_NodeMetrics_betweenness(ctx, field)
+	case "closeness":
+		return ec.fieldContext_NodeMetrics_closeness(ctx, field)
+	case "pageRank":
+		return ec.fieldContext_NodeMetrics_pageRank(ctx, field)
+	case "eigenvector":
+		return ec.fieldContext_NodeMetrics_eigenvector(ctx, field)
+	case "brokerage":
+		return ec.fieldContext_NodeMetrics_brokerage(ctx, field)
+	case "community":
+		return ec.fieldContext_NodeMetrics_community(ctx, field)
+	case "communityLabel":
+		return ec.fieldContext_NodeMetrics_communityLabel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeMetrics", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2902,6 +3672,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_movements(ctx, field)
 	case "people":
 		return ec.fieldContext_Organisation_people(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Organisation_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -2952,6 +3724,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_role(ctx, field)
 	case "ledOrFounded":
 		return ec.fieldContext_Person_ledOrFounded(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Person_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -3036,6 +3810,8 @@ func (ec *executionContext) childFields_Report(ctx context.Context, field graphq
 		return ec.fieldContext_Report_publisher(ctx, field)
 	case "describes":
 		return ec.fieldContext_Report_describes(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Report_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
 }
@@ -3224,8 +4000,48 @@ func (ec *executionContext) childFields_Tension(ctx context.Context, field graph
 		return ec.fieldContext_Tension_question(ctx, field)
 	case "episodes":
 		return ec.fieldContext_Tension_episodes(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Tension_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tension", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tension":
+		return ec.fieldContext_TensionCell_tension(ctx, field)
+	case "movement":
+		return ec.fieldContext_TensionCell_movement(ctx, field)
+	case "decade":
+		return ec.fieldContext_TensionCell_decade(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionCell_count(ctx, field)
+	case "episodes":
+		return ec.fieldContext_TensionCell_episodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionCell", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tension":
+		return ec.fieldContext_TensionCount_tension(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionInstitution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "institution":
+		return ec.fieldContext_TensionInstitution_institution(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionInstitution_count(ctx, field)
+	case "episodes":
+		return ec.fieldContext_TensionInstitution_episodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionInstitution", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3344,6 +4160,42 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Analysis_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3390,6 +4242,20 @@ func (ec *executionContext) field_Event_relationships_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Institution_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Institution_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3433,6 +4299,20 @@ func (ec *executionContext) field_Institution_relationships_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Movement_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3602,6 +4482,20 @@ func (ec *executionContext) field_Mutation_upsertStory_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Organisation_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3645,6 +4539,20 @@ func (ec *executionContext) field_Organisation_relationships_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3708,6 +4616,52 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_analysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "seeds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seeds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]graph.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3727,6 +4681,36 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["before"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareMovements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -4100,6 +5084,80 @@ func (ec *executionContext) field_Query_story_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_tensionInstitutions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tension",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tension"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tensionMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tensions",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tensions"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "movements",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["movements"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Report_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Report_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4165,6 +5223,20 @@ func (ec *executionContext) field_Tension_episodes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Tension_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -4287,6 +5359,183 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Analysis_nodeCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().NodeCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Analysis_edgeCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_edgeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().EdgeCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_edgeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Analysis_modularity(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Analysis_nodes(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_communities(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_brokers(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Analysis().Brokers(ctx, obj, fc.Args["kinds"].([]graph.Kind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_brokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Analysis_brokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *graph.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4424,6 +5673,107 @@ func (ec *executionContext) _Change_detail(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Change_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Community_index(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_label(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "String")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
@@ -4723,6 +6073,50 @@ func (ec *executionContext) fieldContext_Event_institutions(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Institution(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5460,6 +6854,50 @@ func (ec *executionContext) fieldContext_Institution_challengedBy(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Institution_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Institution().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Institution_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5912,6 +7350,306 @@ func (ec *executionContext) fieldContext_Movement_tensions(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Movement_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Movement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movement_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Movement().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movement_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Movement_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_a(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+			return ec.marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_b(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+			return ec.marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_sharedInstitutions(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_sharedInstitutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementComparison().SharedInstitutions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Institution) graphql.Marshaler {
+			return ec.marshalNInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐInstitutionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_sharedInstitutions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_sharedOrganisations(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_sharedOrganisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementComparison().SharedOrganisations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_sharedOrganisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_movement(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_movement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Movement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Movement) graphql.Marshaler {
+			return ec.marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_movement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_members(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_tensions(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_tensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Tensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TensionCount) graphql.Marshaler {
+			return ec.marshalNTensionCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_tensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_timeline(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timeline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6443,6 +8181,291 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _NodeMetrics_node(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeMetrics().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeMetrics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeMetrics_degree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_inDegree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_inDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_inDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_outDegree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_outDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_outDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_degreeCentrality(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_degreeCentrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DegreeCentrality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_degreeCentrality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_betweenness(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_closeness(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_closeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closeness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_pageRank(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_pageRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_pageRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_eigenvector(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_eigenvector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eigenvector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_eigenvector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_brokerage(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_brokerage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brokerage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_brokerage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_community(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_communityLabel(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_communityLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommunityLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_communityLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6786,6 +8809,50 @@ func (ec *executionContext) fieldContext_Organisation_people(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7211,6 +9278,50 @@ func (ec *executionContext) fieldContext_Person_ledOrFounded(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7713,6 +9824,182 @@ func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_exportSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_analysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Analysis(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["kinds"].([]graph.Kind), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Result) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_analysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_analysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tensionMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tensionMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TensionMatrix(ctx, fc.Args["tensions"].([]string), fc.Args["movements"].([]string), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lens.Cell) graphql.Marshaler {
+			return ec.marshalNTensionCell2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tensionMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionCell(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tensionMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tensionInstitutions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tensionInstitutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TensionInstitutions(ctx, fc.Args["tension"].(string), fc.Args["asOf"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lens.InstitutionCount) graphql.Marshaler {
+			return ec.marshalNTensionInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tensionInstitutions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionInstitution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tensionInstitutions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareMovements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareMovements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareMovements(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Comparison) graphql.Marshaler {
+			return ec.marshalNMovementComparison2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareMovements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareMovements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8620,6 +10907,50 @@ func (ec *executionContext) fieldContext_Report_describes(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Report().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Report_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10191,6 +12522,334 @@ func (ec *executionContext) fieldContext_Tension_episodes(ctx context.Context, f
 	if fc.Args, err = ec.field_Tension_episodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tension_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Tension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tension_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tension().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tension_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tension_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_tension(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_tension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Tension(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Tension) graphql.Marshaler {
+			return ec.marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐTension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_tension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_movement(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_movement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Movement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Movement) graphql.Marshaler {
+			return ec.marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_movement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_decade(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_decade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_decade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TensionCell_count(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Count(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCell", field, true, true, "Int")
+}
+
+func (ec *executionContext) _TensionCell_episodes(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_episodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_episodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCount_tension(ctx context.Context, field graphql.CollectedField, obj *model.TensionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCount_tension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Tension) graphql.Marshaler {
+			return ec.marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐTension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCount_tension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TensionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TensionInstitution_institution(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionInstitution().Institution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Institution) graphql.Marshaler {
+			return ec.marshalNInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐInstitution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionInstitution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionInstitution_count(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionInstitution().Count(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionInstitution", field, true, true, "Int")
+}
+
+func (ec *executionContext) _TensionInstitution_episodes(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_episodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_episodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionInstitution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12183,6 +14842,68 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var analysisImplementors = []string{"Analysis"}
+
+func (ec *executionContext) _Analysis(ctx context.Context, sel ast.SelectionSet, obj *analysis.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Analysis")
+		case "nodeCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_nodeCount(ctx, field, obj)
+				})
+		case "edgeCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_edgeCount(ctx, field, obj)
+				})
+		case "modularity":
+			out.Values[i] = ec._Analysis_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_nodes(ctx, field, obj)
+				})
+		case "communities":
+			out.Values[i] = ec._Analysis_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "brokers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_brokers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *graph.Change) graphql.Marshaler {
@@ -12226,6 +14947,56 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *analysis.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "index":
+			out.Values[i] = ec._Community_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._Community_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_size(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_members(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12313,6 +15084,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_institutions(ctx, field, obj)
+				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_metrics(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12553,6 +15330,12 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Institution_challengedBy(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Institution_metrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12701,6 +15484,113 @@ func (ec *executionContext) _Movement(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movement_tensions(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Movement_metrics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var movementComparisonImplementors = []string{"MovementComparison"}
+
+func (ec *executionContext) _MovementComparison(ctx context.Context, sel ast.SelectionSet, obj *lens.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, movementComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MovementComparison")
+		case "a":
+			out.Values[i] = ec._MovementComparison_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "b":
+			out.Values[i] = ec._MovementComparison_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedInstitutions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementComparison_sharedInstitutions(ctx, field, obj)
+				})
+		case "sharedOrganisations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementComparison_sharedOrganisations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var movementProfileImplementors = []string{"MovementProfile"}
+
+func (ec *executionContext) _MovementProfile(ctx context.Context, sel ast.SelectionSet, obj *lens.Profile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, movementProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MovementProfile")
+		case "movement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_movement(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_members(ctx, field, obj)
+				})
+		case "tensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_tensions(ctx, field, obj)
+				})
+		case "timeline":
+			out.Values[i] = ec._MovementProfile_timeline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12896,6 +15786,95 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var nodeMetricsImplementors = []string{"NodeMetrics"}
+
+func (ec *executionContext) _NodeMetrics(ctx context.Context, sel ast.SelectionSet, obj *analysis.NodeMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeMetrics")
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeMetrics_node(ctx, field, obj)
+				})
+		case "degree":
+			out.Values[i] = ec._NodeMetrics_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inDegree":
+			out.Values[i] = ec._NodeMetrics_inDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outDegree":
+			out.Values[i] = ec._NodeMetrics_outDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "degreeCentrality":
+			out.Values[i] = ec._NodeMetrics_degreeCentrality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "betweenness":
+			out.Values[i] = ec._NodeMetrics_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeness":
+			out.Values[i] = ec._NodeMetrics_closeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageRank":
+			out.Values[i] = ec._NodeMetrics_pageRank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eigenvector":
+			out.Values[i] = ec._NodeMetrics_eigenvector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "brokerage":
+			out.Values[i] = ec._NodeMetrics_brokerage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "community":
+			out.Values[i] = ec._NodeMetrics_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communityLabel":
+			out.Values[i] = ec._NodeMetrics_communityLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *graph.Organisation) graphql.Marshaler {
@@ -12976,6 +15955,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_people(ctx, field, obj)
+				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_metrics(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13146,6 +16131,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_ledOrFounded(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_metrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13253,6 +16244,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportSubgraph(ctx, field)
+				})
+		case "analysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_analysis(ctx, field)
+				})
+		case "tensionMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tensionMatrix(ctx, field)
+				})
+		case "tensionInstitutions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tensionInstitutions(ctx, field)
+				})
+		case "compareMovements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareMovements(ctx, field)
 				})
 		case "stories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13563,6 +16578,12 @@ func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Report_describes(ctx, field, obj)
+				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Report_metrics(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14191,6 +17212,151 @@ func (ec *executionContext) _Tension(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tension_episodes(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tension_metrics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionCellImplementors = []string{"TensionCell"}
+
+func (ec *executionContext) _TensionCell(ctx context.Context, sel ast.SelectionSet, obj *lens.Cell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionCell")
+		case "tension":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_tension(ctx, field, obj)
+				})
+		case "movement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_movement(ctx, field, obj)
+				})
+		case "decade":
+			out.Values[i] = ec._TensionCell_decade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_count(ctx, field, obj)
+				})
+		case "episodes":
+			out.Values[i] = ec._TensionCell_episodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionCountImplementors = []string{"TensionCount"}
+
+func (ec *executionContext) _TensionCount(ctx context.Context, sel ast.SelectionSet, obj *model.TensionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionCount")
+		case "tension":
+			out.Values[i] = ec._TensionCount_tension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TensionCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionInstitutionImplementors = []string{"TensionInstitution"}
+
+func (ec *executionContext) _TensionInstitution(ctx context.Context, sel ast.SelectionSet, obj *lens.InstitutionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionInstitutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionInstitution")
+		case "institution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionInstitution_institution(ctx, field, obj)
+				})
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionInstitution_count(ctx, field, obj)
+				})
+		case "episodes":
+			out.Values[i] = ec._TensionInstitution_episodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14570,6 +17736,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnalysis2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐResult(ctx context.Context, sel ast.SelectionSet, v *analysis.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Analysis!")
+		return graphql.Null
+	}
+	return ec._Analysis(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14616,6 +17790,26 @@ func (ec *executionContext) unmarshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkg�
 
 func (ec *executionContext) marshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx context.Context, sel ast.SelectionSet, v model.CitationTarget) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCommunity2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunity(ctx context.Context, sel ast.SelectionSet, v analysis.Community) graphql.Marshaler {
+	return ec._Community(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Event) graphql.Marshaler {
@@ -14816,6 +18010,22 @@ func (ec *executionContext) marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgra
 	return ec._Movement(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMovementComparison2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐComparison(ctx context.Context, sel ast.SelectionSet, v *lens.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MovementComparison!")
+		return graphql.Null
+	}
+	return ec._MovementComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx context.Context, sel ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MovementProfile!")
+		return graphql.Null
+	}
+	return ec._MovementProfile(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx context.Context, sel ast.SelectionSet, v graph.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -14925,6 +18135,30 @@ func (ec *executionContext) marshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgra
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx context.Context, sel ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeMetrics!")
+		return graphql.Null
+	}
+	return ec._NodeMetrics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNNodeOrder2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐNodeOrder(ctx context.Context, v any) (*graph.NodeOrder, error) {
@@ -15477,6 +18711,78 @@ func (ec *executionContext) marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgrap
 	return ec._Tension(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTensionCell2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*lens.Cell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionCell2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionCell2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCell(ctx context.Context, sel ast.SelectionSet, v *lens.Cell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionCell!")
+		return graphql.Null
+	}
+	return ec._TensionCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTensionCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TensionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionCount2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionCount2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCount(ctx context.Context, sel ast.SelectionSet, v *model.TensionCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionCount!")
+		return graphql.Null
+	}
+	return ec._TensionCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTensionInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*lens.InstitutionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCount(ctx context.Context, sel ast.SelectionSet, v *lens.InstitutionCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionInstitution!")
+		return graphql.Null
+	}
+	return ec._TensionInstitution(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -15818,6 +19124,13 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgra
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx context.Context, sel ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NodeMetrics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐNodeOrderᚄ(ctx context.Context, v any) ([]*graph.NodeOrder, error) {

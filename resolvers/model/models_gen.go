@@ -170,6 +170,11 @@ type StoryViewInput struct {
 	Positions              []*StoryPositionInput `json:"positions,omitempty"`
 }
 
+type TensionCount struct {
+	Tension *graph.Tension `json:"tension"`
+	Count   int            `json:"count"`
+}
+
 // What kind of record a citation names.
 type CitationTarget string
 
