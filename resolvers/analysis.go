@@ -41,6 +41,16 @@ func (r *Resolver) analyse(ctx context.Context, sel export.Selection) (*analysis
 	}
 	key := selectionKey(sel)
 	res, _, err := r.analyses.Get(ctx, state, key, func(ctx context.Context) (*analysis.Result, error) {
+		// A computation is as heavy as an export: it takes one of the
+		// export slots, or fails with ErrBusy (TOO_MANY_REQUESTS).
+		if r.Exports != nil {
+			select {
+			case r.Exports <- struct{}{}:
+				defer func() { <-r.Exports }()
+			default:
+				return nil, fmt.Errorf("analysis: %w", ErrBusy)
+			}
+		}
 		sub, _, err := export.Select(ctx, r.Store, sel)
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hmkg/hmkg/bench/synth"
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/analysis"
@@ -466,4 +467,30 @@ func TestReadmeLensExample(t *testing.T) {
 			t.Errorf("top co-option institution %+v; README says the Department of Health, in 6", out.TensionInstitutions)
 		}
 	})
+}
+
+// A selection over analysis.MaxNodes is refused with the cap in the
+// message, never answered in part.
+func TestAnalysisCap(t *testing.T) {
+	d := synth.Generate(analysis.MaxNodes+20, 2, 5)
+	s := memstore.New()
+	defer s.Close()
+	if err := s.Import(context.Background(), d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, s)
+	res := c.post(`{ analysis { nodeCount } }`, nil)
+	if res.code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "10000") {
+		t.Fatalf("whole graph of %d nodes: code %q, errors %+v", len(d.Nodes), res.code(), res.Errors)
+	}
+	res = c.post(`{ node(id: "tension-0") { metrics { degree } } }`, nil)
+	if res.code() != "BAD_USER_INPUT" {
+		t.Errorf("Node.metrics over the cap: code %q, errors %+v", res.code(), res.Errors)
+	}
+	// A seeded selection within the cap is answered.
+	var out analysisJSON
+	c.ok(`{ analysis(seeds: ["tension-0"], depth: 1) { nodeCount } }`, nil, &out)
+	if out.Analysis.NodeCount < 1 {
+		t.Errorf("seeded selection: %d nodes", out.Analysis.NodeCount)
+	}
 }

@@ -238,6 +238,21 @@ func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (s
 	return r.deleteRelationship(ctx, id)
 }
 
+// UpsertStory is the resolver for the upsertStory field.
+func (r *mutationResolver) UpsertStory(ctx context.Context, input model.StoryInput) (*graph.Story, error) {
+	return r.upsertStory(ctx, input)
+}
+
+// DeleteStory is the resolver for the deleteStory field.
+func (r *mutationResolver) DeleteStory(ctx context.Context, id string) (string, error) {
+	return r.deleteStory(ctx, id)
+}
+
+// AcceptStoryStep is the resolver for the acceptStoryStep field.
+func (r *mutationResolver) AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error) {
+	return r.acceptStoryStep(ctx, storyID, step)
+}
+
 // Node is the resolver for the node field.
 func (r *nodeMetricsResolver) Node(ctx context.Context, obj *analysis.NodeMetrics) (graph.Entity, error) {
 	return r.metricsNode(ctx, obj)
@@ -386,24 +401,34 @@ func (r *queryResolver) CompareMovements(ctx context.Context, a string, b string
 	return r.queryCompareMovements(ctx, a, b, asOf)
 }
 
+// Stories is the resolver for the stories field.
+func (r *queryResolver) Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error) {
+	return r.queryStories(ctx, first, after)
+}
+
+// Story is the resolver for the story field.
+func (r *queryResolver) Story(ctx context.Context, id string) (*graph.Story, error) {
+	return r.queryStory(ctx, id)
+}
+
 // From is the batch resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.From })
+func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.From)
 }
 
 // To is the batch resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.To })
+func (r *relationshipResolver) To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.To)
 }
 
 // Tensions is the batch resolver for the tensions field.
-func (r *relationshipResolver) Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error) {
-	return r.relTensions(ctx, objs)
+func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error) {
+	return r.relTensions(ctx, obj)
 }
 
 // Sources is the batch resolver for the sources field.
-func (r *relationshipResolver) Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error) {
-	return r.relSources(ctx, objs)
+func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Sources is the resolver for the sources field.
@@ -440,6 +465,46 @@ func (r *reportResolver) Metrics(ctx context.Context, obj *graph.Report, asOf *i
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error) {
 	return graph.Wrap(obj.Node), nil
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *storyResolver) CreatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.CreatedAt), nil
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *storyResolver) UpdatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.UpdatedAt), nil
+}
+
+// Target is the resolver for the target field.
+func (r *storyChangeResolver) Target(ctx context.Context, obj *graph.StoryChange) (model.CitationTarget, error) {
+	return changeTarget(obj), nil
+}
+
+// What is the resolver for the what field.
+func (r *storyChangeResolver) What(ctx context.Context, obj *graph.StoryChange) (model.StoryChangeKind, error) {
+	return changeWhat(obj), nil
+}
+
+// Index is the resolver for the index field.
+func (r *storyStepResolver) Index(ctx context.Context, obj *graph.StoryStep) (int, error) {
+	return obj.Index, nil
+}
+
+// CaptionHTML is the resolver for the captionHtml field.
+func (r *storyStepResolver) CaptionHTML(ctx context.Context, obj *graph.StoryStep) (string, error) {
+	return captionHTML(obj)
+}
+
+// CitedNodes is the resolver for the citedNodes field.
+func (r *storyStepResolver) CitedNodes(ctx context.Context, obj *graph.StoryStep) ([]graph.Entity, error) {
+	return r.citedNodes(ctx, obj)
+}
+
+// CitedRelationships is the resolver for the citedRelationships field.
+func (r *storyStepResolver) CitedRelationships(ctx context.Context, obj *graph.StoryStep) ([]*graph.Relationship, error) {
+	return r.citedRelationships(ctx, obj)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -555,6 +620,15 @@ func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r}
 // SearchHit returns generated.SearchHitResolver implementation.
 func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitResolver{r} }
 
+// Story returns generated.StoryResolver implementation.
+func (r *Resolver) Story() generated.StoryResolver { return &storyResolver{r} }
+
+// StoryChange returns generated.StoryChangeResolver implementation.
+func (r *Resolver) StoryChange() generated.StoryChangeResolver { return &storyChangeResolver{r} }
+
+// StoryStep returns generated.StoryStepResolver implementation.
+func (r *Resolver) StoryStep() generated.StoryStepResolver { return &storyStepResolver{r} }
+
 // Subgraph returns generated.SubgraphResolver implementation.
 func (r *Resolver) Subgraph() generated.SubgraphResolver { return &subgraphResolver{r} }
 
@@ -588,6 +662,9 @@ type (
 	relationshipResolver       struct{ *Resolver }
 	reportResolver             struct{ *Resolver }
 	searchHitResolver          struct{ *Resolver }
+	storyResolver              struct{ *Resolver }
+	storyChangeResolver        struct{ *Resolver }
+	storyStepResolver          struct{ *Resolver }
 	subgraphResolver           struct{ *Resolver }
 	tensionResolver            struct{ *Resolver }
 	tensionCellResolver        struct{ *Resolver }

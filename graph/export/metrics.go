@@ -13,6 +13,13 @@ import (
 // without recomputing.
 var MetricsFormats = []Format{GraphML, GEXF, Kumu, KumuXLSX, GephiCSV}
 
+// MetricsMaxNodes caps the selections whose exports carry metrics: half
+// the analysis cap, so that computing them (O(n·m), a few seconds of one
+// core at this size) leaves an export over HTTP room within the request
+// deadline for reading and encoding. Larger selections are exported
+// without metrics, and the manifest says so.
+const MetricsMaxNodes = analysis.MaxNodes / 2
+
 // CarriesMetrics reports whether f writes node metrics.
 func (f Format) CarriesMetrics() bool { return slices.Contains(MetricsFormats, f) }
 
@@ -37,15 +44,15 @@ const metricsDefinitions = "networkx 3 definitions on the exported selection's u
 
 // AddMetrics computes the network figures of the document's subgraph (see
 // graph/analysis) when its format carries them, and states in the manifest
-// whether they were computed: a selection of more than analysis.MaxNodes
+// whether they were computed: a selection of more than MetricsMaxNodes
 // nodes is exported without them. It stops with ctx's error.
 func (d *Document) AddMetrics(ctx context.Context) error {
 	if !d.Manifest.Format.CarriesMetrics() {
 		return nil
 	}
-	note := &MetricsNote{MaxNodes: analysis.MaxNodes, Definitions: metricsDefinitions}
-	if n := len(d.Subgraph.Nodes); n > analysis.MaxNodes {
-		note.Omitted = fmt.Sprintf("the selection has %d nodes; metrics are computed for at most %d", n, analysis.MaxNodes)
+	note := &MetricsNote{MaxNodes: MetricsMaxNodes, Definitions: metricsDefinitions}
+	if n := len(d.Subgraph.Nodes); n > MetricsMaxNodes {
+		note.Omitted = fmt.Sprintf("the selection has %d nodes; metrics are exported for at most %d (the analysis query computes them for up to %d)", n, MetricsMaxNodes, analysis.MaxNodes)
 	} else {
 		res, err := analysis.Analyze(ctx, d.Subgraph)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/hmkg/hmkg/bench/synth"
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
-	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/graph/export"
 	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/graph/neo4jstore/neo4jtest"
@@ -121,16 +120,16 @@ func TestExportedMetricsMatchNetworkx(t *testing.T) {
 	}
 }
 
-// A selection over analysis.MaxNodes is exported without metrics, and the
+// A selection over MetricsMaxNodes is exported without metrics, and the
 // manifest says so; formats that carry no metrics say nothing.
 func TestMetricsOmittedOverTheCap(t *testing.T) {
-	d := synth.Generate(analysis.MaxNodes+50, 2, 3)
+	d := synth.Generate(export.MetricsMaxNodes+50, 2, 3)
 	sub := &graph.Subgraph{Nodes: d.Nodes, Relationships: d.Relationships}
 	doc := export.NewDocument(export.GraphML, sub, d.Sources, export.Selection{}, nil, time.Unix(0, 0))
 	if err := doc.AddMetrics(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Metrics != nil || doc.Manifest.Metrics == nil || doc.Manifest.Metrics.Computed || !strings.Contains(doc.Manifest.Metrics.Omitted, "at most 10000") {
+	if doc.Metrics != nil || doc.Manifest.Metrics == nil || doc.Manifest.Metrics.Computed || !strings.Contains(doc.Manifest.Metrics.Omitted, "at most 5000") {
 		t.Fatalf("over the cap: metrics %v, note %+v", doc.Metrics != nil, doc.Manifest.Metrics)
 	}
 	var buf bytes.Buffer

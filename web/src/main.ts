@@ -33,6 +33,8 @@ import { mountPathPanel } from './pathpanel';
 import { mountSearchBox } from './searchbox';
 import { emptyView, setYearBounds, type View } from './state';
 import { mountUrlState } from './urlstate';
+import { mountPresentation } from './stories/present';
+import { mountStartPage } from './stories/start';
 
 const view = emptyView();
 const cy = createCy($('cy'));
@@ -61,6 +63,8 @@ mountSearchBox(app);
 mountLens(app);
 mountTensions(app);
 mountCompare(app);
+const presentation = mountPresentation(app);
+mountStartPage(app);
 
 async function loadStats(): Promise<void> {
   const s = await app.run('Connecting to the graph', () => api.stats(), () => void loadStats());
@@ -77,7 +81,8 @@ async function loadStats(): Promise<void> {
 app.renderYear();
 render();
 void loadStats();
-const ready = url.restore();
+// A story permalink (/s/<id>) shows the story; any other page the view in its URL.
+const ready = presentation.active ? presentation.start() : url.restore();
 
 declare global {
   interface Window {
