@@ -11,7 +11,6 @@ import (
 // Names of the schema objects Migrate creates.
 const (
 	fulltextIndex = "node_search"
-	stagedIndex   = "hmkg_staged_id"
 )
 
 // schemaStatements are idempotent DDL statements: constraints (which come
@@ -28,9 +27,6 @@ var schemaStatements = func() []string {
 		"CREATE INDEX node_since IF NOT EXISTS FOR (n:Node) ON (n.since)",
 		"CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
 		"CREATE INDEX node_publisher IF NOT EXISTS FOR (n:Node) ON (n.publisher)",
-		// Staged nodes of an import in progress (stage.go), found by id
-		// while their relationships are staged.
-		"CREATE INDEX " + stagedIndex + " IF NOT EXISTS FOR (n:" + stagedLabel + ") ON (n.id)",
 		// searchText holds the node's tokens as the embedded store counts
 		// them (see searchText in search.go), so Lucene only splits on
 		// white space and its BM25 sees the same term frequencies.

@@ -49,18 +49,27 @@ const defaultStageMin = 20000
 var (
 	cypherStageNodes = `UNWIND $rows AS row
 CREATE (n:` + stagedLabel + `)
-SET n = row.props, n.hmkgImport = $import`
+SET n = row.props, n.hmkgImport = $import
+RETURN n.id AS id, elementId(n) AS eid`
 
 	// cypherStageRels creates relationships between staged nodes of this
 	// import, one statement per type (a static type, as in cypherMergeRels).
+	// The endpoints are found by the element ids that cypherStageNodes
+	// returned (a direct seek, cheaper than an index lookup), and checked by
+	// import and id, since an element id is only a handle to a live node.
+	// The properties are named (relProps' keys; a null one is not set)
+	// rather than SET r = row.props: a map SET may write any property, so
+	// the planner would put an Eager between it and the index seeks that
+	// read id and hmkgImport, materialising every row of the batch first.
 	cypherStageRels = func() map[graph.RelType]string {
 		m := make(map[graph.RelType]string, len(graph.RelTypes))
 		for _, t := range graph.RelTypes {
 			m[t] = `UNWIND $rows AS row
-MATCH (a:` + stagedLabel + ` {id: row.from}) WHERE a.hmkgImport = $import
-MATCH (b:` + stagedLabel + ` {id: row.to}) WHERE b.hmkgImport = $import
-CREATE (a)-[r:` + string(t) + `]->(b)
-SET r = row.props
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+WITH row, a, b WHERE a.hmkgImport = $import AND a.id = row.from AND b.hmkgImport = $import AND b.id = row.to
+CREATE (a)-[r:` + string(t) + ` {id: row.props.id, sources: row.props.sources, year: row.props.year,
+  summary: row.props.summary, tensions: row.props.tensions}]->(b)
 RETURN count(r) AS n`
 		}
 		return m
@@ -219,6 +228,7 @@ func (s *Store) importStaged(ctx context.Context, d *graph.Dataset, actor string
 // stage writes the staged nodes and relationships, one transaction per batch.
 func (s *Store) stage(ctx context.Context, run *importRun, imp string, rows importRows) error {
 	extra := map[string]any{"import": imp}
+	eids := make(map[string]string, len(rows.nodes))
 	each := func(cypher string, all []any, verify bool) error {
 		for start := 0; start < len(all); start += s.batch {
 			batch := all[start:min(start+s.batch, len(all))]
@@ -226,12 +236,18 @@ func (s *Store) stage(ctx context.Context, run *importRun, imp string, rows impo
 				return err
 			}
 			rewind := run.attempt()
-			_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+			recs, err := write(ctx, s, func(tx *txn) ([]*neo4j.Record, error) {
 				rewind()
-				return struct{}{}, run.batch(ctx, tx, cypher, batch, extra, verify, true)
+				return run.batch(ctx, tx, cypher, batch, extra, verify, true)
 			})
 			if err != nil {
 				return err
+			}
+			for _, r := range recs {
+				if eid, ok := value(r, "eid").(string); ok {
+					id, _ := value(r, "id").(string)
+					eids[id] = eid
+				}
 			}
 			if s.staged != nil {
 				s.staged()
@@ -241,6 +257,10 @@ func (s *Store) stage(ctx context.Context, run *importRun, imp string, rows impo
 	}
 	if err := each(cypherStageNodes, rows.nodes, false); err != nil {
 		return err
+	}
+	for _, row := range rows.rels {
+		m := row.(map[string]any)
+		m["a"], m["b"] = eids[m["from"].(string)], eids[m["to"].(string)]
 	}
 	for _, t := range graph.RelTypes {
 		if err := each(cypherStageRels[t], rows.relsByType[t], true); err != nil {

@@ -202,3 +202,20 @@ func TestStagedImportInvisible(t *testing.T) {
 		t.Errorf("search after the publish: %d hits, %v", len(hits), err)
 	}
 }
+
+// TestStageRelsNamesEveryProperty: cypherStageRels names the properties it
+// writes (to keep the planner from an Eager); a property relProps gains
+// must be named there too, or staged imports would drop it.
+func TestStageRelsNamesEveryProperty(t *testing.T) {
+	y := 1990
+	props := relProps(&graph.Relationship{ID: "x", Type: graph.RelChallenged, From: "a", To: "b", Year: &y,
+		Summary: "s", SourceIDs: []string{"src"}, TensionIDs: []string{"tension"}})
+	for k := range props {
+		for _, st := range cypherStageRels {
+			if !strings.Contains(st, k+": row.props."+k) {
+				t.Errorf("relProps writes %q but cypherStageRels does not name it:\n%s", k, st)
+				break
+			}
+		}
+	}
+}

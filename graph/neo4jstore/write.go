@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/hmkg/hmkg/graph"
 )
 
@@ -319,16 +321,16 @@ func (r *importRun) batches(ctx context.Context, tx *txn, cypher string, rows []
 		if err := r.failHook(); err != nil {
 			return err
 		}
-		if err := r.batch(ctx, tx, cypher, batch, extra, verify, counts); err != nil {
+		if _, err := r.batch(ctx, tx, cypher, batch, extra, verify, counts); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// batch runs one statement over one batch of rows.
+// batch runs one statement over one batch of rows and returns its records.
 func (r *importRun) batch(ctx context.Context, tx *txn, cypher string, batch []any, extra map[string]any,
-	verify, counts bool) error {
+	verify, counts bool) ([]*neo4j.Record, error) {
 	s := r.s
 	r.statements++
 	params := map[string]any{"rows": batch}
@@ -339,11 +341,11 @@ func (r *importRun) batch(ctx context.Context, tx *txn, cypher string, batch []a
 	recs, err := tx.collect(ctx, cypher, params)
 	s.log.Debug("import batch", "rows", len(batch), "took", time.Since(t0), "statement", cypher[:min(len(cypher), 60)])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if verify && (len(recs) != 1 || asInt(value(recs[0], "n")) != len(batch)) {
 		// An endpoint vanished between validation and now.
-		return graph.Errorf(graph.ECONFLICT, "a relationship endpoint was deleted concurrently; retry")
+		return nil, graph.Errorf(graph.ECONFLICT, "a relationship endpoint was deleted concurrently; retry")
 	}
 	if counts {
 		r.done += len(batch)
@@ -351,7 +353,7 @@ func (r *importRun) batch(ctx context.Context, tx *txn, cypher string, batch []a
 			s.progress(r.done, r.total)
 		}
 	}
-	return nil
+	return recs, nil
 }
 
 // merge writes rows with MERGE in tx: sources, nodes, then relationships
