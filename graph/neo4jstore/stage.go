@@ -307,7 +307,7 @@ func (s *Store) dropStage(ctx context.Context, imp string) error {
 		_, err = res.Consume(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("drop stage of import %s: %w", imp, translate(ctx, err))
+		return fmt.Errorf("drop stage of import %s: %w", imp, s.translate(ctx, "neo4jstore.dropStage", err))
 	}
 	return nil
 }

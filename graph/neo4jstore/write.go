@@ -124,6 +124,9 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
 	})
 	meta := &[2]string{d.Name, d.Version}
+	// A large import is one long transaction: without a deadline it gets
+	// ImportTimeout rather than the request-sized MaxTxTimeout.
+	ctx = withTxLimit(ctx, s.importTx)
 	if len(d.Nodes)+len(d.Relationships) >= s.stageMin {
 		c := change{graph.ActionImport, d.Name, string(detail)}
 		l, err := s.lookup(ctx, d)
