@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -214,6 +215,11 @@ func (s *Store) importStaged(ctx context.Context, d *graph.Dataset, actor string
 		t1 := time.Now()
 		err = s.publish(ctx, run, imp, len(newNodes), rest, actor, c, meta, searchLength)
 		log.Info("import published", "staging", staging.Round(time.Millisecond), "publish", time.Since(t1).Round(time.Millisecond), "err", err)
+		if err != nil && strings.Contains(err.Error(), "dbms.memory.transaction") {
+			err = fmt.Errorf("publishing %d new nodes needs more transaction memory than this Neo4j allows "+
+				"(dbms.memory.transaction.total.max, 70%% of the heap by default; about 2 KiB a new node): "+
+				"raise the heap or import in parts: %w", len(newNodes), err)
+		}
 	}
 	if err != nil {
 		if derr := s.dropStage(context.WithoutCancel(ctx), imp); derr != nil {
@@ -295,21 +301,38 @@ func (s *Store) publish(ctx context.Context, run *importRun, imp string, newNode
 	return err
 }
 
-// dropStage deletes an import's stage.
+// dropStage deletes an import's stage. The deletion commits batch by
+// batch, so an attempt that fails part way (a transient error, Neo4j's
+// transaction memory pool full) is simply run again, a few times.
 func (s *Store) dropStage(ctx context.Context, imp string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
+	var err error
+	for attempt := range 5 {
+		if attempt > 0 {
+			s.log.Warn("removing an import's stage failed; retrying", "import", imp, "attempt", attempt, "err", err)
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("drop stage of import %s: %w", imp, err)
+			case <-time.After(time.Duration(attempt) * 2 * time.Second):
+			}
+		}
+		if err = s.dropStageOnce(ctx, imp); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("drop stage of import %s: %w", imp, s.translate(ctx, "neo4jstore.dropStage", err))
+}
+
+func (s *Store) dropStageOnce(ctx context.Context, imp string) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(ctx)
+	defer sess.Close(context.WithoutCancel(ctx))
 	s.queries.Add(1)
 	res, err := sess.Run(ctx, cypherDropStage, map[string]any{"import": imp})
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
-	if err != nil {
-		return fmt.Errorf("drop stage of import %s: %w", imp, s.translate(ctx, "neo4jstore.dropStage", err))
-	}
-	return nil
+	return err
 }
 
 func newImportID() (string, error) {
