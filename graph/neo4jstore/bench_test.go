@@ -157,9 +157,10 @@ func BenchmarkShortestPathRawCypher(b *testing.B) {
 // (HMKG_SYNTHETIC_NODES and HMKG_SYNTHETIC_DEGREE change it). It reports
 // rels/s and prints progress on stderr. The import is staged (stage.go):
 // staging runs in small transactions, and the publish relabels every new
-// node in one transaction, about 1.8 KiB of Neo4j transaction memory a node
-// (limit: 70% of the heap), so the default 400k nodes need
-// HMKG_NEO4J_HEAP=2g; the default 1g heap publishes up to about 350k.
+// node in one transaction, more than 3.6 KiB of Neo4j transaction memory a
+// node (limit: 70% of the heap): the default 400k nodes failed to publish
+// (atomically) with both a 1g and a 2g heap; set HMKG_SYNTHETIC_NODES lower
+// or the heap higher.
 func BenchmarkImportSynthetic(b *testing.B) {
 	nodes, degree := envInt("HMKG_SYNTHETIC_NODES", 400_000), envInt("HMKG_SYNTHETIC_DEGREE", 5)
 	d := synth.Generate(nodes, degree, 1)

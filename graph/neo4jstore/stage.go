@@ -217,7 +217,7 @@ func (s *Store) importStaged(ctx context.Context, d *graph.Dataset, actor string
 		log.Info("import published", "staging", staging.Round(time.Millisecond), "publish", time.Since(t1).Round(time.Millisecond), "err", err)
 		if err != nil && strings.Contains(err.Error(), "dbms.memory.transaction") {
 			err = fmt.Errorf("publishing %d new nodes needs more transaction memory than this Neo4j allows "+
-				"(dbms.memory.transaction.total.max, 70%% of the heap by default; about 2 KiB a new node): "+
+				"(dbms.memory.transaction.total.max, 70%% of the heap by default; more than 3.6 KiB a new node): "+
 				"raise the heap or import in parts: %w", len(newNodes), err)
 		}
 	}
