@@ -180,6 +180,8 @@ type Dataset struct {
 	Sources       []*Source       `json:"sources"`
 	Nodes         []*Node         `json:"nodes"`
 	Relationships []*Relationship `json:"relationships"`
+	// Stories are saved narratives over the records (see story.go).
+	Stories []*Story `json:"stories,omitempty"`
 	// Locate, when set, names where record i of a section ("sources",
 	// "nodes", "relationships") came from, e.g. "a.json: nodes[3]", so that
 	// validation problems point into the user's files.

@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -45,9 +44,6 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds each request.
 	RequestTimeout time.Duration
-	// LoaderWait is how long per-request loaders gather keys (see
-	// resolvers.DefaultLoaderWait).
-	LoaderWait time.Duration
 	// ExportMaxNodes caps the selection of GET /export (0 means
 	// export.DefaultMaxNodes).
 	ExportMaxNodes int
@@ -55,8 +51,16 @@ type Config struct {
 	// get 429 Too Many Requests with Retry-After (0 means
 	// DefaultExportConcurrency).
 	ExportConcurrency int
-	// Dashboard, when set, serves every path the API does not ("/").
+	// Dashboard, when set, serves every path the API does not ("/"), and
+	// the HTML of /graphiql, the story permalinks and embeds.
 	Dashboard http.Handler
+	// EmbedOrigins may frame /embed/ pages (CSP frame-ancestors); empty
+	// allows any page. Every other page may not be framed.
+	EmbedOrigins []string
+	// PublicURL is the origin the server is reached at (e.g.
+	// https://hmkg.example.org), used in oEmbed answers and discovery tags;
+	// empty takes it from each request.
+	PublicURL string
 
 	// exports holds a token per export running, GET /export and GraphQL's
 	// exportSubgraph alike.
@@ -82,9 +86,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.LoaderWait <= 0 {
-		c.LoaderWait = resolvers.DefaultLoaderWait
 	}
 	if c.ExportConcurrency <= 0 {
 		c.ExportConcurrency = DefaultExportConcurrency
@@ -120,14 +121,17 @@ func newGraphQL(cfg Config) *handler.Server {
 }
 
 // New returns the whole HTTP API: /graphql, /graphiql, /healthz, /readyz,
-// GET /export and the dashboard, behind CORS (closed unless CORSOrigins
+// GET /export, the story pages (/s/, /embed/, /oembed) and the dashboard,
+// with a strict Content-Security-Policy on every response, behind CORS (closed unless CORSOrigins
 // names origins), a body limit, a per-request timeout, per-request loaders
 // and API-key authentication.
 func New(cfg Config) http.Handler {
 	cfg.setDefaults()
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graphqlEdge(cfg, newGraphQL(cfg)))
-	mux.Handle("GET /graphiql", playground.Handler("hmkg GraphiQL", "/graphql"))
+	gql := newGraphQL(cfg)
+	mux.Handle("/graphql", graphqlEdge(cfg, gql))
+	sw := &storyWeb{gql: gql, dashboard: cfg.Dashboard, origins: cfg.EmbedOrigins, publicURL: cfg.PublicURL, log: cfg.Logger}
+	sw.routes(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -147,7 +151,7 @@ func New(cfg Config) http.Handler {
 		// "/graphql" in net/http's mux; the dashboard answers 405 itself.
 		mux.Handle("/", cfg.Dashboard)
 	}
-	h := requestScope(cfg, routed(cfg, mux))
+	h := secureHeaders(requestScope(cfg, routed(cfg, mux)))
 	if len(cfg.CORSOrigins) == 0 {
 		// rs/cors treats an empty allow-list as "*": without configured
 		// origins there is no CORS at all (GET /export still answers the
@@ -170,7 +174,8 @@ func routed(cfg Config, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			// mux.ServeHTTP, not h: it sets the request's path values ({id}).
+			mux.ServeHTTP(w, r)
 			return
 		}
 		probe := &statusProbe{header: http.Header{}}
@@ -219,7 +224,7 @@ func requestScope(cfg Config, next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		}
-		ctx = resolvers.WithLoaders(ctx, cfg.Store, cfg.LoaderWait)
+		ctx = resolvers.WithLoaders(ctx, cfg.Store)
 		auth := &authState{}
 		if r.Header.Get("Authorization") != "" {
 			if actor, ok := cfg.APIKeys.actor(r); ok {

@@ -33,6 +33,8 @@ type file struct {
 	nodes                      []*graph.Node
 	relationships              []*graph.Relationship
 	sourcesAt, nodesAt, relsAt []at
+	stories                    []*graph.Story
+	storiesAt                  []at
 }
 
 // problems collects the problems of a load, each prefixed with its file,
@@ -179,8 +181,10 @@ func (d *decoder) document() error {
 			err = section(d, "nodes", &d.f.nodes, &d.f.nodesAt)
 		case "relationships":
 			err = section(d, "relationships", &d.f.relationships, &d.f.relsAt)
+		case "stories":
+			err = section(d, "stories", &d.f.stories, &d.f.storiesAt)
 		default:
-			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes and relationships", key))
+			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships and stories", key))
 			err = d.skip()
 		}
 		if str != nil {
@@ -309,6 +313,8 @@ func recordID(v any) string {
 	case *graph.Node:
 		return r.ID
 	case *graph.Relationship:
+		return r.ID
+	case *graph.Story:
 		return r.ID
 	}
 	return ""

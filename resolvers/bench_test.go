@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -13,10 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/hmkg/hmkg/bench/synth"
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
+	"github.com/hmkg/hmkg/graph/neo4jstore/neo4jtest"
 	"github.com/hmkg/hmkg/httpapi"
 )
 
@@ -171,6 +175,97 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportMetric(float64(g.loadTime.Milliseconds()), "load-ms")
 			b.ReportMetric(float64(g.heapAfterLoad)/(1<<20), "heap-MiB")
 			b.ReportMetric(float64(g.rels)/g.loadTime.Seconds(), "rels/s")
+		})
+	}
+}
+
+// ratioQuestions are the six questions of issue 10, each as a GraphQL
+// request and as the hand-written Cypher a Neo4j user would send to answer
+// it (same fields, same limits).
+var ratioQuestions = []struct {
+	name, gql, cypher string
+	params            map[string]any
+}{
+	{"NodeSources", `{ node(id: "act-up") { id name summary sources { id title url } } }`,
+		`MATCH (n:Node {id: $id})
+OPTIONAL MATCH (s:Source) WHERE s.id IN n.sources
+RETURN n.id, n.name, n.summary, collect(s {.id, .title, .url}) AS sources`,
+		map[string]any{"id": "act-up"}},
+	{"Challenged", `{ node(id: "act-up") { relationships(types: [CHALLENGED]) { nodes { year summary sources { url } from { id name } to { id name } } } } }`,
+		`MATCH (:Node {id: $id})-[r:CHALLENGED]-()
+WITH r, startNode(r) AS a, endNode(r) AS b ORDER BY r.id LIMIT 50
+OPTIONAL MATCH (s:Source) WHERE s.id IN r.sources
+RETURN r.year, r.summary, collect(s.url) AS urls, a.id, a.name, b.id, b.name`,
+		map[string]any{"id": "act-up"}},
+	{"Search", `{ search(text: "ACT UP", first: 10) { score node { id name } } }`,
+		`CALL db.index.fulltext.queryNodes('node_search', $q) YIELD node, score
+RETURN node.id, node.name, score ORDER BY score DESC LIMIT 10`,
+		map[string]any{"q": "act OR up"}},
+	{"Neighbourhood2Hop", `{ neighbourhood(id: "act-up", depth: 2, limit: 500) { nodes { id name } relationships { id type } } }`,
+		`MATCH (:Node {id: $id})-[*0..2]-(m)
+WITH collect(DISTINCT m) AS ns
+UNWIND ns AS a
+OPTIONAL MATCH (a)-[r]->(b) WHERE b IN ns
+RETURN [n IN ns | n {.id, .name}] AS nodes, collect(r {.id, type: type(r)}) AS rels`,
+		map[string]any{"id": "act-up"}},
+	{"ShortestPath", `{ shortestPath(from: "act-up", to: "nhs-england", maxLength: 8) { length nodes { id } relationships { id } } }`,
+		`MATCH p = SHORTEST 1 (:Node {id: $from})-[]-{1,8}(:Node {id: $to})
+RETURN length(p), [n IN nodes(p) | n.id], [r IN relationships(p) | r.id]`,
+		map[string]any{"from": "act-up", "to": "nhs-england"}},
+	{"MovementsMembers", `{ nodes(kinds: [MOVEMENT], first: 20, orderBy: [{field: NAME}]) { nodes { id name ... on Movement { organisations { id name } } } } }`,
+		`MATCH (m:Movement)
+WITH m ORDER BY toLower(m.name), m.name, m.id LIMIT 20
+OPTIONAL MATCH (o:Organisation)-[:PART_OF]->(m)
+RETURN m.id, m.name, collect(o {.id, .name}) AS organisations`,
+		nil},
+}
+
+// BenchmarkNeo4jRatio answers issue 10's six questions on Neo4j through the
+// full GraphQL handler and as hand-written Cypher through the driver,
+// alternating the two in one loop so that both see the same machine load,
+// and reports each one's mean and their ratio (gql/cypher, target ≤ 1.25).
+func BenchmarkNeo4jRatio(b *testing.B) {
+	cfg, ok := neo4jtest.Config(b)
+	if !ok {
+		b.Skip("NEO4J_URI not set")
+	}
+	benchMu.Lock()
+	delete(benchGraphs, "neo4j-curated") // an earlier benchmark closed its store
+	benchMu.Unlock()
+	g := loadBenchGraph(b, "neo4j-curated")
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { drv.Close(context.Background()) })
+	db := cmp.Or(cfg.Database, "neo4j")
+	raw := func(b *testing.B, cypher string, params map[string]any) {
+		res, err := neo4j.ExecuteQuery(context.Background(), drv, cypher, params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(db), neo4j.ExecuteQueryWithReadersRouting())
+		if err != nil || len(res.Records) == 0 {
+			b.Fatalf("raw cypher: %v (%d records)", err, len(res.Records))
+		}
+	}
+	for _, q := range ratioQuestions {
+		b.Run(q.name, func(b *testing.B) {
+			body := fmt.Sprintf(`{"query": %q}`, q.gql)
+			for range 5 { // Neo4j plans each new statement on first use
+				g.post(b, body)
+				raw(b, q.cypher, q.params)
+			}
+			var gql, cy time.Duration
+			n := 0
+			for b.Loop() {
+				t0 := time.Now()
+				g.post(b, body)
+				t1 := time.Now()
+				raw(b, q.cypher, q.params)
+				gql, cy = gql+t1.Sub(t0), cy+time.Since(t1)
+				n++
+			}
+			b.ReportMetric(float64(gql.Microseconds())/float64(n)/1000, "gql-ms")
+			b.ReportMetric(float64(cy.Microseconds())/float64(n)/1000, "cypher-ms")
+			b.ReportMetric(float64(gql)/float64(cy), "ratio")
 		})
 	}
 }

@@ -5,42 +5,20 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
-
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vikstrous/dataloadgen"
+	"sync"
 
 	"github.com/hmkg/hmkg/graph"
 )
 
-// DefaultLoaderWait is how long a loader collects keys before it fetches.
-// gqlgen starts the resolvers of a list's elements together, so a short
-// wait gathers a nesting level into one store call; a longer one batches
-// more reliably on a busy machine but adds latency per level.
-const DefaultLoaderWait = 2 * time.Millisecond
-
 // relKey identifies the relationships of one node under one set of
-// arguments; keys with equal arguments are fetched in one store call.
+// arguments.
 type relKey struct {
 	id    string
 	dir   graph.Direction
 	types string // sorted, comma-joined
 	asOf  int
 	dated bool
-	// want says what the query will ask of the relationships, so that one
-	// batch fetches it for all of them (see prefetch).
-	want prefetch
 }
-
-// prefetch flags what a batch of relationships is fetched together with.
-type prefetch uint8
-
-const (
-	wantEndpoints prefetch = 1 << iota
-	wantSources
-	wantTensions
-)
 
 func (k relKey) query() graph.RelQuery {
 	q := graph.RelQuery{Direction: k.dir}
@@ -56,125 +34,246 @@ func (k relKey) query() graph.RelQuery {
 	return q
 }
 
-func newRelKey(id string, dir graph.Direction, types []graph.RelType, asOf *int, want prefetch) relKey {
+func newRelKey(id string, dir graph.Direction, types []graph.RelType, asOf *int) relKey {
 	ts := make([]string, len(types))
 	for i, t := range types {
 		ts[i] = string(t)
 	}
 	slices.Sort(ts)
-	k := relKey{id: id, dir: dir, types: strings.Join(slices.Compact(ts), ","), want: want}
+	k := relKey{id: id, dir: dir, types: strings.Join(slices.Compact(ts), ",")}
 	if asOf != nil {
 		k.asOf, k.dated = *asOf, true
 	}
 	return k
 }
 
-// loaders batch the store reads of one request.
+// loaders hold what one request has fetched. Nothing here waits: the
+// planner (plan.go) fetches each nesting level of the operation in one store
+// call per field as soon as its parent level is known, and the resolvers
+// then find their data here. A miss (a field the planner does not foresee)
+// is fetched at once, for just what was asked.
 type loaders struct {
-	nodes   *dataloadgen.Loader[string, *graph.Node]
-	sources *dataloadgen.Loader[string, *graph.Source]
-	rels    *dataloadgen.Loader[relKey, []*graph.Relationship]
+	store   graph.Store
+	mu      sync.Mutex
+	nodes   map[string]*graph.Node // nil value: known to be missing
+	sources map[string]*graph.Source
+	rels    map[relKey][]*graph.Relationship
 	// episodes maps a tension id to the relationships that exemplify it.
-	episodes *dataloadgen.Loader[string, []*graph.Relationship]
+	episodes map[string][]*graph.Relationship
 }
 
-func newLoaders(store graph.Store, wait time.Duration) *loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
-	l := &loaders{}
-	*l = loaders{
-		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
-			ns, err := store.NodesByID(ctx, ids)
-			if err != nil {
-				return nil, []error{err}
-			}
-			return ns, nil
-		}, opts...),
-		sources: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Source, []error) {
-			ss, err := store.SourcesByID(ctx, ids)
-			if err != nil {
-				return nil, []error{err}
-			}
-			return ss, nil
-		}, opts...),
-		rels: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([][]*graph.Relationship, []error) {
-			return l.fetchRels(ctx, store, keys)
-		}, opts...),
-		episodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]*graph.Relationship, []error) {
-			rs, err := store.Exemplifying(ctx, ids)
-			if err != nil {
-				return nil, []error{err}
-			}
-			out := make([][]*graph.Relationship, len(ids))
-			for i, id := range ids {
-				out[i] = []*graph.Relationship{}
-				for _, r := range rs {
-					if slices.Contains(r.TensionIDs, id) {
-						out[i] = append(out[i], r)
-					}
-				}
-			}
-			return out, nil
-		}, opts...),
+func newLoaders(store graph.Store) *loaders {
+	return &loaders{
+		store:    store,
+		nodes:    map[string]*graph.Node{},
+		sources:  map[string]*graph.Source{},
+		rels:     map[relKey][]*graph.Relationship{},
+		episodes: map[string][]*graph.Relationship{},
 	}
-	return l
 }
 
-// fetchRels answers a batch of relationship keys with one store call per
-// distinct argument set, then hands each node its own relationships.
-func (l *loaders) fetchRels(ctx context.Context, store graph.Store, keys []relKey) ([][]*graph.Relationship, []error) {
-	type group struct {
-		q   graph.RelQuery
-		idx []int
-	}
-	groups := map[relKey]*group{}
-	var order []relKey
-	for i, k := range keys {
-		gk := k
-		gk.id = ""
-		g, ok := groups[gk]
-		if !ok {
-			g = &group{q: k.query()}
-			groups[gk] = g
-			order = append(order, gk)
+// missing returns the distinct keys of ids that have is false for.
+func missing(ids []string, has func(string) bool) []string {
+	var out []string
+	var seen map[string]bool // only when something is missing
+	for _, id := range ids {
+		if has(id) || seen[id] {
+			continue
 		}
-		g.q.NodeIDs = append(g.q.NodeIDs, k.id)
-		g.idx = append(g.idx, i)
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[id] = true
+		out = append(out, id)
 	}
-	out := make([][]*graph.Relationship, len(keys))
-	for _, gk := range order {
-		g := groups[gk]
-		rels, err := store.Relationships(ctx, g.q)
+	return out
+}
+
+// loadNodes returns the nodes with the given ids in order, nil for missing
+// ones, fetching those not yet known in one store call.
+func (l *loaders) loadNodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	l.mu.Lock()
+	need := missing(ids, func(id string) bool { _, ok := l.nodes[id]; return ok })
+	l.mu.Unlock()
+	if len(need) > 0 {
+		ns, err := l.store.NodesByID(ctx, need)
 		if err != nil {
-			return nil, []error{err}
+			return nil, err
 		}
-		if err := l.prefetch(ctx, store, rels, gk.want); err != nil {
-			return nil, []error{err}
+		l.mu.Lock()
+		for i, id := range need {
+			l.nodes[id] = ns[i]
 		}
-		byNode := map[string][]*graph.Relationship{}
+		l.mu.Unlock()
+	}
+	out := make([]*graph.Node, len(ids))
+	l.mu.Lock()
+	for i, id := range ids {
+		out[i] = l.nodes[id]
+	}
+	l.mu.Unlock()
+	return out, nil
+}
+
+// loadNodeWithSources loads one node and, when sources is set, the
+// sources it cites, in one store step (graph.NodePlan).
+func (l *loaders) loadNodeWithSources(ctx context.Context, id string, sources bool) (*graph.Node, error) {
+	if !sources {
+		ns, err := l.loadNodes(ctx, []string{id})
+		if err != nil {
+			return nil, fmt.Errorf("load node %s: %w", id, err)
+		}
+		return ns[0], nil
+	}
+	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: []string{id}, Sources: true})
+	if err != nil {
+		return nil, fmt.Errorf("load node %s: %w", id, err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.nodes[id] = res.Nodes[0]
+	for _, src := range res.Sources {
+		l.sources[src.ID] = src
+	}
+	return res.Nodes[0], nil
+}
+
+// knowNodes records nodes a store call returned for another purpose.
+func (l *loaders) knowNodes(ns []*graph.Node) {
+	l.mu.Lock()
+	for _, n := range ns {
+		if n != nil {
+			l.nodes[n.ID] = n
+		}
+	}
+	l.mu.Unlock()
+}
+
+// loadSources is loadNodes for sources.
+func (l *loaders) loadSources(ctx context.Context, ids []string) ([]*graph.Source, error) {
+	l.mu.Lock()
+	need := missing(ids, func(id string) bool { _, ok := l.sources[id]; return ok })
+	l.mu.Unlock()
+	if len(need) > 0 {
+		ss, err := l.store.SourcesByID(ctx, need)
+		if err != nil {
+			return nil, err
+		}
+		l.mu.Lock()
+		for i, id := range need {
+			l.sources[id] = ss[i]
+		}
+		l.mu.Unlock()
+	}
+	out := make([]*graph.Source, len(ids))
+	l.mu.Lock()
+	for i, id := range ids {
+		out[i] = l.sources[id]
+	}
+	l.mu.Unlock()
+	return out, nil
+}
+
+// loadRels returns the relationships of each of ids under the arguments of
+// proto (whose id is ignored), fetching the unknown ones in one store call.
+func (l *loaders) loadRels(ctx context.Context, ids []string, proto relKey) ([][]*graph.Relationship, error) {
+	return l.loadRelsWith(ctx, ids, proto, false, false)
+}
+
+// loadRelsWith is loadRels that also fetches, in the same store step, the
+// relationships' endpoints and cited sources when asked (graph.RelPlan).
+func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, endpoints, sources bool) ([][]*graph.Relationship, error) {
+	key := func(id string) relKey { k := proto; k.id = id; return k }
+	l.mu.Lock()
+	need := missing(ids, func(id string) bool { _, ok := l.rels[key(id)]; return ok })
+	l.mu.Unlock()
+	if len(need) > 0 {
+		q := proto.query()
+		q.NodeIDs = need
+		var rels []*graph.Relationship
+		if endpoints || sources {
+			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources})
+			if err != nil {
+				return nil, err
+			}
+			rels = res.Relationships
+			l.knowNodes(res.Nodes)
+			l.mu.Lock()
+			for _, src := range res.Sources {
+				l.sources[src.ID] = src
+			}
+			l.mu.Unlock()
+		} else {
+			var err error
+			if rels, err = l.store.Relationships(ctx, q); err != nil {
+				return nil, err
+			}
+		}
+		byNode := make(map[string][]*graph.Relationship, len(need))
 		for _, r := range rels {
-			if gk.dir != graph.DirectionIn {
+			if proto.dir != graph.DirectionIn {
 				byNode[r.From] = append(byNode[r.From], r)
 			}
-			if gk.dir != graph.DirectionOut && r.To != r.From {
+			if proto.dir != graph.DirectionOut && r.To != r.From {
 				byNode[r.To] = append(byNode[r.To], r)
 			}
 		}
-		for _, i := range g.idx {
-			out[i] = byNode[keys[i].id]
-			if out[i] == nil {
-				out[i] = []*graph.Relationship{}
+		l.mu.Lock()
+		for _, id := range need {
+			rs := byNode[id]
+			if rs == nil {
+				rs = []*graph.Relationship{}
 			}
+			l.rels[key(id)] = rs
 		}
+		l.mu.Unlock()
 	}
+	out := make([][]*graph.Relationship, len(ids))
+	l.mu.Lock()
+	for i, id := range ids {
+		out[i] = l.rels[key(id)]
+	}
+	l.mu.Unlock()
+	return out, nil
+}
+
+// loadEpisodes returns the relationships exemplifying each tension of ids.
+func (l *loaders) loadEpisodes(ctx context.Context, ids []string) ([][]*graph.Relationship, error) {
+	l.mu.Lock()
+	need := missing(ids, func(id string) bool { _, ok := l.episodes[id]; return ok })
+	l.mu.Unlock()
+	if len(need) > 0 {
+		rs, err := l.store.Exemplifying(ctx, need)
+		if err != nil {
+			return nil, err
+		}
+		l.mu.Lock()
+		for _, id := range need {
+			eps := []*graph.Relationship{}
+			for _, r := range rs {
+				if slices.Contains(r.TensionIDs, id) {
+					eps = append(eps, r)
+				}
+			}
+			l.episodes[id] = eps
+		}
+		l.mu.Unlock()
+	}
+	out := make([][]*graph.Relationship, len(ids))
+	l.mu.Lock()
+	for i, id := range ids {
+		out[i] = l.episodes[id]
+	}
+	l.mu.Unlock()
 	return out, nil
 }
 
 type loadersKey struct{}
 
-// WithLoaders gives a request its own loaders, which batch its store reads;
+// WithLoaders gives a request its own loaders, which hold what it fetched;
 // the server calls it once per GraphQL request.
-func WithLoaders(ctx context.Context, store graph.Store, wait time.Duration) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, wait))
+func WithLoaders(ctx context.Context, store graph.Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store))
 }
 
 // loadersFor returns the request's loaders, or fresh ones when the caller
@@ -183,102 +282,21 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store, DefaultLoaderWait)
+	return newLoaders(r.Store)
 }
 
-// prefetch loads, in one store call each, what the query will ask of a
-// batch of relationships, and primes the loaders with it. Without it the
-// relationship lists of many nodes reach the node and source loaders at
-// different moments and a nesting level splits into several batches.
-func (l *loaders) prefetch(ctx context.Context, store graph.Store, rels []*graph.Relationship, want prefetch) error {
-	if want&(wantEndpoints|wantTensions) != 0 {
-		var ids []string
-		for _, r := range rels {
-			if want&wantEndpoints != 0 {
-				ids = append(ids, r.From, r.To)
-			}
-			if want&wantTensions != 0 {
-				ids = append(ids, r.TensionIDs...)
-			}
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		if len(ids) > 0 {
-			ns, err := store.NodesByID(ctx, ids)
-			if err != nil {
-				return err
-			}
-			for i, n := range ns {
-				l.nodes.Prime(ids[i], n)
-			}
-		}
-	}
-	if want&wantSources != 0 {
-		var ids []string
-		for _, r := range rels {
-			ids = append(ids, r.SourceIDs...)
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		if len(ids) > 0 {
-			ss, err := store.SourcesByID(ctx, ids)
-			if err != nil {
-				return err
-			}
-			for i, src := range ss {
-				l.sources.Prime(ids[i], src)
-			}
-		}
-	}
-	return nil
-}
-
-// lookahead reads which relationship fields the current connection field
-// selects (under nodes or edges.node), so their data can be prefetched.
-func lookahead(ctx context.Context) prefetch {
-	fc := graphql.GetFieldContext(ctx)
-	opCtx := graphql.GetOperationContext(ctx)
-	if fc == nil || fc.Field.Field == nil || opCtx == nil {
-		return 0
-	}
-	var want prefetch
-	var visit func(sel ast.SelectionSet, relLevel bool)
-	visit = func(sel ast.SelectionSet, relLevel bool) {
-		for _, f := range graphql.CollectFields(opCtx, sel, nil) {
-			switch {
-			case relLevel && (f.Name == "from" || f.Name == "to"):
-				want |= wantEndpoints
-			case relLevel && f.Name == "sources":
-				want |= wantSources
-			case relLevel && f.Name == "tensions":
-				want |= wantTensions
-			case !relLevel && f.Name == "nodes":
-				visit(f.Selections, true)
-			case !relLevel && f.Name == "edges":
-				for _, e := range graphql.CollectFields(opCtx, f.Selections, nil) {
-					if e.Name == "node" {
-						visit(e.Selections, true)
-					}
-				}
-			}
-		}
-	}
-	visit(fc.Field.Selections, false)
-	return want
-}
-
-// node loads one node through the request's loader; nil when missing.
+// node loads one node; nil when missing.
 func (r *Resolver) node(ctx context.Context, id string) (*graph.Node, error) {
-	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	ns, err := r.loadersFor(ctx).loadNodes(ctx, []string{id})
 	if err != nil {
 		return nil, fmt.Errorf("load node %s: %w", id, err)
 	}
-	return n, nil
+	return ns[0], nil
 }
 
 // nodes loads several nodes at once, dropping missing ones.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
-	ns, err := r.loadersFor(ctx).nodes.LoadAll(ctx, ids)
+	ns, err := r.loadersFor(ctx).loadNodes(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load nodes: %w", err)
 	}
@@ -287,18 +305,18 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]*graph.Node, erro
 
 // sources loads the sources a node or relationship cites.
 func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, error) {
-	ss, err := r.loadersFor(ctx).sources.LoadAll(ctx, ids)
+	ss, err := r.loadersFor(ctx).loadSources(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load sources: %w", err)
 	}
 	return slices.DeleteFunc(ss, func(s *graph.Source) bool { return s == nil }), nil
 }
 
-// rels loads the relationships of one node, with what want asks for.
-func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, want prefetch) ([]*graph.Relationship, error) {
-	rs, err := r.loadersFor(ctx).rels.Load(ctx, newRelKey(id, dir, types, asOf, want))
+// rels loads the relationships of one node.
+func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int) ([]*graph.Relationship, error) {
+	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf))
 	if err != nil {
 		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
 	}
-	return rs, nil
+	return rs[0], nil
 }

@@ -27,7 +27,7 @@ func (r *Resolver) relConnection(ctx context.Context, n *graph.Node, dir *graph.
 	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
-	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf, lookahead(ctx))
+	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func relPage(all []*graph.Relationship, offset, limit int) *model.RelationshipCo
 }
 
 func (r *Resolver) degree(ctx context.Context, n *graph.Node) (int, error) {
-	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil, 0)
+	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil)
 	return len(rs), err
 }
 
@@ -59,7 +59,7 @@ func (r *Resolver) degree(ctx context.Context, n *graph.Node) (int, error) {
 // of the given types and direction, keeping only the given kinds, sorted by
 // name then id.
 func (r *Resolver) related(ctx context.Context, n *graph.Node, dir graph.Direction, types []graph.RelType, kinds ...graph.Kind) ([]*graph.Node, error) {
-	rs, err := r.rels(ctx, n.ID, dir, types, nil, wantEndpoints)
+	rs, err := r.rels(ctx, n.ID, dir, types, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -154,33 +154,24 @@ func (r *Resolver) movementChallenged(ctx context.Context, m *graph.Node) ([]*gr
 	if err != nil {
 		return nil, err
 	}
-	actors := append([]*graph.Node{m}, members...)
-	lists := make([][]*graph.Node, len(actors))
-	errs := make([]error, len(actors))
-	done := make(chan int)
-	for i, a := range actors {
-		// Concurrent so the loader batches every actor into one store call.
-		go func() {
-			lists[i], errs[i] = r.related(ctx, a, graph.DirectionOut, challengeTypes, graph.KindInstitution)
-			done <- i
-		}()
+	actors := append([]string{m.ID}, nodeIDs(members)...)
+	// One store call for every actor's challenges.
+	lists, err := r.loadersFor(ctx).loadRels(ctx, actors, newRelKey("", graph.DirectionOut, challengeTypes, nil))
+	if err != nil {
+		return nil, fmt.Errorf("load challenges of %s: %w", m.ID, err)
 	}
-	for range actors {
-		<-done
-	}
-	seen := map[string]bool{}
-	var out []*graph.Node
+	var ids []string
 	for i, l := range lists {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		for _, n := range l {
-			if !seen[n.ID] {
-				seen[n.ID] = true
-				out = append(out, n)
-			}
+		for _, rel := range l {
+			ids = append(ids, rel.Other(actors[i]))
 		}
 	}
+	slices.Sort(ids)
+	ns, err := r.nodes(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(ns, func(x *graph.Node) bool { return x.Kind != graph.KindInstitution })
 	slices.SortFunc(out, func(a, b *graph.Node) int { return cmp.Compare(a.ID, b.ID) })
 	return wrapAs(out, func(n *graph.Node) *graph.Institution { return &graph.Institution{Node: n} }), nil
 }
@@ -188,7 +179,7 @@ func (r *Resolver) movementChallenged(ctx context.Context, m *graph.Node) ([]*gr
 // nodeTensions lists the tensions exemplified by a node's relationships or
 // linked to it directly.
 func (r *Resolver) nodeTensions(ctx context.Context, n *graph.Node) ([]*graph.Tension, error) {
-	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil, wantEndpoints|wantTensions)
+	rs, err := r.rels(ctx, n.ID, graph.DirectionBoth, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +206,11 @@ func (r *Resolver) episodes(ctx context.Context, t *graph.Node, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	rs, err := r.loadersFor(ctx).episodes.Load(ctx, t.ID)
+	rs, err := r.loadersFor(ctx).loadEpisodes(ctx, []string{t.ID})
 	if err != nil {
 		return nil, fmt.Errorf("load episodes of %s: %w", t.ID, err)
 	}
-	return relPage(rs, offset, limit), nil
+	return relPage(rs[0], offset, limit), nil
 }
 
 // reportPublisher is the node a report names as its publisher, if any.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/resolvers/model"
 )
@@ -12,18 +14,36 @@ func (r *Resolver) queryNode(ctx context.Context, id string) (graph.Entity, erro
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	n, err := r.node(ctx, id)
+	p := r.plan(ctx)
+	var n *graph.Node
+	var err error
+	if p != nil {
+		// The node and, when selected, its sources in one store step.
+		n, err = p.l.loadNodeWithSources(ctx, id, p.selects(fieldSelection(ctx), "sources"))
+	} else {
+		n, err = r.node(ctx, id)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if n == nil {
 		return nil, graph.Errorf(graph.ENOTFOUND, "no node with id %s", Quote(id))
 	}
+	if p != nil {
+		p.done(ctx, p.nodes(ctx, []*graph.Node{n}, []ast.SelectionSet{fieldSelection(ctx)}))
+	}
 	return graph.Wrap(n), nil
 }
 
 func (r *Resolver) queryRelationship(ctx context.Context, id string) (*graph.Relationship, error) {
-	return r.Store.Relationship(ctx, id)
+	rel, err := r.Store.Relationship(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p := r.plan(ctx); p != nil {
+		p.done(ctx, p.rels(ctx, []*graph.Relationship{rel}, []ast.SelectionSet{fieldSelection(ctx)}))
+	}
+	return rel, nil
 }
 
 func (r *Resolver) querySource(ctx context.Context, id string) (*graph.Source, error) {
@@ -57,6 +77,10 @@ func (r *Resolver) queryNodes(ctx context.Context, kinds []graph.Kind, where *gr
 	if err != nil {
 		return nil, err
 	}
+	if p := r.plan(ctx); p != nil {
+		p.l.knowNodes(page.Nodes)
+		p.done(ctx, p.nodes(ctx, page.Nodes, p.connection(fieldSelection(ctx))))
+	}
 	conn := &model.NodeConnection{
 		Nodes:      entities(page.Nodes),
 		Edges:      make([]*model.NodeEdge, len(page.Nodes)),
@@ -79,8 +103,14 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 		return nil, err
 	}
 	out := make([]*graph.SearchHit, len(hits))
+	ns := make([]*graph.Node, len(hits))
 	for i := range hits {
 		out[i] = &hits[i]
+		ns[i] = hits[i].Node
+	}
+	if p := r.plan(ctx); p != nil {
+		p.l.knowNodes(ns)
+		p.done(ctx, p.nodes(ctx, ns, p.under(fieldSelection(ctx), "node")))
 	}
 	return out, nil
 }
@@ -100,9 +130,28 @@ func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int
 	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
-	return r.Store.Neighbourhood(ctx, graph.NeighbourhoodQuery{
+	sub, err := r.Store.Neighbourhood(ctx, graph.NeighbourhoodQuery{
 		Seeds: []string{id}, Depth: d, Direction: direction(dir), Types: types, Kinds: kinds, AsOf: asOf, Limit: l,
 	})
+	if err != nil {
+		return nil, err
+	}
+	r.planWalk(ctx, sub.Nodes, sub.Relationships, fieldSelection(ctx))
+	return sub, nil
+}
+
+// planWalk plans a subgraph's or paths' nodes and relationships.
+func (r *Resolver) planWalk(ctx context.Context, ns []*graph.Node, rels []*graph.Relationship, sel ast.SelectionSet) {
+	p := r.plan(ctx)
+	if p == nil {
+		return
+	}
+	p.l.knowNodes(ns)
+	if err := p.nodes(ctx, ns, p.under(sel, "nodes")); err != nil {
+		p.done(ctx, err)
+		return
+	}
+	p.done(ctx, p.rels(ctx, rels, p.under(sel, "relationships")))
 }
 
 // queryShortestPath is Query.shortestPath: the first of paths, or nil.
@@ -140,6 +189,13 @@ func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *i
 	if ps == nil {
 		ps = []*graph.Path{}
 	}
+	var ns []*graph.Node
+	var rels []*graph.Relationship
+	for _, p := range ps {
+		ns = append(ns, p.Nodes...)
+		rels = append(rels, p.Relationships...)
+	}
+	r.planWalk(ctx, ns, rels, fieldSelection(ctx))
 	return ps, nil
 }
 

@@ -7,74 +7,30 @@ import (
 	"github.com/hmkg/hmkg/graph"
 )
 
-// endpoints resolves one endpoint of every relationship of a list at once.
-func (r *Resolver) endpoints(ctx context.Context, rels []*graph.Relationship, end func(*graph.Relationship) string) ([]graph.Entity, error) {
-	ids := make([]string, len(rels))
-	for i, rel := range rels {
-		ids[i] = end(rel)
-	}
-	ns, err := r.loadersFor(ctx).nodes.LoadAll(ctx, ids)
+// The planner has fetched what these read with the relationship's level
+// (plan.go), so they only look it up in the request's loaders.
+
+// endpoint resolves one endpoint of a relationship.
+func (r *Resolver) endpoint(ctx context.Context, rel *graph.Relationship, id string) (graph.Entity, error) {
+	ns, err := r.loadersFor(ctx).loadNodes(ctx, []string{id})
 	if err != nil {
-		return nil, fmt.Errorf("load relationship endpoints: %w", err)
+		return nil, fmt.Errorf("load relationship endpoint: %w", err)
 	}
-	out := make([]graph.Entity, len(ns))
+	if ns[0] == nil {
+		return nil, graph.Errorf(graph.EINTERNAL, "relationship %s: endpoint %q is missing", rel.ID, id)
+	}
+	return graph.Wrap(ns[0]), nil
+}
+
+// relTensions resolves the tensions a relationship exemplifies.
+func (r *Resolver) relTensions(ctx context.Context, rel *graph.Relationship) ([]*graph.Tension, error) {
+	ns, err := r.nodes(ctx, rel.TensionIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.Tension, len(ns))
 	for i, n := range ns {
-		if n == nil {
-			return nil, graph.Errorf(graph.EINTERNAL, "relationship %s: endpoint %q is missing", rels[i].ID, ids[i])
-		}
-		out[i] = graph.Wrap(n)
-	}
-	return out, nil
-}
-
-// relTensions resolves the tensions of every relationship of a list at once.
-func (r *Resolver) relTensions(ctx context.Context, rels []*graph.Relationship) ([][]*graph.Tension, error) {
-	var ids []string
-	for _, rel := range rels {
-		ids = append(ids, rel.TensionIDs...)
-	}
-	ns, err := r.nodes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*graph.Node, len(ns))
-	for _, n := range ns {
-		byID[n.ID] = n
-	}
-	out := make([][]*graph.Tension, len(rels))
-	for i, rel := range rels {
-		out[i] = []*graph.Tension{}
-		for _, id := range rel.TensionIDs {
-			if n := byID[id]; n != nil {
-				out[i] = append(out[i], &graph.Tension{Node: n})
-			}
-		}
-	}
-	return out, nil
-}
-
-// relSources resolves the sources of every relationship of a list at once.
-func (r *Resolver) relSources(ctx context.Context, rels []*graph.Relationship) ([][]*graph.Source, error) {
-	var ids []string
-	for _, rel := range rels {
-		ids = append(ids, rel.SourceIDs...)
-	}
-	ss, err := r.sources(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*graph.Source, len(ss))
-	for _, s := range ss {
-		byID[s.ID] = s
-	}
-	out := make([][]*graph.Source, len(rels))
-	for i, rel := range rels {
-		out[i] = []*graph.Source{}
-		for _, id := range rel.SourceIDs {
-			if s := byID[id]; s != nil {
-				out[i] = append(out[i], s)
-			}
-		}
+		out[i] = &graph.Tension{Node: n}
 	}
 	return out, nil
 }

@@ -12,11 +12,16 @@
 // operations; extensions.go hands the schema and its limits to the server.
 package resolvers
 
-import "github.com/hmkg/hmkg/graph"
+import (
+	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
+)
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
-	Store graph.Store
+	// analyses caches metrics per dataset state and selection (analysis.go).
+	analyses analysis.Cache
+	Store    graph.Store
 	// Exports holds one token per export running (see Schema); nil
 	// leaves exports unbounded.
 	Exports chan struct{}

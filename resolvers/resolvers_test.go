@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
@@ -521,6 +520,16 @@ func (s *countingStore) Relationships(ctx context.Context, q graph.RelQuery) ([]
 	return s.Store.Relationships(ctx, q)
 }
 
+// PlanRelationships counts one call, as the wrapped store answers it in
+// one step when it can (graph.RelPlanner).
+func (s *countingStore) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
+	s.calls.Add(1)
+	if rp, ok := s.Store.(graph.RelPlanner); ok {
+		return rp.PlanRelationships(ctx, p)
+	}
+	return graph.PlanByParts(ctx, s.Store, p)
+}
+
 func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
 	s.calls.Add(1)
 	return s.Store.Nodes(ctx, q)
@@ -529,10 +538,8 @@ func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.No
 func TestNestedFieldsAreBatched(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
 		cs := &countingStore{Store: s}
-		// A wait long enough that each nesting level gathers into one batch
-		// even under -race on a busy machine; the mechanism is the same as
-		// with the production default.
-		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs, LoaderWait: 25 * time.Millisecond})}
+		// No loader waits: the planner fetches each level in one call.
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		// On Neo4j, also count the Cypher statements the store sends.
@@ -556,10 +563,10 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 				cypher[n] = counter.Queries() - before
 			}
 		}
-		// The page, the nodes' sources, their relationships, and (prefetched
-		// with them) the endpoints and tensions, and the relationships'
-		// sources: five, whatever the page size. A busy machine may split a
-		// loader's batch in two; N+1 would cost hundreds.
+		// The page, the nodes' sources, their relationships with endpoints
+		// and sources (one planned step), and the tensions not already among
+		// the endpoints: three or four, whatever the page size; N+1 would
+		// cost hundreds.
 		if calls[50] > 10 {
 			t.Errorf("store calls: %d for 5 nodes, %d for 50 — nested fields are not batched", calls[5], calls[50])
 		}
@@ -621,5 +628,39 @@ func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
 			t.Errorf("omitted: %d hits, %d nodes; null: %d hits, %d nodes; want %d and %d",
 				len(omitted.Search), len(omitted.Nodes.Nodes), len(null.Search), len(null.Nodes.Nodes), first, page)
 		}
+	})
+}
+
+// TestPlannedKindFieldsAreBatched: the planner foresees the kind-specific
+// fields too (members, challenged institutions, tensions, publishers,
+// episodes, degree), so a page of any size costs the same few store calls.
+func TestPlannedKindFieldsAreBatched(t *testing.T) {
+	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
+		cs := &countingStore{Store: s}
+		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
+		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id degree
+			... on Movement { organisations { id degree } events { id } challenged { id name } tensions { id episodes(first: 3) { nodes { id from { id } } } } }
+			... on Organisation { movements { id } people { id } }
+			... on Institution { reports { id publisher { id } } challengedBy { id } }
+			... on Event { movements { id } institutions { id } }
+			... on Person { ledOrFounded { id } }
+			... on Report { publisher { id } describes { id } } } } }`
+		calls := map[int]int64{}
+		for _, n := range []int{5, 60} {
+			cs.calls.Store(0)
+			var out struct {
+				Nodes struct{ Nodes []struct{ ID string } }
+			}
+			c.ok(q, map[string]any{"n": n}, &out)
+			if len(out.Nodes.Nodes) != n {
+				t.Fatalf("got %d nodes, want %d", len(out.Nodes.Nodes), n)
+			}
+			calls[n] = cs.calls.Load()
+		}
+		// Fixed by the query's shape (about twenty fields), not by its size.
+		if calls[60] > 30 || calls[60] > 2*calls[5] {
+			t.Errorf("store calls: %d for 5 nodes, %d for 60 — kind fields are not planned", calls[5], calls[60])
+		}
+		t.Logf("store calls %v", calls)
 	})
 }

@@ -11,10 +11,32 @@ import (
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/graph/lens"
 	"github.com/hmkg/hmkg/resolvers/generated"
 	"github.com/hmkg/hmkg/resolvers/model"
 )
+
+// NodeCount is the resolver for the nodeCount field.
+func (r *analysisResolver) NodeCount(ctx context.Context, obj *analysis.Result) (int, error) {
+	return len(obj.Nodes), nil
+}
+
+// EdgeCount is the resolver for the edgeCount field.
+func (r *analysisResolver) EdgeCount(ctx context.Context, obj *analysis.Result) (int, error) {
+	return obj.Edges, nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *analysisResolver) Nodes(ctx context.Context, obj *analysis.Result) ([]*analysis.NodeMetrics, error) {
+	return analysisNodes(obj), nil
+}
+
+// Brokers is the resolver for the brokers field.
+func (r *analysisResolver) Brokers(ctx context.Context, obj *analysis.Result, kinds []graph.Kind, first *int) ([]*analysis.NodeMetrics, error) {
+	return r.analysisBrokers(ctx, obj, kinds, first)
+}
 
 // ID is the resolver for the id field.
 func (r *changeResolver) ID(ctx context.Context, obj *graph.Change) (string, error) {
@@ -24,6 +46,16 @@ func (r *changeResolver) ID(ctx context.Context, obj *graph.Change) (string, err
 // At is the resolver for the at field.
 func (r *changeResolver) At(ctx context.Context, obj *graph.Change) (string, error) {
 	return obj.At.UTC().Format(time.RFC3339Nano), nil
+}
+
+// Size is the resolver for the size field.
+func (r *communityResolver) Size(ctx context.Context, obj *analysis.Community) (int, error) {
+	return len(obj.Members), nil
+}
+
+// Members is the resolver for the members field.
+func (r *communityResolver) Members(ctx context.Context, obj *analysis.Community) ([]graph.Entity, error) {
+	return r.communityMembers(ctx, obj)
 }
 
 // Sources is the resolver for the sources field.
@@ -51,6 +83,11 @@ func (r *eventResolver) Movements(ctx context.Context, obj *graph.Event) ([]*gra
 func (r *eventResolver) Institutions(ctx context.Context, obj *graph.Event) ([]*graph.Institution, error) {
 	ns, err := r.related(ctx, obj.Node, graph.DirectionBoth, nil, graph.KindInstitution)
 	return wrapAs(ns, func(n *graph.Node) *graph.Institution { return &graph.Institution{Node: n} }), err
+}
+
+// Metrics is the resolver for the metrics field.
+func (r *eventResolver) Metrics(ctx context.Context, obj *graph.Event, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // NodeCount is the resolver for the nodeCount field.
@@ -105,6 +142,11 @@ func (r *institutionResolver) ChallengedBy(ctx context.Context, obj *graph.Insti
 	return entities(ns), err
 }
 
+// Metrics is the resolver for the metrics field.
+func (r *institutionResolver) Metrics(ctx context.Context, obj *graph.Institution, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
+}
+
 // Sources is the resolver for the sources field.
 func (r *movementResolver) Sources(ctx context.Context, obj *graph.Movement) ([]*graph.Source, error) {
 	return r.sources(ctx, obj.SourceIDs)
@@ -141,6 +183,36 @@ func (r *movementResolver) Tensions(ctx context.Context, obj *graph.Movement) ([
 	return r.nodeTensions(ctx, obj.Node)
 }
 
+// Metrics is the resolver for the metrics field.
+func (r *movementResolver) Metrics(ctx context.Context, obj *graph.Movement, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
+}
+
+// SharedInstitutions is the resolver for the sharedInstitutions field.
+func (r *movementComparisonResolver) SharedInstitutions(ctx context.Context, obj *lens.Comparison) ([]*graph.Institution, error) {
+	return institutions(obj.SharedInstitutions), nil
+}
+
+// SharedOrganisations is the resolver for the sharedOrganisations field.
+func (r *movementComparisonResolver) SharedOrganisations(ctx context.Context, obj *lens.Comparison) ([]*graph.Organisation, error) {
+	return organisations(obj.SharedOrganisations), nil
+}
+
+// Movement is the resolver for the movement field.
+func (r *movementProfileResolver) Movement(ctx context.Context, obj *lens.Profile) (*graph.Movement, error) {
+	return &graph.Movement{Node: obj.Movement}, nil
+}
+
+// Members is the resolver for the members field.
+func (r *movementProfileResolver) Members(ctx context.Context, obj *lens.Profile) ([]graph.Entity, error) {
+	return r.entitiesByID(ctx, obj.Members)
+}
+
+// Tensions is the resolver for the tensions field.
+func (r *movementProfileResolver) Tensions(ctx context.Context, obj *lens.Profile) ([]*model.TensionCount, error) {
+	return r.profileTensions(ctx, obj)
+}
+
 // UpsertSource is the resolver for the upsertSource field.
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*graph.Source, error) {
 	return r.upsertSource(ctx, input)
@@ -164,6 +236,26 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string) (string, e
 // DeleteRelationship is the resolver for the deleteRelationship field.
 func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (string, error) {
 	return r.deleteRelationship(ctx, id)
+}
+
+// UpsertStory is the resolver for the upsertStory field.
+func (r *mutationResolver) UpsertStory(ctx context.Context, input model.StoryInput) (*graph.Story, error) {
+	return r.upsertStory(ctx, input)
+}
+
+// DeleteStory is the resolver for the deleteStory field.
+func (r *mutationResolver) DeleteStory(ctx context.Context, id string) (string, error) {
+	return r.deleteStory(ctx, id)
+}
+
+// AcceptStoryStep is the resolver for the acceptStoryStep field.
+func (r *mutationResolver) AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error) {
+	return r.acceptStoryStep(ctx, storyID, step)
+}
+
+// Node is the resolver for the node field.
+func (r *nodeMetricsResolver) Node(ctx context.Context, obj *analysis.NodeMetrics) (graph.Entity, error) {
+	return r.metricsNode(ctx, obj)
 }
 
 // Sources is the resolver for the sources field.
@@ -193,6 +285,11 @@ func (r *organisationResolver) People(ctx context.Context, obj *graph.Organisati
 	return wrapAs(ns, func(n *graph.Node) *graph.Person { return &graph.Person{Node: n} }), err
 }
 
+// Metrics is the resolver for the metrics field.
+func (r *organisationResolver) Metrics(ctx context.Context, obj *graph.Organisation, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
+}
+
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *graph.Path) ([]graph.Entity, error) {
 	return entities(obj.Nodes), nil
@@ -217,6 +314,11 @@ func (r *personResolver) Degree(ctx context.Context, obj *graph.Person) (int, er
 func (r *personResolver) LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error) {
 	ns, err := r.related(ctx, obj.Node, graph.DirectionOut, []graph.RelType{graph.RelFounded, graph.RelLed, graph.RelOrganised})
 	return entities(ns), err
+}
+
+// Metrics is the resolver for the metrics field.
+func (r *personResolver) Metrics(ctx context.Context, obj *graph.Person, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
 // Node is the resolver for the node field.
@@ -279,24 +381,54 @@ func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, dept
 	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format)
 }
 
+// Analysis is the resolver for the analysis field.
+func (r *queryResolver) Analysis(ctx context.Context, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) (*analysis.Result, error) {
+	return r.queryAnalysis(ctx, seeds, depth, kinds, types, asOf)
+}
+
+// TensionMatrix is the resolver for the tensionMatrix field.
+func (r *queryResolver) TensionMatrix(ctx context.Context, tensions []string, movements []string, asOf *int) ([]*lens.Cell, error) {
+	return r.queryTensionMatrix(ctx, tensions, movements, asOf)
+}
+
+// TensionInstitutions is the resolver for the tensionInstitutions field.
+func (r *queryResolver) TensionInstitutions(ctx context.Context, tension string, asOf *int, first *int) ([]*lens.InstitutionCount, error) {
+	return r.queryTensionInstitutions(ctx, tension, asOf, first)
+}
+
+// CompareMovements is the resolver for the compareMovements field.
+func (r *queryResolver) CompareMovements(ctx context.Context, a string, b string, asOf *int) (*lens.Comparison, error) {
+	return r.queryCompareMovements(ctx, a, b, asOf)
+}
+
+// Stories is the resolver for the stories field.
+func (r *queryResolver) Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error) {
+	return r.queryStories(ctx, first, after)
+}
+
+// Story is the resolver for the story field.
+func (r *queryResolver) Story(ctx context.Context, id string) (*graph.Story, error) {
+	return r.queryStory(ctx, id)
+}
+
 // From is the batch resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.From })
+func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.From)
 }
 
 // To is the batch resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error) {
-	return r.endpoints(ctx, objs, func(rel *graph.Relationship) string { return rel.To })
+func (r *relationshipResolver) To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
+	return r.endpoint(ctx, obj, obj.To)
 }
 
 // Tensions is the batch resolver for the tensions field.
-func (r *relationshipResolver) Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error) {
-	return r.relTensions(ctx, objs)
+func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error) {
+	return r.relTensions(ctx, obj)
 }
 
 // Sources is the batch resolver for the sources field.
-func (r *relationshipResolver) Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error) {
-	return r.relSources(ctx, objs)
+func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
+	return r.sources(ctx, obj.SourceIDs)
 }
 
 // Sources is the resolver for the sources field.
@@ -325,9 +457,54 @@ func (r *reportResolver) Describes(ctx context.Context, obj *graph.Report) ([]gr
 	return entities(ns), err
 }
 
+// Metrics is the resolver for the metrics field.
+func (r *reportResolver) Metrics(ctx context.Context, obj *graph.Report, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
+}
+
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error) {
 	return graph.Wrap(obj.Node), nil
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *storyResolver) CreatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.CreatedAt), nil
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *storyResolver) UpdatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.UpdatedAt), nil
+}
+
+// Target is the resolver for the target field.
+func (r *storyChangeResolver) Target(ctx context.Context, obj *graph.StoryChange) (model.CitationTarget, error) {
+	return changeTarget(obj), nil
+}
+
+// What is the resolver for the what field.
+func (r *storyChangeResolver) What(ctx context.Context, obj *graph.StoryChange) (model.StoryChangeKind, error) {
+	return changeWhat(obj), nil
+}
+
+// Index is the resolver for the index field.
+func (r *storyStepResolver) Index(ctx context.Context, obj *graph.StoryStep) (int, error) {
+	return obj.Index, nil
+}
+
+// CaptionHTML is the resolver for the captionHtml field.
+func (r *storyStepResolver) CaptionHTML(ctx context.Context, obj *graph.StoryStep) (string, error) {
+	return captionHTML(obj)
+}
+
+// CitedNodes is the resolver for the citedNodes field.
+func (r *storyStepResolver) CitedNodes(ctx context.Context, obj *graph.StoryStep) ([]graph.Entity, error) {
+	return r.citedNodes(ctx, obj)
+}
+
+// CitedRelationships is the resolver for the citedRelationships field.
+func (r *storyStepResolver) CitedRelationships(ctx context.Context, obj *graph.StoryStep) ([]*graph.Relationship, error) {
+	return r.citedRelationships(ctx, obj)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -355,8 +532,44 @@ func (r *tensionResolver) Episodes(ctx context.Context, obj *graph.Tension, firs
 	return r.episodes(ctx, obj.Node, first, after)
 }
 
+// Metrics is the resolver for the metrics field.
+func (r *tensionResolver) Metrics(ctx context.Context, obj *graph.Tension, asOf *int) (*analysis.NodeMetrics, error) {
+	return r.nodeMetrics(ctx, obj.Node, asOf)
+}
+
+// Tension is the resolver for the tension field.
+func (r *tensionCellResolver) Tension(ctx context.Context, obj *lens.Cell) (*graph.Tension, error) {
+	return r.tensionNode(ctx, obj.TensionID)
+}
+
+// Movement is the resolver for the movement field.
+func (r *tensionCellResolver) Movement(ctx context.Context, obj *lens.Cell) (*graph.Movement, error) {
+	return r.movementNode(ctx, obj.MovementID)
+}
+
+// Count is the resolver for the count field.
+func (r *tensionCellResolver) Count(ctx context.Context, obj *lens.Cell) (int, error) {
+	return obj.Count(), nil
+}
+
+// Institution is the resolver for the institution field.
+func (r *tensionInstitutionResolver) Institution(ctx context.Context, obj *lens.InstitutionCount) (*graph.Institution, error) {
+	return &graph.Institution{Node: obj.Institution}, nil
+}
+
+// Count is the resolver for the count field.
+func (r *tensionInstitutionResolver) Count(ctx context.Context, obj *lens.InstitutionCount) (int, error) {
+	return len(obj.Episodes), nil
+}
+
+// Analysis returns generated.AnalysisResolver implementation.
+func (r *Resolver) Analysis() generated.AnalysisResolver { return &analysisResolver{r} }
+
 // Change returns generated.ChangeResolver implementation.
 func (r *Resolver) Change() generated.ChangeResolver { return &changeResolver{r} }
+
+// Community returns generated.CommunityResolver implementation.
+func (r *Resolver) Community() generated.CommunityResolver { return &communityResolver{r} }
 
 // Event returns generated.EventResolver implementation.
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
@@ -370,8 +583,21 @@ func (r *Resolver) Institution() generated.InstitutionResolver { return &institu
 // Movement returns generated.MovementResolver implementation.
 func (r *Resolver) Movement() generated.MovementResolver { return &movementResolver{r} }
 
+// MovementComparison returns generated.MovementComparisonResolver implementation.
+func (r *Resolver) MovementComparison() generated.MovementComparisonResolver {
+	return &movementComparisonResolver{r}
+}
+
+// MovementProfile returns generated.MovementProfileResolver implementation.
+func (r *Resolver) MovementProfile() generated.MovementProfileResolver {
+	return &movementProfileResolver{r}
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
+// NodeMetrics returns generated.NodeMetricsResolver implementation.
+func (r *Resolver) NodeMetrics() generated.NodeMetricsResolver { return &nodeMetricsResolver{r} }
 
 // Organisation returns generated.OrganisationResolver implementation.
 func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
@@ -394,26 +620,53 @@ func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r}
 // SearchHit returns generated.SearchHitResolver implementation.
 func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitResolver{r} }
 
+// Story returns generated.StoryResolver implementation.
+func (r *Resolver) Story() generated.StoryResolver { return &storyResolver{r} }
+
+// StoryChange returns generated.StoryChangeResolver implementation.
+func (r *Resolver) StoryChange() generated.StoryChangeResolver { return &storyChangeResolver{r} }
+
+// StoryStep returns generated.StoryStepResolver implementation.
+func (r *Resolver) StoryStep() generated.StoryStepResolver { return &storyStepResolver{r} }
+
 // Subgraph returns generated.SubgraphResolver implementation.
 func (r *Resolver) Subgraph() generated.SubgraphResolver { return &subgraphResolver{r} }
 
 // Tension returns generated.TensionResolver implementation.
 func (r *Resolver) Tension() generated.TensionResolver { return &tensionResolver{r} }
 
+// TensionCell returns generated.TensionCellResolver implementation.
+func (r *Resolver) TensionCell() generated.TensionCellResolver { return &tensionCellResolver{r} }
+
+// TensionInstitution returns generated.TensionInstitutionResolver implementation.
+func (r *Resolver) TensionInstitution() generated.TensionInstitutionResolver {
+	return &tensionInstitutionResolver{r}
+}
+
 type (
-	changeResolver       struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	graphStatsResolver   struct{ *Resolver }
-	institutionResolver  struct{ *Resolver }
-	movementResolver     struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	organisationResolver struct{ *Resolver }
-	pathResolver         struct{ *Resolver }
-	personResolver       struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	relationshipResolver struct{ *Resolver }
-	reportResolver       struct{ *Resolver }
-	searchHitResolver    struct{ *Resolver }
-	subgraphResolver     struct{ *Resolver }
-	tensionResolver      struct{ *Resolver }
+	analysisResolver           struct{ *Resolver }
+	changeResolver             struct{ *Resolver }
+	communityResolver          struct{ *Resolver }
+	eventResolver              struct{ *Resolver }
+	graphStatsResolver         struct{ *Resolver }
+	institutionResolver        struct{ *Resolver }
+	movementResolver           struct{ *Resolver }
+	movementComparisonResolver struct{ *Resolver }
+	movementProfileResolver    struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	nodeMetricsResolver        struct{ *Resolver }
+	organisationResolver       struct{ *Resolver }
+	pathResolver               struct{ *Resolver }
+	personResolver             struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	relationshipResolver       struct{ *Resolver }
+	reportResolver             struct{ *Resolver }
+	searchHitResolver          struct{ *Resolver }
+	storyResolver              struct{ *Resolver }
+	storyChangeResolver        struct{ *Resolver }
+	storyStepResolver          struct{ *Resolver }
+	subgraphResolver           struct{ *Resolver }
+	tensionResolver            struct{ *Resolver }
+	tensionCellResolver        struct{ *Resolver }
+	tensionInstitutionResolver struct{ *Resolver }
 )

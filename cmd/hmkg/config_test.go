@@ -23,7 +23,6 @@ func TestBadSettingsAreErrors(t *testing.T) {
 		contains string
 	}{
 		{"serve", "HMKG_REQUEST_TIMEOUT", "15", "duration"},
-		{"serve", "HMKG_LOADER_WAIT", "-2ms", "duration"},
 		{"serve", "HMKG_MAX_DEPTH", "twelve", "whole number"},
 		{"serve", "HMKG_MAX_BODY_BYTES", "1MB", "whole number"},
 		{"serve", "HMKG_INTROSPECTION", "maybe", "boolean"},

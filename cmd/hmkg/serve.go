@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
@@ -24,13 +25,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sf := addStoreFlags(fs, e)
 	addr := fs.String("addr", e.str("HMKG_ADDR", "localhost:8080"), "listen address (env HMKG_ADDR)")
 	origins := fs.String("cors-origins", e.str("HMKG_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS (env HMKG_CORS_ORIGINS)")
+	embedOrigins := fs.String("embed-origins", e.str("HMKG_EMBED_ORIGINS", ""), "space- or comma-separated origins that may frame /embed/ pages; empty allows any (env HMKG_EMBED_ORIGINS)")
+	publicURL := fs.String("public-url", e.str("HMKG_PUBLIC_URL", ""), "the origin the server is reached at, for oEmbed and story links; empty takes each request's (env HMKG_PUBLIC_URL)")
 	apiKeys := fs.String("api-keys", e.str("HMKG_API_KEYS", ""), "comma-separated API keys for mutations, each name:key or key (env HMKG_API_KEYS)")
 	introspection := fs.Bool("introspection", e.bool("HMKG_INTROSPECTION", true), "allow GraphQL introspection (env HMKG_INTROSPECTION)")
 	seed := fs.Bool("seed", e.bool("HMKG_SEED", true), "load the curated dataset into an empty store (env HMKG_SEED)")
 	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
 	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
-	loaderWait := fs.Duration("loader-wait", e.duration("HMKG_LOADER_WAIT", resolvers.DefaultLoaderWait), "how long request loaders gather keys into one store call (env HMKG_LOADER_WAIT)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
 	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
 	log := newLogger(e, stderr)
@@ -73,8 +75,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBodyBytes:      *maxBody,
 		RequestTimeout:    *timeout,
 		ExportConcurrency: *exports,
-		LoaderWait:        *loaderWait,
 		Dashboard:         web.Handler(),
+		EmbedOrigins:      strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
+		PublicURL:         *publicURL,
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),

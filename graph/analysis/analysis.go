@@ -25,7 +25,6 @@ import (
 
 	gg "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
-	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/hmkg/hmkg/graph"
@@ -42,9 +41,10 @@ const (
 	// pageRankTol and eigenTol are far tighter than networkx's defaults
 	// (1e-6) so that the figures are the fixed points themselves, which
 	// networkx reaches with a tight tol too.
-	pageRankTol = 1e-13
-	eigenTol    = 1e-14
-	eigenMaxIt  = 100000
+	pageRankTol   = 1e-13
+	pageRankMaxIt = 100000
+	eigenTol      = 1e-14
+	eigenMaxIt    = 100000
 	// louvainSeed makes community detection deterministic for the same data.
 	louvainSeed = 20260101
 	// labelMembers is how many of a community's most central members name it.
@@ -77,6 +77,8 @@ type NodeMetrics struct {
 	Brokerage float64
 	// Community is the index of the node's community in Result.Communities.
 	Community int
+	// CommunityLabel is the label of that community.
+	CommunityLabel string
 }
 
 // Community is a group of nodes found by Louvain modularity optimisation.
@@ -134,8 +136,24 @@ func (r *Result) Brokers(k int) []*NodeMetrics {
 // not both in sg.Nodes are ignored. It returns EINVALID when the selection
 // has more than MaxNodes nodes, and stops with ctx's error when ctx ends.
 func Analyze(ctx context.Context, sg *graph.Subgraph) (*Result, error) {
-	if len(sg.Nodes) > MaxNodes {
-		return nil, graph.Errorf(graph.EINVALID, "the selection has %d nodes; metrics are computed for at most %d (narrow it with seeds, depth, kinds or types)", len(sg.Nodes), MaxNodes)
+	return AnalyzeWith(ctx, sg, Options{})
+}
+
+// Options tune AnalyzeWith.
+type Options struct {
+	// MaxNodes raises or lowers the cap on the selection's size (benchmarks
+	// and the command line analyse larger graphs); 0 means MaxNodes.
+	MaxNodes int
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(ctx context.Context, sg *graph.Subgraph, opt Options) (*Result, error) {
+	limit := opt.MaxNodes
+	if limit <= 0 {
+		limit = MaxNodes
+	}
+	if len(sg.Nodes) > limit {
+		return nil, graph.Errorf(graph.EINVALID, "the selection has %d nodes; metrics are computed for at most %d (narrow it with seeds, depth, kinds or types)", len(sg.Nodes), limit)
 	}
 	g := build(sg)
 	n := len(g.ids)
@@ -352,33 +370,51 @@ func (g *simpleGraph) brokerage(ctx context.Context) ([]float64, error) {
 	return out, nil
 }
 
-// pageRank runs gonum's sparse PageRank on the directed simple graph.
-// Dangling nodes spread their rank evenly, as in networkx.
+// pageRank is networkx's pagerank on the directed simple graph: power
+// iteration from a uniform start, x = α·(Σ x_u/out(u) over predecessors u +
+// dangling mass/n) + (1-α)/n, until the L1 change is below n·tol. It sums
+// in node order, so the same graph gives bitwise the same figures on every
+// run and every store (gonum's PageRank sums in map order and does not).
 func (g *simpleGraph) pageRank() []float64 {
 	n := len(g.ids)
-	d := simple.NewDirectedGraph()
-	for i := range n {
-		d.AddNode(simple.Node(i))
+	x := make([]float64, n)
+	last := make([]float64, n)
+	for i := range x {
+		x[i] = 1 / float64(n)
 	}
-	for u := range n {
-		for _, v := range g.out[u] {
-			d.SetEdge(simple.Edge{F: simple.Node(u), T: simple.Node(v)})
+	for range pageRankMaxIt {
+		copy(last, x)
+		var dangling float64
+		for u := range n {
+			if len(g.out[u]) == 0 {
+				dangling += last[u]
+			}
 		}
-	}
-	ranks := network.PageRankSparse(d, PageRankAlpha, pageRankTol)
-	pr := make([]float64, n)
-	var sum float64
-	for i := range n {
-		pr[i] = ranks[int64(i)]
-		sum += pr[i]
+		base := PageRankAlpha*dangling/float64(n) + (1-PageRankAlpha)/float64(n)
+		var diff float64
+		for v := range n {
+			var s float64
+			for _, u := range g.in[v] {
+				s += last[u] / float64(len(g.out[u]))
+			}
+			x[v] = PageRankAlpha*s + base
+			diff += math.Abs(x[v] - last[v])
+		}
+		if diff < float64(n)*pageRankTol {
+			break
+		}
 	}
 	// The iteration keeps the vector's sum; make it exactly a distribution.
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
 	if sum > 0 {
-		for i := range pr {
-			pr[i] /= sum
+		for i := range x {
+			x[i] /= sum
 		}
 	}
-	return pr
+	return x
 }
 
 // eigenvector is networkx's eigenvector_centrality: power iteration on
@@ -487,6 +523,9 @@ func (g *simpleGraph) communities(metrics []NodeMetrics) ([]Community, float64) 
 			}
 		}
 		c.Label = strings.Join(names, " · ")
+		for _, i := range grp.members {
+			metrics[i].CommunityLabel = c.Label
+		}
 		out[ci] = c
 	}
 	return out, q

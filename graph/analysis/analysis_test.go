@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/hmkg/hmkg/bench/synth"
@@ -281,17 +282,33 @@ func pycheckPython(t *testing.T) string {
 	return py
 }
 
+// BenchmarkAnalyze measures the metrics on the curated graph and a 5k-node
+// synthetic one; HMKG_ANALYSIS_BENCH_NODES=100000 (scripts/bench sets it)
+// adds a synthetic graph of that size, analysed with the cap raised.
 func BenchmarkAnalyze(b *testing.B) {
-	for _, c := range []struct {
+	cases := []struct {
 		name string
 		sg   *graph.Subgraph
-	}{{"curated", curated(b)}, {"synthetic-5k", synthetic(b, 5000)}} {
+	}{{"curated", curated(b)}, {"synthetic-5k", synthetic(b, 5000)}}
+	if v := os.Getenv("HMKG_ANALYSIS_BENCH_NODES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("HMKG_ANALYSIS_BENCH_NODES=%q: want a positive number", v)
+		}
+		cases = append(cases, struct {
+			name string
+			sg   *graph.Subgraph
+		}{fmt.Sprintf("synthetic-%d", n), synthetic(b, n)})
+	}
+	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Analyze(context.Background(), c.sg); err != nil {
+				res, err := AnalyzeWith(context.Background(), c.sg, Options{MaxNodes: len(c.sg.Nodes)})
+				if err != nil {
 					b.Fatal(err)
 				}
+				b.ReportMetric(float64(res.Edges), "edges")
 			}
 		})
 	}

@@ -172,6 +172,8 @@ func csvCell(t propType, v value) string {
 		return strconv.Itoa(*v.num)
 	case t == tList:
 		return strings.Join(v.list, CSVArrayDelimiter)
+	case t == tFloat:
+		return strconv.FormatFloat(*v.flt, 'g', -1, 64)
 	}
 	return v.str
 }

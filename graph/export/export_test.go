@@ -3,6 +3,7 @@ package export
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -55,6 +56,9 @@ func fixture() *Document {
 func fixtureIn(f Format) *Document {
 	d := fixture()
 	d.Manifest.Format = f
+	if err := d.AddMetrics(context.Background()); err != nil {
+		panic(err)
+	}
 	return d
 }
 

@@ -1,6 +1,8 @@
 // Package export writes a subgraph in the formats analysts load into their
 // tools: node-link JSON (networkx), GraphML (networkx, igraph, R), GEXF 1.3
-// (Gephi), a neo4j-admin import CSV bundle and a Cypher script. Encoders are
+// (Gephi), a neo4j-admin import CSV bundle, a Cypher script, Kumu and
+// Cytoscape files, and the sources behind a selection as citations
+// (CSL-JSON, BibTeX, RIS). Encoders are
 // pure functions of a Document: deterministic (nodes, relationships and
 // sources sorted by id), streamed to an io.Writer as they go, and each
 // carries a Manifest saying what was exported, from what, and why.
@@ -32,6 +34,12 @@ const (
 	GephiCSV Format = "GEPHI_CSV"
 	// Cytoscape is Cytoscape.js / Cytoscape desktop JSON.
 	Cytoscape Format = "CYTOSCAPE"
+	// CSLJSON is the sources behind the selection as CSL-JSON (citeproc-js, Zotero, Pandoc).
+	CSLJSON Format = "CSL_JSON"
+	// BibTeX is the sources behind the selection as a BibTeX database.
+	BibTeX Format = "BIBTEX"
+	// RIS is the sources behind the selection as RIS records.
+	RIS Format = "RIS"
 )
 
 // formatInfo is everything hmkg knows about one format.
@@ -58,6 +66,9 @@ var formats = []formatInfo{
 	{KumuXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", true, EncodeKumuXLSX},
 	{GephiCSV, "application/zip", ".gephi.zip", true, EncodeGephiCSV},
 	{Cytoscape, "application/json", ".cyjs", false, EncodeCytoscape},
+	{CSLJSON, "application/vnd.citationstyles.csl+json", ".csl.json", false, EncodeCSLJSON},
+	{BibTeX, "application/x-bibtex; charset=utf-8", ".bib", false, EncodeBibTeX},
+	{RIS, "application/x-research-info-systems", ".ris", false, EncodeRIS},
 }
 
 // Formats lists every format in schema order.
@@ -79,12 +90,13 @@ func (f Format) info() (formatInfo, bool) {
 	return formatInfo{}, false
 }
 
-// ParseFormat returns the format named s, ignoring case ("-" may stand for
-// "_", as in kumu-xlsx). An unknown name is an EINVALID error that lists the
-// valid ones.
+// ParseFormat returns the format named s, ignoring case, "-" and "_"
+// (kumu-xlsx, kumu_xlsx and kumuxlsx are KUMU_XLSX; csljson is CSL_JSON).
+// An unknown name is an EINVALID error that lists the valid ones.
 func ParseFormat(s string) (Format, error) {
+	squash := strings.NewReplacer("-", "", "_", "")
 	for _, f := range Formats {
-		if strings.EqualFold(strings.ReplaceAll(s, "-", "_"), string(f)) {
+		if s != "" && strings.EqualFold(squash.Replace(s), squash.Replace(string(f))) {
 			return f, nil
 		}
 	}

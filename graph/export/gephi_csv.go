@@ -92,12 +92,18 @@ func EncodeGephiCSV(w io.Writer, d *Document) error {
 		for _, p := range nodeCols {
 			head = append(head, p.name)
 		}
+		for _, p := range d.metricCols() {
+			head = append(head, p.name)
+		}
 		nodes := sortedNodes(d.Subgraph)
 		return writeRows(w, head, len(nodes), func(i int, row []string) []string {
 			n := nodes[i]
 			row = append(row, n.ID, n.Name, n.Kind.Label(), gephiInterval(n.Since(), n.EndYear), n.Summary)
 			for _, p := range nodeCols {
 				row = append(row, csvCell(p.typ, p.get(n)))
+			}
+			for _, p := range d.metricCols() {
+				row = append(row, csvCell(p.typ, d.metricValue(p, n.ID)))
 			}
 			return row
 		})

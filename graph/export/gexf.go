@@ -35,6 +35,10 @@ func EncodeGEXF(w io.Writer, d *Document) error {
 	for _, p := range nodeProps {
 		fmt.Fprintf(bw, `<attribute id="%s" title="%s" type="%s"/>`+"\n", p.name, p.name, gexfType(p.typ))
 	}
+	metrics := d.metricCols()
+	for _, p := range metrics {
+		fmt.Fprintf(bw, `<attribute id="%s" title="%s" type="%s"/>`+"\n", p.name, p.name, gexfType(p.typ))
+	}
 	bw.WriteString("</attributes>\n" + `<attributes class="edge" mode="static">` + "\n")
 	for _, p := range relProps {
 		fmt.Fprintf(bw, `<attribute id="%s" title="%s" type="%s"/>`+"\n", p.name, p.name, gexfType(p.typ))
@@ -53,6 +57,9 @@ func EncodeGEXF(w io.Writer, d *Document) error {
 		b = append(b, "><attvalues>"...)
 		for _, p := range nodeProps {
 			b = appendAttValue(b, p.name, p.typ, p.get(n))
+		}
+		for _, p := range metrics {
+			b = appendAttValue(b, p.name, p.typ, d.metricValue(p, n.ID))
 		}
 		b = append(b, "</attvalues></node>\n"...)
 		if _, err := bw.Write(b); err != nil {
@@ -90,8 +97,11 @@ func EncodeGEXF(w io.Writer, d *Document) error {
 }
 
 func gexfType(t propType) string {
-	if t == tInt {
+	switch t {
+	case tInt:
 		return "integer"
+	case tFloat:
+		return "double"
 	}
 	return "string"
 }

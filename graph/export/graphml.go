@@ -30,6 +30,10 @@ func EncodeGraphML(w io.Writer, d *Document) error {
 	for _, p := range nodeProps {
 		fmt.Fprintf(bw, `<key id="n_%s" for="node" attr.name="%s" attr.type="%s"/>`+"\n", p.name, p.name, graphmlType(p.typ))
 	}
+	metrics := d.metricCols()
+	for _, p := range metrics {
+		fmt.Fprintf(bw, `<key id="n_%s" for="node" attr.name="%s" attr.type="%s"/>`+"\n", p.name, p.name, graphmlType(p.typ))
+	}
 	for _, p := range relProps {
 		fmt.Fprintf(bw, `<key id="e_%s" for="edge" attr.name="%s" attr.type="%s"/>`+"\n", p.name, p.name, graphmlType(p.typ))
 	}
@@ -43,6 +47,9 @@ func EncodeGraphML(w io.Writer, d *Document) error {
 		b = append(b, "\">"...)
 		for _, p := range nodeProps {
 			b = appendGraphMLData(b, "n_", p.name, p.typ, p.get(n))
+		}
+		for _, p := range metrics {
+			b = appendGraphMLData(b, "n_", p.name, p.typ, d.metricValue(p, n.ID))
 		}
 		b = append(b, "</node>\n"...)
 		if _, err := bw.Write(b); err != nil {
@@ -73,8 +80,11 @@ func EncodeGraphML(w io.Writer, d *Document) error {
 }
 
 func graphmlType(t propType) string {
-	if t == tInt {
+	switch t {
+	case tInt:
 		return "int"
+	case tFloat:
+		return "double"
 	}
 	return "string"
 }

@@ -34,7 +34,9 @@ func nodeChecker(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("node is required for the Cytoscape.js check: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(interopDir, "node_modules", "cytoscape", "package.json")); err != nil {
+	_, errCy := os.Stat(filepath.Join(interopDir, "node_modules", "cytoscape", "package.json"))
+	_, errCite := os.Stat(filepath.Join(interopDir, "node_modules", "citeproc", "package.json"))
+	if errCy != nil || errCite != nil {
 		npm, err := exec.LookPath("npm")
 		if err != nil {
 			t.Fatalf("npm is required to install scripts/interop: %v", err)

@@ -147,6 +147,9 @@ func EncodeKumu(w io.Writer, d *Document) error {
 		for _, p := range kumuNodeProps {
 			b = appendJSONField(b, fieldName(p.name), p.typ, p.get(n), false)
 		}
+		for _, p := range d.metricCols() {
+			b = appendJSONField(b, fieldName(p.name), p.typ, d.metricValue(p, n.ID), false)
+		}
 		b = appendJSONField(b, kumuSourceURLs, tList, value{list: urls.of(n.SourceIDs)}, false)
 		b = append(b, '}')
 		if _, err := bw.Write(b); err != nil {
@@ -211,6 +214,8 @@ func appendJSONField(b []byte, name string, t propType, v value, always bool) []
 			return append(b, "null"...)
 		}
 		return strconv.AppendInt(b, int64(*v.num), 10)
+	case tFloat:
+		return strconv.AppendFloat(b, *v.flt, 'g', -1, 64)
 	}
 	return appendJSONString(b, v.str)
 }

@@ -82,6 +82,9 @@ func EncodeKumuXLSX(w io.Writer, d *Document) error {
 	for _, p := range kumuNodeProps {
 		head = append(head, fieldName(p.name))
 	}
+	for _, p := range d.metricCols() {
+		head = append(head, fieldName(p.name))
+	}
 	head = append(head, kumuSourceURLs)
 	nodes := sortedNodes(d.Subgraph)
 	if err := writeSheet(f, SheetElements, head, len(nodes), func(i int, row []any) []any {
@@ -89,6 +92,9 @@ func EncodeKumuXLSX(w io.Writer, d *Document) error {
 		row = append(row, n.ID, n.Name, n.Kind.Label(), cellOf(n.Summary), cellOf(strings.Join(kumuTags(n), KumuDelimiter)))
 		for _, p := range kumuNodeProps {
 			row = append(row, xlsxCell(p.typ, p.get(n)))
+		}
+		for _, p := range d.metricCols() {
+			row = append(row, xlsxCell(p.typ, d.metricValue(p, n.ID)))
 		}
 		return append(row, cellOf(strings.Join(urls.of(n.SourceIDs), KumuDelimiter)))
 	}); err != nil {
@@ -205,6 +211,8 @@ func xlsxCell(t propType, v value) any {
 		return *v.num
 	case t == tList:
 		return strings.Join(v.list, KumuDelimiter)
+	case t == tFloat:
+		return *v.flt
 	}
 	return v.str
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 )
 
 // Document is what an encoder writes: a subgraph, the sources its facts
@@ -16,6 +17,9 @@ type Document struct {
 	Subgraph *graph.Subgraph
 	Sources  []*graph.Source
 	Manifest Manifest
+	// Metrics are the network figures of Subgraph, written by the formats
+	// that carry them (see AddMetrics); nil when not computed.
+	Metrics *analysis.Result
 }
 
 // Manifest describes an export so that a file found later still says what
@@ -28,7 +32,9 @@ type Manifest struct {
 	DatasetVersion string    `json:"datasetVersion"`
 	Selection      Selection `json:"selection"`
 	Counts         Counts    `json:"counts"`
-	GeneratedAt    time.Time `json:"generatedAt"`
+	// Metrics says whether node metrics were computed (formats that carry them only).
+	Metrics     *MetricsNote `json:"metrics,omitempty"`
+	GeneratedAt time.Time    `json:"generatedAt"`
 	// Sources are the sources cited by the exported nodes and relationships.
 	Sources []*graph.Source `json:"sources"`
 }

@@ -14,6 +14,7 @@ const (
 	tString propType = iota
 	tInt
 	tList
+	tFloat
 )
 
 // value is one property value; exactly one field applies, by propType.
@@ -22,6 +23,7 @@ type value struct {
 	str  string
 	num  *int
 	list []string
+	flt  *float64
 }
 
 func (v value) missing(t propType) bool {
@@ -30,6 +32,8 @@ func (v value) missing(t propType) bool {
 		return v.num == nil
 	case tList:
 		return len(v.list) == 0
+	case tFloat:
+		return v.flt == nil
 	}
 	return v.str == ""
 }

@@ -276,5 +276,9 @@ func Prepare(ctx context.Context, store graph.Store, f Format, sel Selection, no
 	if err != nil {
 		return nil, fmt.Errorf("export: stats: %w", err)
 	}
-	return NewDocument(f, sub, sources, sel, stats, now), nil
+	doc := NewDocument(f, sub, sources, sel, stats, now)
+	if err := doc.AddMetrics(ctx); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }

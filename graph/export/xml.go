@@ -73,6 +73,8 @@ func appendXMLValue(b []byte, t propType, v value) []byte {
 		return strconv.AppendInt(b, int64(*v.num), 10)
 	case tList:
 		return appendXML(b, jsonList(v.list))
+	case tFloat:
+		return strconv.AppendFloat(b, *v.flt, 'g', -1, 64)
 	}
 	return appendXML(b, v.str)
 }

@@ -517,3 +517,14 @@ func (s *Store) relsOut(hs []int32) []*graph.Relationship {
 	slices.SortFunc(out, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
+
+// PlanRelationships answers a nesting level from memory (graph.RelPlanner);
+// in process, the three ordinary reads are already one step.
+func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
+	return graph.PlanByParts(ctx, s, p)
+}
+
+// PlanNodes answers nodes with their sources from memory (graph.NodePlanner).
+func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
+	return graph.PlanNodesByParts(ctx, s, p)
+}

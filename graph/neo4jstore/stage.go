@@ -199,6 +199,10 @@ func (s *Store) importStaged(ctx context.Context, d *graph.Dataset, actor string
 		searchLength += row.(map[string]any)["props"].(map[string]any)["dl"].(int64)
 	}
 	rest := rowsOf(d.Sources, restNodes, restRels)
+	stories, err := s.importStories(ctx, d)
+	if err != nil {
+		return err
+	}
 	run := &importRun{s: s, total: staged.size() + rest.size()}
 	imp, err := newImportID()
 	if err != nil {
@@ -213,7 +217,7 @@ func (s *Store) importStaged(ctx context.Context, d *graph.Dataset, actor string
 	if err == nil {
 		staging := time.Since(t0)
 		t1 := time.Now()
-		err = s.publish(ctx, run, imp, len(newNodes), rest, actor, c, meta, searchLength)
+		err = s.publish(ctx, run, imp, len(newNodes), rest, stories, actor, c, meta, searchLength)
 		log.Info("import published", "staging", staging.Round(time.Millisecond), "publish", time.Since(t1).Round(time.Millisecond), "err", err)
 		if err != nil && strings.Contains(err.Error(), "dbms.memory.transaction") {
 			err = fmt.Errorf("publishing %d new nodes needs more transaction memory than this Neo4j allows "+
@@ -277,7 +281,7 @@ func (s *Store) stage(ctx context.Context, run *importRun, imp string, rows impo
 }
 
 // publish makes the stage visible and merges the rest, in one transaction.
-func (s *Store) publish(ctx context.Context, run *importRun, imp string, newNodes int, rest importRows,
+func (s *Store) publish(ctx context.Context, run *importRun, imp string, newNodes int, rest importRows, stories []any,
 	actor string, c change, meta *[2]string, searchLength int64) error {
 	rewind := run.attempt()
 	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
@@ -296,7 +300,7 @@ func (s *Store) publish(ctx context.Context, run *importRun, imp string, newNode
 		if err := run.merge(ctx, tx, rest); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, run.finish(ctx, tx, actor, c, meta, searchLength)
+		return struct{}{}, run.finish(ctx, tx, actor, c, meta, searchLength, stories)
 	})
 	return err
 }

@@ -25,6 +25,7 @@ func checkActor(actor string) error { return graph.CheckActor(actor) }
 type dbLookup struct {
 	sources map[string]bool
 	kinds   map[string]graph.Kind
+	rels    map[string]bool // relationships stories cite (story.go)
 }
 
 func (l *dbLookup) HasSource(id string) bool        { return l.sources[id] }
@@ -32,7 +33,9 @@ func (l *dbLookup) NodeKind(id string) graph.Kind   { return l.kinds[id] }
 func (l *dbLookup) addKind(id string, k graph.Kind) { l.kinds[id] = k }
 func (l *dbLookup) addSource(id string)             { l.sources[id] = true }
 func (l *dbLookup) size() int                       { return len(l.sources) + len(l.kinds) }
-func newLookup() *dbLookup                          { return &dbLookup{map[string]bool{}, map[string]graph.Kind{}} }
+func newLookup() *dbLookup {
+	return &dbLookup{map[string]bool{}, map[string]graph.Kind{}, map[string]bool{}}
+}
 func appendMissing(out []string, have map[string]bool, ids ...string) []string {
 	for _, id := range ids {
 		if id != "" && !have[id] {
@@ -121,7 +124,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	detail, _ := json.Marshal(map[string]any{
 		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
-		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships), "stories": len(d.Stories),
 	})
 	meta := &[2]string{d.Name, d.Version}
 	// A large import is one long transaction: without a deadline it gets
@@ -234,6 +237,9 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 	if err != nil {
 		return err
 	}
+	if err := s.lookupStoryRefs(ctx, d, l); err != nil {
+		return err
+	}
 	if err := d.Validate(l); err != nil {
 		return err
 	}
@@ -246,6 +252,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		c.target, c.detail = r.ID, string(b)
 	}
 	rows := rowsOf(d.Sources, d.Nodes, d.Relationships)
+	stories, err := s.importStories(ctx, d)
+	if err != nil {
+		return err
+	}
 	run := &importRun{s: s, total: rows.size()}
 	rewind := run.attempt()
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
@@ -258,7 +268,7 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		if err := run.merge(ctx, tx, rows); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, run.finish(ctx, tx, actor, c, meta, 0)
+		return struct{}{}, run.finish(ctx, tx, actor, c, meta, 0, stories)
 	})
 	return err
 }
@@ -390,9 +400,16 @@ func (r *importRun) merge(ctx context.Context, tx *txn, rows importRows) error {
 	return nil
 }
 
-// finish adds searchLength to the search length counter, records the
+// finish merges the dataset's stories, adds searchLength to the search
+// length counter, records the
 // dataset's name and version (meta), and writes the audit entry.
-func (r *importRun) finish(ctx context.Context, tx *txn, actor string, c change, meta *[2]string, searchLength int64) error {
+func (r *importRun) finish(ctx context.Context, tx *txn, actor string, c change, meta *[2]string, searchLength int64,
+	stories []any) error {
+	if len(stories) > 0 {
+		if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
+			return err
+		}
+	}
 	if err := r.failHook(); err != nil {
 		return err
 	}

@@ -63,6 +63,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		t.Run("Nodes/Page", func(t *testing.T) { testNodesPage(t, s) })
 		t.Run("Nodes/Invalid", func(t *testing.T) { testNodesInvalid(t, s) })
 		t.Run("Relationships", func(t *testing.T) { testRelationships(t, s, m) })
+		t.Run("PlanRelationships", func(t *testing.T) { testPlanRelationships(t, s) })
+		t.Run("PlanNodes", func(t *testing.T) { testPlanNodes(t, s) })
 		t.Run("Sources", func(t *testing.T) { testSources(t, s) })
 		t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 		t.Run("Neighbourhood", func(t *testing.T) { testNeighbourhood(t, s, m) })
@@ -83,6 +85,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open(t)) })
+	t.Run("Stories", func(t *testing.T) { testStories(t, open(t)) })
+	t.Run("Stories/Import", func(t *testing.T) { testStoriesImport(t, open(t)) })
 }
 
 // MustImport imports d as Actor and fails the test on error.

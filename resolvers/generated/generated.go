@@ -14,7 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/graph/export"
+	"github.com/hmkg/hmkg/graph/lens"
 	"github.com/hmkg/hmkg/resolvers/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -30,12 +32,17 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Analysis() AnalysisResolver
 	Change() ChangeResolver
+	Community() CommunityResolver
 	Event() EventResolver
 	GraphStats() GraphStatsResolver
 	Institution() InstitutionResolver
 	Movement() MovementResolver
+	MovementComparison() MovementComparisonResolver
+	MovementProfile() MovementProfileResolver
 	Mutation() MutationResolver
+	NodeMetrics() NodeMetricsResolver
 	Organisation() OrganisationResolver
 	Path() PathResolver
 	Person() PersonResolver
@@ -43,14 +50,28 @@ type ResolverRoot interface {
 	Relationship() RelationshipResolver
 	Report() ReportResolver
 	SearchHit() SearchHitResolver
+	Story() StoryResolver
+	StoryChange() StoryChangeResolver
+	StoryStep() StoryStepResolver
 	Subgraph() SubgraphResolver
 	Tension() TensionResolver
+	TensionCell() TensionCellResolver
+	TensionInstitution() TensionInstitutionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Analysis struct {
+		Brokers     func(childComplexity int, kinds []graph.Kind, first *int) int
+		Communities func(childComplexity int) int
+		EdgeCount   func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		NodeCount   func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+	}
+
 	Change struct {
 		Action   func(childComplexity int) int
 		Actor    func(childComplexity int) int
@@ -60,12 +81,20 @@ type ComplexityRoot struct {
 		TargetID func(childComplexity int) int
 	}
 
+	Community struct {
+		Index   func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Members func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
 	Event struct {
 		Date          func(childComplexity int) int
 		Degree        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Institutions  func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Movements     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
@@ -105,6 +134,7 @@ type ComplexityRoot struct {
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Reports       func(childComplexity int) int
@@ -125,6 +155,7 @@ type ComplexityRoot struct {
 		Events        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Organisations func(childComplexity int) int
 		Region        func(childComplexity int) int
@@ -135,12 +166,29 @@ type ComplexityRoot struct {
 		Tensions      func(childComplexity int) int
 	}
 
+	MovementComparison struct {
+		A                   func(childComplexity int) int
+		B                   func(childComplexity int) int
+		SharedInstitutions  func(childComplexity int) int
+		SharedOrganisations func(childComplexity int) int
+	}
+
+	MovementProfile struct {
+		Members  func(childComplexity int) int
+		Movement func(childComplexity int) int
+		Tensions func(childComplexity int) int
+		Timeline func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AcceptStoryStep    func(childComplexity int, storyID string, step int) int
 		DeleteNode         func(childComplexity int, id string) int
 		DeleteRelationship func(childComplexity int, id string) int
+		DeleteStory        func(childComplexity int, id string) int
 		UpsertNode         func(childComplexity int, input model.NodeInput) int
 		UpsertRelationship func(childComplexity int, input model.RelationshipInput) int
 		UpsertSource       func(childComplexity int, input model.SourceInput) int
+		UpsertStory        func(childComplexity int, input model.StoryInput) int
 	}
 
 	NodeConnection struct {
@@ -155,6 +203,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NodeMetrics struct {
+		Betweenness      func(childComplexity int) int
+		Brokerage        func(childComplexity int) int
+		Closeness        func(childComplexity int) int
+		Community        func(childComplexity int) int
+		CommunityLabel   func(childComplexity int) int
+		Degree           func(childComplexity int) int
+		DegreeCentrality func(childComplexity int) int
+		Eigenvector      func(childComplexity int) int
+		InDegree         func(childComplexity int) int
+		Node             func(childComplexity int) int
+		OutDegree        func(childComplexity int) int
+		PageRank         func(childComplexity int) int
+	}
+
 	Organisation struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
@@ -162,6 +225,7 @@ type ComplexityRoot struct {
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Movements     func(childComplexity int) int
 		Name          func(childComplexity int) int
 		People        func(childComplexity int) int
@@ -189,6 +253,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		LedOrFounded  func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Role          func(childComplexity int) int
@@ -197,18 +262,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes        func(childComplexity int, first *int, before *string) int
-		ExportSubgraph func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
-		Neighbourhood  func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
-		Node           func(childComplexity int, id string) int
-		Nodes          func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
-		Paths          func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
-		Relationship   func(childComplexity int, id string) int
-		Search         func(childComplexity int, text string, kinds []graph.Kind, first *int) int
-		ShortestPath   func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
-		Source         func(childComplexity int, id string) int
-		Sources        func(childComplexity int) int
-		Stats          func(childComplexity int) int
+		Analysis            func(childComplexity int, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) int
+		Changes             func(childComplexity int, first *int, before *string) int
+		CompareMovements    func(childComplexity int, a string, b string, asOf *int) int
+		ExportSubgraph      func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
+		Neighbourhood       func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
+		Node                func(childComplexity int, id string) int
+		Nodes               func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
+		Paths               func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
+		Relationship        func(childComplexity int, id string) int
+		Search              func(childComplexity int, text string, kinds []graph.Kind, first *int) int
+		ShortestPath        func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
+		Source              func(childComplexity int, id string) int
+		Sources             func(childComplexity int) int
+		Stats               func(childComplexity int) int
+		Stories             func(childComplexity int, first *int, after *string) int
+		Story               func(childComplexity int, id string) int
+		TensionInstitutions func(childComplexity int, tension string, asOf *int, first *int) int
+		TensionMatrix       func(childComplexity int, tensions []string, movements []string, asOf *int) int
 	}
 
 	Relationship struct {
@@ -244,6 +315,7 @@ type ComplexityRoot struct {
 		Describes     func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Publisher     func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
@@ -266,6 +338,67 @@ type ComplexityRoot struct {
 		Year      func(childComplexity int) int
 	}
 
+	Story struct {
+		Author    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Stale     func(childComplexity int) int
+		Steps     func(childComplexity int) int
+		Summary   func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	StoryChange struct {
+		ID     func(childComplexity int) int
+		Now    func(childComplexity int) int
+		Target func(childComplexity int) int
+		Was    func(childComplexity int) int
+		What   func(childComplexity int) int
+	}
+
+	StoryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StoryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StoryPosition struct {
+		NodeID func(childComplexity int) int
+		X      func(childComplexity int) int
+		Y      func(childComplexity int) int
+	}
+
+	StoryStep struct {
+		Caption            func(childComplexity int) int
+		CaptionHTML        func(childComplexity int) int
+		Changes            func(childComplexity int) int
+		CitedNodes         func(childComplexity int) int
+		CitedRelationships func(childComplexity int) int
+		Index              func(childComplexity int) int
+		Stale              func(childComplexity int) int
+		Title              func(childComplexity int) int
+		View               func(childComplexity int) int
+	}
+
+	StoryView struct {
+		AsOf                   func(childComplexity int) int
+		Depth                  func(childComplexity int) int
+		HighlightNodes         func(childComplexity int) int
+		HighlightRelationships func(childComplexity int) int
+		Kinds                  func(childComplexity int) int
+		Positions              func(childComplexity int) int
+		Seeds                  func(childComplexity int) int
+		Types                  func(childComplexity int) int
+	}
+
 	Subgraph struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
@@ -277,11 +410,31 @@ type ComplexityRoot struct {
 		Episodes      func(childComplexity int, first *int, after *string) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
+		Metrics       func(childComplexity int, asOf *int) int
 		Name          func(childComplexity int) int
 		Question      func(childComplexity int) int
 		Relationships func(childComplexity int, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
+	}
+
+	TensionCell struct {
+		Count    func(childComplexity int) int
+		Decade   func(childComplexity int) int
+		Episodes func(childComplexity int) int
+		Movement func(childComplexity int) int
+		Tension  func(childComplexity int) int
+	}
+
+	TensionCount struct {
+		Count   func(childComplexity int) int
+		Tension func(childComplexity int) int
+	}
+
+	TensionInstitution struct {
+		Count       func(childComplexity int) int
+		Episodes    func(childComplexity int) int
+		Institution func(childComplexity int) int
 	}
 }
 
@@ -289,9 +442,21 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AnalysisResolver interface {
+	NodeCount(ctx context.Context, obj *analysis.Result) (int, error)
+	EdgeCount(ctx context.Context, obj *analysis.Result) (int, error)
+
+	Nodes(ctx context.Context, obj *analysis.Result) ([]*analysis.NodeMetrics, error)
+
+	Brokers(ctx context.Context, obj *analysis.Result, kinds []graph.Kind, first *int) ([]*analysis.NodeMetrics, error)
+}
 type ChangeResolver interface {
 	ID(ctx context.Context, obj *graph.Change) (string, error)
 	At(ctx context.Context, obj *graph.Change) (string, error)
+}
+type CommunityResolver interface {
+	Size(ctx context.Context, obj *analysis.Community) (int, error)
+	Members(ctx context.Context, obj *analysis.Community) ([]graph.Entity, error)
 }
 type EventResolver interface {
 	Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error)
@@ -300,6 +465,7 @@ type EventResolver interface {
 
 	Movements(ctx context.Context, obj *graph.Event) ([]*graph.Movement, error)
 	Institutions(ctx context.Context, obj *graph.Event) ([]*graph.Institution, error)
+	Metrics(ctx context.Context, obj *graph.Event, asOf *int) (*analysis.NodeMetrics, error)
 }
 type GraphStatsResolver interface {
 	NodeCount(ctx context.Context, obj *graph.Stats) (int, error)
@@ -315,6 +481,7 @@ type InstitutionResolver interface {
 
 	Reports(ctx context.Context, obj *graph.Institution) ([]*graph.Report, error)
 	ChallengedBy(ctx context.Context, obj *graph.Institution) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Institution, asOf *int) (*analysis.NodeMetrics, error)
 }
 type MovementResolver interface {
 	Sources(ctx context.Context, obj *graph.Movement) ([]*graph.Source, error)
@@ -325,6 +492,16 @@ type MovementResolver interface {
 	Events(ctx context.Context, obj *graph.Movement) ([]*graph.Event, error)
 	Challenged(ctx context.Context, obj *graph.Movement) ([]*graph.Institution, error)
 	Tensions(ctx context.Context, obj *graph.Movement) ([]*graph.Tension, error)
+	Metrics(ctx context.Context, obj *graph.Movement, asOf *int) (*analysis.NodeMetrics, error)
+}
+type MovementComparisonResolver interface {
+	SharedInstitutions(ctx context.Context, obj *lens.Comparison) ([]*graph.Institution, error)
+	SharedOrganisations(ctx context.Context, obj *lens.Comparison) ([]*graph.Organisation, error)
+}
+type MovementProfileResolver interface {
+	Movement(ctx context.Context, obj *lens.Profile) (*graph.Movement, error)
+	Members(ctx context.Context, obj *lens.Profile) ([]graph.Entity, error)
+	Tensions(ctx context.Context, obj *lens.Profile) ([]*model.TensionCount, error)
 }
 type MutationResolver interface {
 	UpsertSource(ctx context.Context, input model.SourceInput) (*graph.Source, error)
@@ -332,6 +509,12 @@ type MutationResolver interface {
 	UpsertRelationship(ctx context.Context, input model.RelationshipInput) (*graph.Relationship, error)
 	DeleteNode(ctx context.Context, id string) (string, error)
 	DeleteRelationship(ctx context.Context, id string) (string, error)
+	UpsertStory(ctx context.Context, input model.StoryInput) (*graph.Story, error)
+	DeleteStory(ctx context.Context, id string) (string, error)
+	AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error)
+}
+type NodeMetricsResolver interface {
+	Node(ctx context.Context, obj *analysis.NodeMetrics) (graph.Entity, error)
 }
 type OrganisationResolver interface {
 	Sources(ctx context.Context, obj *graph.Organisation) ([]*graph.Source, error)
@@ -340,6 +523,7 @@ type OrganisationResolver interface {
 
 	Movements(ctx context.Context, obj *graph.Organisation) ([]*graph.Movement, error)
 	People(ctx context.Context, obj *graph.Organisation) ([]*graph.Person, error)
+	Metrics(ctx context.Context, obj *graph.Organisation, asOf *int) (*analysis.NodeMetrics, error)
 }
 type PathResolver interface {
 	Nodes(ctx context.Context, obj *graph.Path) ([]graph.Entity, error)
@@ -350,6 +534,7 @@ type PersonResolver interface {
 	Degree(ctx context.Context, obj *graph.Person) (int, error)
 
 	LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Person, asOf *int) (*analysis.NodeMetrics, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
@@ -364,13 +549,19 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
 	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error)
+	Analysis(ctx context.Context, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) (*analysis.Result, error)
+	TensionMatrix(ctx context.Context, tensions []string, movements []string, asOf *int) ([]*lens.Cell, error)
+	TensionInstitutions(ctx context.Context, tension string, asOf *int, first *int) ([]*lens.InstitutionCount, error)
+	CompareMovements(ctx context.Context, a string, b string, asOf *int) (*lens.Comparison, error)
+	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
+	Story(ctx context.Context, id string) (*graph.Story, error)
 }
 type RelationshipResolver interface {
-	From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error)
-	To(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error)
+	From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
+	To(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
 
-	Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error)
-	Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error)
+	Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error)
+	Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error)
 }
 type ReportResolver interface {
 	Sources(ctx context.Context, obj *graph.Report) ([]*graph.Source, error)
@@ -379,9 +570,26 @@ type ReportResolver interface {
 
 	Publisher(ctx context.Context, obj *graph.Report) (graph.Entity, error)
 	Describes(ctx context.Context, obj *graph.Report) ([]graph.Entity, error)
+	Metrics(ctx context.Context, obj *graph.Report, asOf *int) (*analysis.NodeMetrics, error)
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error)
+}
+type StoryResolver interface {
+	CreatedAt(ctx context.Context, obj *graph.Story) (string, error)
+	UpdatedAt(ctx context.Context, obj *graph.Story) (string, error)
+}
+type StoryChangeResolver interface {
+	Target(ctx context.Context, obj *graph.StoryChange) (model.CitationTarget, error)
+	What(ctx context.Context, obj *graph.StoryChange) (model.StoryChangeKind, error)
+}
+type StoryStepResolver interface {
+	Index(ctx context.Context, obj *graph.StoryStep) (int, error)
+
+	CaptionHTML(ctx context.Context, obj *graph.StoryStep) (string, error)
+
+	CitedNodes(ctx context.Context, obj *graph.StoryStep) ([]graph.Entity, error)
+	CitedRelationships(ctx context.Context, obj *graph.StoryStep) ([]*graph.Relationship, error)
 }
 type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *graph.Subgraph) ([]graph.Entity, error)
@@ -392,6 +600,17 @@ type TensionResolver interface {
 	Degree(ctx context.Context, obj *graph.Tension) (int, error)
 
 	Episodes(ctx context.Context, obj *graph.Tension, first *int, after *string) (*model.RelationshipConnection, error)
+	Metrics(ctx context.Context, obj *graph.Tension, asOf *int) (*analysis.NodeMetrics, error)
+}
+type TensionCellResolver interface {
+	Tension(ctx context.Context, obj *lens.Cell) (*graph.Tension, error)
+	Movement(ctx context.Context, obj *lens.Cell) (*graph.Movement, error)
+
+	Count(ctx context.Context, obj *lens.Cell) (int, error)
+}
+type TensionInstitutionResolver interface {
+	Institution(ctx context.Context, obj *lens.InstitutionCount) (*graph.Institution, error)
+	Count(ctx context.Context, obj *lens.InstitutionCount) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -411,6 +630,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Analysis.brokers":
+		if e.ComplexityRoot.Analysis.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Analysis_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analysis.Brokers(childComplexity, args["kinds"].([]graph.Kind), args["first"].(*int)), true
+	case "Analysis.communities":
+		if e.ComplexityRoot.Analysis.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Communities(childComplexity), true
+	case "Analysis.edgeCount":
+		if e.ComplexityRoot.Analysis.EdgeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.EdgeCount(childComplexity), true
+	case "Analysis.modularity":
+		if e.ComplexityRoot.Analysis.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Modularity(childComplexity), true
+	case "Analysis.nodeCount":
+		if e.ComplexityRoot.Analysis.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.NodeCount(childComplexity), true
+	case "Analysis.nodes":
+		if e.ComplexityRoot.Analysis.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Nodes(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.Action == nil {
@@ -449,6 +710,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.TargetID(childComplexity), true
 
+	case "Community.index":
+		if e.ComplexityRoot.Community.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Index(childComplexity), true
+	case "Community.label":
+		if e.ComplexityRoot.Community.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Label(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
 	case "Event.date":
 		if e.ComplexityRoot.Event.Date == nil {
 			break
@@ -479,6 +765,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.metrics":
+		if e.ComplexityRoot.Event.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Event_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Event.movements":
 		if e.ComplexityRoot.Event.Movements == nil {
 			break
@@ -667,6 +964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Kind(childComplexity), true
+	case "Institution.metrics":
+		if e.ComplexityRoot.Institution.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Institution_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Institution.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Institution.name":
 		if e.ComplexityRoot.Institution.Name == nil {
 			break
@@ -758,6 +1066,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movement.Kind(childComplexity), true
+	case "Movement.metrics":
+		if e.ComplexityRoot.Movement.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Movement_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Movement.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Movement.name":
 		if e.ComplexityRoot.Movement.Name == nil {
 			break
@@ -812,6 +1131,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Movement.Tensions(childComplexity), true
 
+	case "MovementComparison.a":
+		if e.ComplexityRoot.MovementComparison.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.A(childComplexity), true
+	case "MovementComparison.b":
+		if e.ComplexityRoot.MovementComparison.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.B(childComplexity), true
+	case "MovementComparison.sharedInstitutions":
+		if e.ComplexityRoot.MovementComparison.SharedInstitutions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.SharedInstitutions(childComplexity), true
+	case "MovementComparison.sharedOrganisations":
+		if e.ComplexityRoot.MovementComparison.SharedOrganisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementComparison.SharedOrganisations(childComplexity), true
+
+	case "MovementProfile.members":
+		if e.ComplexityRoot.MovementProfile.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Members(childComplexity), true
+	case "MovementProfile.movement":
+		if e.ComplexityRoot.MovementProfile.Movement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Movement(childComplexity), true
+	case "MovementProfile.tensions":
+		if e.ComplexityRoot.MovementProfile.Tensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Tensions(childComplexity), true
+	case "MovementProfile.timeline":
+		if e.ComplexityRoot.MovementProfile.Timeline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MovementProfile.Timeline(childComplexity), true
+
+	case "Mutation.acceptStoryStep":
+		if e.ComplexityRoot.Mutation.AcceptStoryStep == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptStoryStep_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptStoryStep(childComplexity, args["storyId"].(string), args["step"].(int)), true
 	case "Mutation.deleteNode":
 		if e.ComplexityRoot.Mutation.DeleteNode == nil {
 			break
@@ -834,6 +1214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteStory":
+		if e.ComplexityRoot.Mutation.DeleteStory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteStory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteStory(childComplexity, args["id"].(string)), true
 	case "Mutation.upsertNode":
 		if e.ComplexityRoot.Mutation.UpsertNode == nil {
 			break
@@ -867,6 +1258,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(model.SourceInput)), true
+	case "Mutation.upsertStory":
+		if e.ComplexityRoot.Mutation.UpsertStory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertStory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertStory(childComplexity, args["input"].(model.StoryInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -906,6 +1308,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NodeMetrics.betweenness":
+		if e.ComplexityRoot.NodeMetrics.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Betweenness(childComplexity), true
+	case "NodeMetrics.brokerage":
+		if e.ComplexityRoot.NodeMetrics.Brokerage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Brokerage(childComplexity), true
+	case "NodeMetrics.closeness":
+		if e.ComplexityRoot.NodeMetrics.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Closeness(childComplexity), true
+	case "NodeMetrics.community":
+		if e.ComplexityRoot.NodeMetrics.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Community(childComplexity), true
+	case "NodeMetrics.communityLabel":
+		if e.ComplexityRoot.NodeMetrics.CommunityLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.CommunityLabel(childComplexity), true
+	case "NodeMetrics.degree":
+		if e.ComplexityRoot.NodeMetrics.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Degree(childComplexity), true
+	case "NodeMetrics.degreeCentrality":
+		if e.ComplexityRoot.NodeMetrics.DegreeCentrality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.DegreeCentrality(childComplexity), true
+	case "NodeMetrics.eigenvector":
+		if e.ComplexityRoot.NodeMetrics.Eigenvector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Eigenvector(childComplexity), true
+	case "NodeMetrics.inDegree":
+		if e.ComplexityRoot.NodeMetrics.InDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.InDegree(childComplexity), true
+	case "NodeMetrics.node":
+		if e.ComplexityRoot.NodeMetrics.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.Node(childComplexity), true
+	case "NodeMetrics.outDegree":
+		if e.ComplexityRoot.NodeMetrics.OutDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.OutDegree(childComplexity), true
+	case "NodeMetrics.pageRank":
+		if e.ComplexityRoot.NodeMetrics.PageRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMetrics.PageRank(childComplexity), true
+
 	case "Organisation.aliases":
 		if e.ComplexityRoot.Organisation.Aliases == nil {
 			break
@@ -942,6 +1417,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Kind(childComplexity), true
+	case "Organisation.metrics":
+		if e.ComplexityRoot.Organisation.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Organisation.movements":
 		if e.ComplexityRoot.Organisation.Movements == nil {
 			break
@@ -1058,6 +1544,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.LedOrFounded(childComplexity), true
+	case "Person.metrics":
+		if e.ComplexityRoot.Person.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Person_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -1094,6 +1591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Summary(childComplexity), true
 
+	case "Query.analysis":
+		if e.ComplexityRoot.Query.Analysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_analysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Analysis(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["kinds"].([]graph.Kind), args["types"].([]graph.RelType), args["asOf"].(*int)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1105,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["before"].(*string)), true
+	case "Query.compareMovements":
+		if e.ComplexityRoot.Query.CompareMovements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareMovements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareMovements(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*int)), true
 	case "Query.exportSubgraph":
 		if e.ComplexityRoot.Query.ExportSubgraph == nil {
 			break
@@ -1217,6 +1736,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stats(childComplexity), true
+	case "Query.stories":
+		if e.ComplexityRoot.Query.Stories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stories(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.story":
+		if e.ComplexityRoot.Query.Story == nil {
+			break
+		}
+
+		args, err := ec.field_Query_story_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Story(childComplexity, args["id"].(string)), true
+	case "Query.tensionInstitutions":
+		if e.ComplexityRoot.Query.TensionInstitutions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tensionInstitutions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TensionInstitutions(childComplexity, args["tension"].(string), args["asOf"].(*int), args["first"].(*int)), true
+	case "Query.tensionMatrix":
+		if e.ComplexityRoot.Query.TensionMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tensionMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TensionMatrix(childComplexity, args["tensions"].([]string), args["movements"].([]string), args["asOf"].(*int)), true
 
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
@@ -1342,6 +1905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Report.Kind(childComplexity), true
+	case "Report.metrics":
+		if e.ComplexityRoot.Report.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Report_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Report.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Report.name":
 		if e.ComplexityRoot.Report.Name == nil {
 			break
@@ -1434,6 +2008,253 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Year(childComplexity), true
 
+	case "Story.author":
+		if e.ComplexityRoot.Story.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Author(childComplexity), true
+	case "Story.createdAt":
+		if e.ComplexityRoot.Story.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.CreatedAt(childComplexity), true
+	case "Story.id":
+		if e.ComplexityRoot.Story.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.ID(childComplexity), true
+	case "Story.stale":
+		if e.ComplexityRoot.Story.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Stale(childComplexity), true
+	case "Story.steps":
+		if e.ComplexityRoot.Story.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Steps(childComplexity), true
+	case "Story.summary":
+		if e.ComplexityRoot.Story.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Summary(childComplexity), true
+	case "Story.title":
+		if e.ComplexityRoot.Story.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Title(childComplexity), true
+	case "Story.updatedAt":
+		if e.ComplexityRoot.Story.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.UpdatedAt(childComplexity), true
+	case "Story.version":
+		if e.ComplexityRoot.Story.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Version(childComplexity), true
+
+	case "StoryChange.id":
+		if e.ComplexityRoot.StoryChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.ID(childComplexity), true
+	case "StoryChange.now":
+		if e.ComplexityRoot.StoryChange.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Now(childComplexity), true
+	case "StoryChange.target":
+		if e.ComplexityRoot.StoryChange.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Target(childComplexity), true
+	case "StoryChange.was":
+		if e.ComplexityRoot.StoryChange.Was == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Was(childComplexity), true
+	case "StoryChange.what":
+		if e.ComplexityRoot.StoryChange.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.What(childComplexity), true
+
+	case "StoryConnection.edges":
+		if e.ComplexityRoot.StoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.Edges(childComplexity), true
+	case "StoryConnection.nodes":
+		if e.ComplexityRoot.StoryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.Nodes(childComplexity), true
+	case "StoryConnection.pageInfo":
+		if e.ComplexityRoot.StoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.PageInfo(childComplexity), true
+	case "StoryConnection.totalCount":
+		if e.ComplexityRoot.StoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.TotalCount(childComplexity), true
+
+	case "StoryEdge.cursor":
+		if e.ComplexityRoot.StoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Cursor(childComplexity), true
+	case "StoryEdge.node":
+		if e.ComplexityRoot.StoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Node(childComplexity), true
+
+	case "StoryPosition.nodeId":
+		if e.ComplexityRoot.StoryPosition.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.NodeID(childComplexity), true
+	case "StoryPosition.x":
+		if e.ComplexityRoot.StoryPosition.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.X(childComplexity), true
+	case "StoryPosition.y":
+		if e.ComplexityRoot.StoryPosition.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.Y(childComplexity), true
+
+	case "StoryStep.caption":
+		if e.ComplexityRoot.StoryStep.Caption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Caption(childComplexity), true
+	case "StoryStep.captionHtml":
+		if e.ComplexityRoot.StoryStep.CaptionHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CaptionHTML(childComplexity), true
+	case "StoryStep.changes":
+		if e.ComplexityRoot.StoryStep.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Changes(childComplexity), true
+	case "StoryStep.citedNodeIds", "StoryStep.citedNodes":
+		if e.ComplexityRoot.StoryStep.CitedNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CitedNodes(childComplexity), true
+	case "StoryStep.citedRelationshipIds", "StoryStep.citedRelationships":
+		if e.ComplexityRoot.StoryStep.CitedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CitedRelationships(childComplexity), true
+	case "StoryStep.index":
+		if e.ComplexityRoot.StoryStep.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Index(childComplexity), true
+	case "StoryStep.stale":
+		if e.ComplexityRoot.StoryStep.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Stale(childComplexity), true
+	case "StoryStep.title":
+		if e.ComplexityRoot.StoryStep.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Title(childComplexity), true
+	case "StoryStep.view":
+		if e.ComplexityRoot.StoryStep.View == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.View(childComplexity), true
+
+	case "StoryView.asOf":
+		if e.ComplexityRoot.StoryView.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.AsOf(childComplexity), true
+	case "StoryView.depth":
+		if e.ComplexityRoot.StoryView.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Depth(childComplexity), true
+	case "StoryView.highlightNodes":
+		if e.ComplexityRoot.StoryView.HighlightNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.HighlightNodes(childComplexity), true
+	case "StoryView.highlightRelationships":
+		if e.ComplexityRoot.StoryView.HighlightRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.HighlightRelationships(childComplexity), true
+	case "StoryView.kinds":
+		if e.ComplexityRoot.StoryView.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Kinds(childComplexity), true
+	case "StoryView.positions":
+		if e.ComplexityRoot.StoryView.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Positions(childComplexity), true
+	case "StoryView.seeds":
+		if e.ComplexityRoot.StoryView.Seeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Seeds(childComplexity), true
+	case "StoryView.types":
+		if e.ComplexityRoot.StoryView.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Types(childComplexity), true
+
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -1482,6 +2303,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tension.Kind(childComplexity), true
+	case "Tension.metrics":
+		if e.ComplexityRoot.Tension.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Tension_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tension.Metrics(childComplexity, args["asOf"].(*int)), true
 	case "Tension.name":
 		if e.ComplexityRoot.Tension.Name == nil {
 			break
@@ -1518,6 +2350,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tension.Summary(childComplexity), true
 
+	case "TensionCell.count":
+		if e.ComplexityRoot.TensionCell.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Count(childComplexity), true
+	case "TensionCell.decade":
+		if e.ComplexityRoot.TensionCell.Decade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Decade(childComplexity), true
+	case "TensionCell.episodes":
+		if e.ComplexityRoot.TensionCell.Episodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Episodes(childComplexity), true
+	case "TensionCell.movement":
+		if e.ComplexityRoot.TensionCell.Movement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Movement(childComplexity), true
+	case "TensionCell.tension":
+		if e.ComplexityRoot.TensionCell.Tension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCell.Tension(childComplexity), true
+
+	case "TensionCount.count":
+		if e.ComplexityRoot.TensionCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCount.Count(childComplexity), true
+	case "TensionCount.tension":
+		if e.ComplexityRoot.TensionCount.Tension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionCount.Tension(childComplexity), true
+
+	case "TensionInstitution.count":
+		if e.ComplexityRoot.TensionInstitution.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Count(childComplexity), true
+	case "TensionInstitution.episodes":
+		if e.ComplexityRoot.TensionInstitution.Episodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Episodes(childComplexity), true
+	case "TensionInstitution.institution":
+		if e.ComplexityRoot.TensionInstitution.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TensionInstitution.Institution(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1533,6 +2428,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
+			graphql.NewInputUnmarshaler("StoryInput", ec.unmarshalInputStoryInput),
+			graphql.NewInputUnmarshaler("StoryPositionInput", ec.unmarshalInputStoryPositionInput),
+			graphql.NewInputUnmarshaler("StoryStepInput", ec.unmarshalInputStoryStepInput),
+			graphql.NewInputUnmarshaler("StoryViewInput", ec.unmarshalInputStoryViewInput),
 		)
 	}
 	first := true
@@ -2075,6 +2974,12 @@ enum ExportFormat {
   GEPHI_CSV
   "Cytoscape.js / Cytoscape desktop JSON (elements.nodes[].data, elements.edges[].data)."
   CYTOSCAPE
+  "The sources behind the selection as CSL-JSON, for citeproc-js, Zotero, Pandoc and other reference managers."
+  CSL_JSON
+  "The sources behind the selection as a BibTeX database (UTF-8; keys are source ids)."
+  BIBTEX
+  "The sources behind the selection as RIS records (CRLF line ends), for EndNote, Zotero and Mendeley."
+  RIS
 }
 
 "An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited."
@@ -2093,6 +2998,356 @@ type Export {
   "A relative URL that downloads the same export over HTTP GET."
   downloadUrl: String!
 }
+
+# --- analysis and tensions lens (issue 12) ---
+
+"""
+One node's network figures within an analysed selection. Every definition
+and normalisation is that of networkx 3, so each figure can be checked with
+it: degree, betweenness, closeness, eigenvector centrality, brokerage and
+communities are computed on the selection's undirected simple graph
+(parallel relationships and their reverses collapsed into one edge,
+self-loops dropped); in- and out-degree and PageRank on its directed simple
+graph. Figures depend on the selection: the same node has other figures in
+another selection.
+"""
+type NodeMetrics {
+  node: Node!
+  "Number of distinct neighbours (networkx ` + "`" + `G.degree` + "`" + ` on the undirected simple graph)."
+  degree: Int!
+  "Number of distinct nodes with a relationship to this one (directed simple graph)."
+  inDegree: Int!
+  "Number of distinct nodes this one has a relationship to (directed simple graph)."
+  outDegree: Int!
+  "degree / (n - 1), networkx ` + "`" + `degree_centrality` + "`" + `."
+  degreeCentrality: Float!
+  "networkx ` + "`" + `betweenness_centrality(G, normalized=True)` + "`" + `: the share of shortest paths between other pairs that pass through the node, divided by (n-1)(n-2)/2."
+  betweenness: Float!
+  "networkx ` + "`" + `closeness_centrality(G)` + "`" + `: (r-1)/Σd · (r-1)/(n-1) over the r nodes it reaches (the Wasserman–Faust formula for graphs that are not connected)."
+  closeness: Float!
+  "networkx ` + "`" + `pagerank(D, alpha=0.85)` + "`" + ` on the directed simple graph; dangling nodes spread their rank evenly; sums to 1 over the selection."
+  pageRank: Float!
+  "networkx ` + "`" + `eigenvector_centrality(G)` + "`" + `: the principal eigenvector of A+I (power iteration from a uniform start), unit Euclidean norm."
+  eigenvector: Float!
+  """
+  Brokerage between movements and institutions: networkx
+  ` + "`" + `betweenness_centrality_subset(G, sources=movements, targets=institutions,
+  normalized=False)` + "`" + `, i.e. the sum over movement–institution pairs of the
+  share of their shortest paths that pass through the node (halved, as
+  networkx does on undirected graphs). 0 when the selection has no movement
+  or no institution.
+  """
+  brokerage: Float!
+  "Index of the node's community in ` + "`" + `Analysis.communities` + "`" + `."
+  community: Int!
+  "The label of the node's community."
+  communityLabel: String!
+}
+
+"""
+A community found by Louvain modularity optimisation (gonum, resolution 1,
+a fixed seed and nodes in id order, so the same data gives the same
+communities).
+"""
+type Community {
+  "Position in ` + "`" + `Analysis.communities` + "`" + ` (largest first)."
+  index: Int!
+  "The names of its two most central members (by PageRank), joined by ' · '."
+  label: String!
+  size: Int!
+  "Members, most central (PageRank) first."
+  members: [Node!]!
+}
+
+"""
+Metrics and communities of a selection. Cost: O(n·m) time (one
+breadth-first search per node for betweenness and closeness, one per
+movement for brokerage) and O(n+m) memory; selections are capped at 10000
+nodes (a larger one is a BAD_USER_INPUT error, never a partial answer) and
+the computation stops at the request's deadline. Answers are cached per
+dataset state (version, last change and audit count), selection and asOf, so
+a repeat costs one stats read and any mutation invalidates them.
+"""
+type Analysis {
+  nodeCount: Int!
+  "Edges of the undirected simple graph."
+  edgeCount: Int!
+  "Newman modularity (resolution 1) of ` + "`" + `communities` + "`" + ` on the undirected simple graph, as networkx ` + "`" + `community.modularity` + "`" + `."
+  modularity: Float!
+  "Every node of the selection, sorted by id."
+  nodes: [NodeMetrics!]!
+  "Communities, largest first."
+  communities: [Community!]!
+  "The top brokers between movements and institutions: nodes with positive ` + "`" + `brokerage` + "`" + `, highest first (ties by id), optionally only of ` + "`" + `kinds` + "`" + `. ` + "`" + `first` + "`" + ` is at most 500."
+  brokers(kinds: [NodeKind!], first: Int = 10): [NodeMetrics!]!
+}
+
+"""
+A cell of the tensions matrix: the episodes (relationships that exemplify
+the tension) attributed to a movement in a decade. An episode is attributed
+to a movement when one of its endpoints is the movement itself or a member
+of it: a node with a chain of at most 3 PART_OF relationships leading to the
+movement. One episode can count for several movements but never twice for
+the same one.
+"""
+type TensionCell {
+  tension: Tension!
+  movement: Movement!
+  "The first year of the decade (1980 for 1980–1989); null for undated episodes."
+  decade: Int
+  count: Int!
+  "The episodes, sorted by id; each carries its sources."
+  episodes: [Relationship!]!
+}
+
+"An institution and the episodes of a tension it is an endpoint of."
+type TensionInstitution {
+  institution: Institution!
+  count: Int!
+  episodes: [Relationship!]!
+}
+
+type TensionCount {
+  tension: Tension!
+  count: Int!
+}
+
+"One movement's side of a comparison."
+type MovementProfile {
+  movement: Movement!
+  "Its members (nodes with a chain of at most 3 PART_OF relationships to it), sorted by id."
+  members: [Node!]!
+  "How many relationships of the movement or its members exemplify each tension, most first."
+  tensions: [TensionCount!]!
+  "Every dated relationship of the movement or its members, by year then id."
+  timeline: [Relationship!]!
+}
+
+"Two movements side by side."
+type MovementComparison {
+  a: MovementProfile!
+  b: MovementProfile!
+  "Institutions both movements (or their members) have a relationship with, sorted by id."
+  sharedInstitutions: [Institution!]!
+  "Organisations both movements (or their members) have a relationship with, sorted by id."
+  sharedOrganisations: [Organisation!]!
+}
+
+extend type Query {
+  """
+  Network metrics and communities of a selection: the subgraph around
+  ` + "`" + `seeds` + "`" + ` within ` + "`" + `depth` + "`" + ` hops (at most 4, following relationships either
+  way), or the whole graph when ` + "`" + `seeds` + "`" + ` is omitted, filtered by ` + "`" + `kinds` + "`" + `,
+  ` + "`" + `types` + "`" + ` and ` + "`" + `asOf` + "`" + ` exactly as ` + "`" + `exportSubgraph` + "`" + ` selects it (so a GRAPHML,
+  GEXF, KUMU, KUMU_XLSX or GEPHI_CSV export of the same selection, up to 5000
+  nodes, carries the same figures as node attributes). See ` + "`" + `Analysis` + "`" + ` for the cost
+  and the cap (10000 nodes) and ` + "`" + `NodeMetrics` + "`" + ` for the definitions.
+  """
+  analysis(seeds: [ID!], depth: Int = 1, kinds: [NodeKind!], types: [RelationshipType!], asOf: Int): Analysis!
+  """
+  The tensions matrix: episodes per tension, movement and decade (non-empty
+  cells only, sorted by tension, movement, then decade with undated last).
+  Omitted ` + "`" + `tensions` + "`" + ` or ` + "`" + `movements` + "`" + ` mean all of them; episodes dated after
+  ` + "`" + `asOf` + "`" + ` are left out. See ` + "`" + `TensionCell` + "`" + ` for how an episode is attributed to
+  a movement.
+  """
+  tensionMatrix(tensions: [ID!], movements: [ID!], asOf: Int): [TensionCell!]!
+  "The institutions that are an endpoint of most episodes of ` + "`" + `tension` + "`" + `, most first (ties by id). ` + "`" + `first` + "`" + ` is at most 500."
+  tensionInstitutions(tension: ID!, asOf: Int, first: Int = 10): [TensionInstitution!]!
+  "Two different movements side by side: shared institutions and organisations, tension profiles, timelines."
+  compareMovements(a: ID!, b: ID!, asOf: Int): MovementComparison!
+}
+
+extend interface Node {
+  "This node's figures over the whole graph as of ` + "`" + `asOf` + "`" + ` (null when the node did not exist then). Cached like ` + "`" + `analysis` + "`" + `."
+  metrics(asOf: Int): NodeMetrics
+}
+
+extend type Movement { metrics(asOf: Int): NodeMetrics }
+extend type Organisation { metrics(asOf: Int): NodeMetrics }
+extend type Institution { metrics(asOf: Int): NodeMetrics }
+extend type Report { metrics(asOf: Int): NodeMetrics }
+extend type Person { metrics(asOf: Int): NodeMetrics }
+extend type Event { metrics(asOf: Int): NodeMetrics }
+extend type Tension { metrics(asOf: Int): NodeMetrics }
+# --- stories ---
+
+"""
+A saved, cited narrative over the graph: ordered steps, each a view of the
+graph with a caption that cites the nodes and relationships it speaks of.
+Reads are public; changes need an API key and are recorded in ` + "`" + `changes` + "`" + `.
+"""
+type Story {
+  "A slug, e.g. aids-treatment-activism."
+  id: ID!
+  title: String!
+  summary: String
+  author: String!
+  "RFC 3339, UTC."
+  createdAt: String!
+  "RFC 3339, UTC."
+  updatedAt: String!
+  "1 on creation; grows by one with every update or accepted step."
+  version: Int!
+  steps: [StoryStep!]!
+  "True when any step is stale: a record it cites changed, was disputed or was deleted since the step was written or accepted."
+  stale: Boolean!
+}
+
+"One step of a story: a view of the graph and a caption that cites its evidence."
+type StoryStep {
+  "The step's position, from 0."
+  index: Int!
+  title: String
+  view: StoryView!
+  "The caption as written, in Markdown (see captionHtml)."
+  caption: String!
+  """
+  The caption rendered to HTML and sanitised server-side: paragraphs, line
+  breaks, emphasis, strong, code, block quotes, lists, headings h3-h6 and
+  links (http, https, mailto and relative URLs only, given
+  rel="nofollow noopener"). Scripts, styles, images, iframes, raw HTML
+  attributes and event handlers are removed. Safe to insert as innerHTML.
+  """
+  captionHtml: String!
+  "Ids of the cited nodes, as written (a deleted one stays listed; see changes)."
+  citedNodeIds: [ID!]!
+  "Ids of the cited relationships, as written."
+  citedRelationshipIds: [ID!]!
+  "The cited nodes that still exist."
+  citedNodes: [Node!]!
+  "The cited relationships that still exist."
+  citedRelationships: [Relationship!]!
+  "True when a cited record is no longer as recorded."
+  stale: Boolean!
+  "What changed in the cited records since the step was written or accepted."
+  changes: [StoryChange!]!
+}
+
+"What a story step shows."
+type StoryView {
+  "The neighbourhood's start nodes."
+  seeds: [ID!]!
+  "Hops from the seeds, 0..4."
+  depth: Int!
+  "Node kinds shown (all when empty)."
+  kinds: [NodeKind!]!
+  "Relationship types shown (all when empty)."
+  types: [RelationshipType!]!
+  "Show the graph as it stood at the end of this year."
+  asOf: Int
+  "Nodes drawn emphasised (e.g. a path's)."
+  highlightNodes: [ID!]!
+  "Relationships drawn emphasised (e.g. a path's)."
+  highlightRelationships: [ID!]!
+  "Optional pinned layout positions."
+  positions: [StoryPosition!]!
+}
+
+type StoryPosition {
+  nodeId: ID!
+  x: Float!
+  y: Float!
+}
+
+"What kind of record a citation names."
+enum CitationTarget {
+  NODE
+  RELATIONSHIP
+}
+
+"How a cited record differs from its recorded state."
+enum StoryChangeKind {
+  "Its content changed (any field: summary, years, sources, endpoints...)."
+  CHANGED
+  "It no longer exists."
+  DELETED
+  "It is now disputed."
+  DISPUTED
+}
+
+"A cited record that is no longer as recorded."
+type StoryChange {
+  "The node or relationship id."
+  id: ID!
+  target: CitationTarget!
+  what: StoryChangeKind!
+  "The recorded fingerprint."
+  was: String!
+  "The current fingerprint; null when deleted."
+  now: String
+}
+
+type StoryEdge {
+  cursor: String!
+  node: Story!
+}
+
+type StoryConnection {
+  edges: [StoryEdge!]!
+  nodes: [Story!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input StoryPositionInput {
+  nodeId: ID!
+  x: Float!
+  y: Float!
+}
+
+input StoryViewInput {
+  seeds: [ID!]!
+  depth: Int = 1
+  kinds: [NodeKind!]
+  types: [RelationshipType!]
+  asOf: Int
+  highlightNodes: [ID!]
+  highlightRelationships: [ID!]
+  positions: [StoryPositionInput!]
+}
+
+input StoryStepInput {
+  title: String
+  view: StoryViewInput!
+  "Markdown; at most 10000 bytes."
+  caption: String!
+  "Ids of existing nodes the caption speaks of."
+  citedNodeIds: [ID!]
+  "Ids of existing relationships the caption speaks of. A step cites at least one record."
+  citedRelationshipIds: [ID!]
+}
+
+input StoryInput {
+  id: ID!
+  title: String!
+  summary: String
+  "Defaults to the API key's name."
+  author: String
+  "1 to 50 steps."
+  steps: [StoryStepInput!]!
+}
+
+extend type Query {
+  "A page of stories sorted by id. ` + "`" + `first` + "`" + ` is at most 500."
+  stories(first: Int = 20, after: String): StoryConnection!
+  "The story with this id, or null."
+  story(id: ID!): Story
+}
+
+extend type Mutation {
+  """
+  Creates or replaces a story. Every cited, seed and highlighted node and
+  relationship must exist. Each step records the state of what it cites; a
+  step whose content is unchanged keeps its recorded state (so an edit
+  elsewhere does not accept a stale step).
+  """
+  upsertStory(input: StoryInput!): Story!
+  "Deletes a story; returns its id."
+  deleteStory(id: ID!): ID!
+  "Accepts the current state of what step ` + "`" + `step` + "`" + ` (from 0) cites, clearing its stale mark."
+  acceptStoryStep(storyId: ID!, step: Int!): Story!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2100,6 +3355,24 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Analysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeCount":
+		return ec.fieldContext_Analysis_nodeCount(ctx, field)
+	case "edgeCount":
+		return ec.fieldContext_Analysis_edgeCount(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Analysis_modularity(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Analysis_nodes(ctx, field)
+	case "communities":
+		return ec.fieldContext_Analysis_communities(ctx, field)
+	case "brokers":
+		return ec.fieldContext_Analysis_brokers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Analysis", field.Name)
+}
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2117,6 +3390,20 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Community_index(ctx, field)
+	case "label":
+		return ec.fieldContext_Community_label(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2143,6 +3430,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_movements(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Event_institutions(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Event_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -2219,6 +3508,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_reports(ctx, field)
 	case "challengedBy":
 		return ec.fieldContext_Institution_challengedBy(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Institution_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
 }
@@ -2265,8 +3556,38 @@ func (ec *executionContext) childFields_Movement(ctx context.Context, field grap
 		return ec.fieldContext_Movement_challenged(ctx, field)
 	case "tensions":
 		return ec.fieldContext_Movement_tensions(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Movement_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Movement", field.Name)
+}
+
+func (ec *executionContext) childFields_MovementComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_MovementComparison_a(ctx, field)
+	case "b":
+		return ec.fieldContext_MovementComparison_b(ctx, field)
+	case "sharedInstitutions":
+		return ec.fieldContext_MovementComparison_sharedInstitutions(ctx, field)
+	case "sharedOrganisations":
+		return ec.fieldContext_MovementComparison_sharedOrganisations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MovementComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_MovementProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "movement":
+		return ec.fieldContext_MovementProfile_movement(ctx, field)
+	case "members":
+		return ec.fieldContext_MovementProfile_members(ctx, field)
+	case "tensions":
+		return ec.fieldContext_MovementProfile_tensions(ctx, field)
+	case "timeline":
+		return ec.fieldContext_MovementProfile_timeline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MovementProfile", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2291,6 +3612,36 @@ func (ec *executionContext) childFields_NodeEdge(ctx context.Context, field grap
 		return ec.fieldContext_NodeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NodeMetrics_node(ctx, field)
+	case "degree":
+		return ec.fieldContext_NodeMetrics_degree(ctx, field)
+	case "inDegree":
+		return ec.fieldContext_NodeMetrics_inDegree(ctx, field)
+	case "outDegree":
+		return ec.fieldContext_NodeMetrics_outDegree(ctx, field)
+	case "degreeCentrality":
+		return ec.fieldContext_NodeMetrics_degreeCentrality(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_NodeMetrics_betweenness(ctx, field)
+	case "closeness":
+		return ec.fieldContext_NodeMetrics_closeness(ctx, field)
+	case "pageRank":
+		return ec.fieldContext_NodeMetrics_pageRank(ctx, field)
+	case "eigenvector":
+		return ec.fieldContext_NodeMetrics_eigenvector(ctx, field)
+	case "brokerage":
+		return ec.fieldContext_NodeMetrics_brokerage(ctx, field)
+	case "community":
+		return ec.fieldContext_NodeMetrics_community(ctx, field)
+	case "communityLabel":
+		return ec.fieldContext_NodeMetrics_communityLabel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeMetrics", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2321,6 +3672,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_movements(ctx, field)
 	case "people":
 		return ec.fieldContext_Organisation_people(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Organisation_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -2371,6 +3724,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_role(ctx, field)
 	case "ledOrFounded":
 		return ec.fieldContext_Person_ledOrFounded(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Person_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -2455,6 +3810,8 @@ func (ec *executionContext) childFields_Report(ctx context.Context, field graphq
 		return ec.fieldContext_Report_publisher(ctx, field)
 	case "describes":
 		return ec.fieldContext_Report_describes(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Report_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
 }
@@ -2483,6 +3840,132 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_year(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_Story(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Story_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Story_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_Story_summary(ctx, field)
+	case "author":
+		return ec.fieldContext_Story_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Story_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Story_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Story_version(ctx, field)
+	case "steps":
+		return ec.fieldContext_Story_steps(ctx, field)
+	case "stale":
+		return ec.fieldContext_Story_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Story", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StoryChange_id(ctx, field)
+	case "target":
+		return ec.fieldContext_StoryChange_target(ctx, field)
+	case "what":
+		return ec.fieldContext_StoryChange_what(ctx, field)
+	case "was":
+		return ec.fieldContext_StoryChange_was(ctx, field)
+	case "now":
+		return ec.fieldContext_StoryChange_now(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryChange", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StoryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StoryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StoryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeId":
+		return ec.fieldContext_StoryPosition_nodeId(ctx, field)
+	case "x":
+		return ec.fieldContext_StoryPosition_x(ctx, field)
+	case "y":
+		return ec.fieldContext_StoryPosition_y(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryPosition", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_StoryStep_index(ctx, field)
+	case "title":
+		return ec.fieldContext_StoryStep_title(ctx, field)
+	case "view":
+		return ec.fieldContext_StoryStep_view(ctx, field)
+	case "caption":
+		return ec.fieldContext_StoryStep_caption(ctx, field)
+	case "captionHtml":
+		return ec.fieldContext_StoryStep_captionHtml(ctx, field)
+	case "citedNodeIds":
+		return ec.fieldContext_StoryStep_citedNodeIds(ctx, field)
+	case "citedRelationshipIds":
+		return ec.fieldContext_StoryStep_citedRelationshipIds(ctx, field)
+	case "citedNodes":
+		return ec.fieldContext_StoryStep_citedNodes(ctx, field)
+	case "citedRelationships":
+		return ec.fieldContext_StoryStep_citedRelationships(ctx, field)
+	case "stale":
+		return ec.fieldContext_StoryStep_stale(ctx, field)
+	case "changes":
+		return ec.fieldContext_StoryStep_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryStep", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seeds":
+		return ec.fieldContext_StoryView_seeds(ctx, field)
+	case "depth":
+		return ec.fieldContext_StoryView_depth(ctx, field)
+	case "kinds":
+		return ec.fieldContext_StoryView_kinds(ctx, field)
+	case "types":
+		return ec.fieldContext_StoryView_types(ctx, field)
+	case "asOf":
+		return ec.fieldContext_StoryView_asOf(ctx, field)
+	case "highlightNodes":
+		return ec.fieldContext_StoryView_highlightNodes(ctx, field)
+	case "highlightRelationships":
+		return ec.fieldContext_StoryView_highlightRelationships(ctx, field)
+	case "positions":
+		return ec.fieldContext_StoryView_positions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryView", field.Name)
 }
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2517,8 +4000,48 @@ func (ec *executionContext) childFields_Tension(ctx context.Context, field graph
 		return ec.fieldContext_Tension_question(ctx, field)
 	case "episodes":
 		return ec.fieldContext_Tension_episodes(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Tension_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tension", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tension":
+		return ec.fieldContext_TensionCell_tension(ctx, field)
+	case "movement":
+		return ec.fieldContext_TensionCell_movement(ctx, field)
+	case "decade":
+		return ec.fieldContext_TensionCell_decade(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionCell_count(ctx, field)
+	case "episodes":
+		return ec.fieldContext_TensionCell_episodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionCell", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tension":
+		return ec.fieldContext_TensionCount_tension(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TensionInstitution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "institution":
+		return ec.fieldContext_TensionInstitution_institution(ctx, field)
+	case "count":
+		return ec.fieldContext_TensionInstitution_count(ctx, field)
+	case "episodes":
+		return ec.fieldContext_TensionInstitution_episodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TensionInstitution", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2637,6 +4160,42 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Analysis_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2680,6 +4239,20 @@ func (ec *executionContext) field_Event_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Institution_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -2729,6 +4302,20 @@ func (ec *executionContext) field_Institution_relationships_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Movement_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Movement_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2775,6 +4362,28 @@ func (ec *executionContext) field_Movement_relationships_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptStoryStep_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storyId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storyId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2790,6 +4399,20 @@ func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteStory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -2845,6 +4468,34 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_upsertStory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StoryInput, error) {
+			return ec.unmarshalNStoryInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2888,6 +4539,20 @@ func (ec *executionContext) field_Organisation_relationships_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -2951,6 +4616,52 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_analysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "seeds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seeds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]graph.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2970,6 +4681,36 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["before"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareMovements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3307,6 +5048,116 @@ func (ec *executionContext) field_Query_source_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_stories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_story_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tensionInstitutions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tension",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tension"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tensionMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tensions",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tensions"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "movements",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["movements"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Report_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Report_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3372,6 +5223,20 @@ func (ec *executionContext) field_Tension_episodes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Tension_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3494,6 +5359,183 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Analysis_nodeCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().NodeCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Analysis_edgeCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_edgeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().EdgeCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_edgeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Analysis_modularity(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Analysis_nodes(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_communities(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_brokers(ctx context.Context, field graphql.CollectedField, obj *analysis.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Analysis().Brokers(ctx, obj, fc.Args["kinds"].([]graph.Kind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_brokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Analysis_brokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *graph.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3631,6 +5673,107 @@ func (ec *executionContext) _Change_detail(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Change_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Community_index(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_label(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "String")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *analysis.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
@@ -3930,6 +6073,50 @@ func (ec *executionContext) fieldContext_Event_institutions(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Institution(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4667,6 +6854,50 @@ func (ec *executionContext) fieldContext_Institution_challengedBy(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Institution_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Institution().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Institution_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5124,6 +7355,306 @@ func (ec *executionContext) fieldContext_Movement_tensions(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Movement_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Movement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movement_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Movement().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Movement_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Movement_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_a(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+			return ec.marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_b(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+			return ec.marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_sharedInstitutions(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_sharedInstitutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementComparison().SharedInstitutions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Institution) graphql.Marshaler {
+			return ec.marshalNInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐInstitutionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_sharedInstitutions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementComparison_sharedOrganisations(ctx context.Context, field graphql.CollectedField, obj *lens.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementComparison_sharedOrganisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementComparison().SharedOrganisations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementComparison_sharedOrganisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_movement(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_movement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Movement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Movement) graphql.Marshaler {
+			return ec.marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_movement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_members(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_tensions(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_tensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MovementProfile().Tensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TensionCount) graphql.Marshaler {
+			return ec.marshalNTensionCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_tensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MovementProfile_timeline(ctx context.Context, field graphql.CollectedField, obj *lens.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MovementProfile_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timeline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MovementProfile_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MovementProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5344,6 +7875,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertStory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertStory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertStory(ctx, fc.Args["input"].(model.StoryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertStory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertStory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteStory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteStory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteStory(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteStory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteStory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptStoryStep(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptStoryStep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptStoryStep(ctx, fc.Args["storyId"].(string), fc.Args["step"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptStoryStep(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptStoryStep_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5516,6 +8179,291 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NodeMetrics_node(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeMetrics().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeMetrics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeMetrics_degree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_inDegree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_inDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_inDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_outDegree(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_outDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_outDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_degreeCentrality(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_degreeCentrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DegreeCentrality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_degreeCentrality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_betweenness(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_closeness(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_closeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closeness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_pageRank(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_pageRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_pageRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_eigenvector(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_eigenvector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eigenvector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_eigenvector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_brokerage(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_brokerage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brokerage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_brokerage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMetrics_community(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMetrics_communityLabel(ctx context.Context, field graphql.CollectedField, obj *analysis.NodeMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMetrics_communityLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommunityLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMetrics_communityLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMetrics", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
@@ -5861,6 +8809,50 @@ func (ec *executionContext) fieldContext_Organisation_people(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6286,6 +9278,50 @@ func (ec *executionContext) fieldContext_Person_ledOrFounded(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6794,6 +9830,270 @@ func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_analysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Analysis(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["kinds"].([]graph.Kind), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Result) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_analysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_analysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tensionMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tensionMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TensionMatrix(ctx, fc.Args["tensions"].([]string), fc.Args["movements"].([]string), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lens.Cell) graphql.Marshaler {
+			return ec.marshalNTensionCell2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tensionMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionCell(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tensionMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tensionInstitutions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tensionInstitutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TensionInstitutions(ctx, fc.Args["tension"].(string), fc.Args["asOf"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lens.InstitutionCount) graphql.Marshaler {
+			return ec.marshalNTensionInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tensionInstitutions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TensionInstitution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tensionInstitutions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareMovements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareMovements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareMovements(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lens.Comparison) graphql.Marshaler {
+			return ec.marshalNMovementComparison2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareMovements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MovementComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareMovements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+			return ec.marshalNStoryConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_story(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_story(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Story(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalOStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_story(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_story_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6925,7 +10225,7 @@ func (ec *executionContext) _Relationship_from(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_from(ctx, field, obj)
+			return ec.Resolvers.Relationship().From(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -6947,29 +10247,6 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relationship_from(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.From(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[graph.Entity](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.from",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.From(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[graph.Entity](
-		ctx,
-		results,
-		err,
-		"Relationship.from",
-	)
-}
 
 func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6980,7 +10257,7 @@ func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.
 			return ec.fieldContext_Relationship_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_to(ctx, field, obj)
+			return ec.Resolvers.Relationship().To(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
@@ -7001,29 +10278,6 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Relationship_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.To(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[graph.Entity](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.to",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.To(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[graph.Entity](
-		ctx,
-		results,
-		err,
-		"Relationship.to",
-	)
 }
 
 func (ec *executionContext) _Relationship_year(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
@@ -7081,7 +10335,7 @@ func (ec *executionContext) _Relationship_tensions(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_tensions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_tensions(ctx, field, obj)
+			return ec.Resolvers.Relationship().Tensions(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Tension) graphql.Marshaler {
@@ -7103,29 +10357,6 @@ func (ec *executionContext) fieldContext_Relationship_tensions(_ context.Context
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relationship_tensions(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Tensions(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*graph.Tension](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.tensions",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Tensions(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[[]*graph.Tension](
-		ctx,
-		results,
-		err,
-		"Relationship.tensions",
-	)
-}
 
 func (ec *executionContext) _Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7136,7 +10367,7 @@ func (ec *executionContext) _Relationship_sources(ctx context.Context, field gra
 			return ec.fieldContext_Relationship_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Relationship_sources(ctx, field, obj)
+			return ec.Resolvers.Relationship().Sources(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
@@ -7157,29 +10388,6 @@ func (ec *executionContext) fieldContext_Relationship_sources(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Relationship_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (any, error) {
-	resolver := ec.Resolvers.Relationship()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relationship](ctx, "Relationship"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Sources(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*graph.Source](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Relationship.sources",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Sources(ctx, []*graph.Relationship{obj})
-	return graphql.ResolveBatchSingleResult[[]*graph.Source](
-		ctx,
-		results,
-		err,
-		"Relationship.sources",
-	)
 }
 
 func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
@@ -7703,6 +10911,50 @@ func (ec *executionContext) fieldContext_Report_describes(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Report_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Report().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Report_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7871,6 +11123,1062 @@ func (ec *executionContext) _Source_year(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Story_id(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Story_title(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_summary(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Story_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_author(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, true, true, "String")
+}
+
+func (ec *executionContext) _Story_updatedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, true, true, "String")
+}
+
+func (ec *executionContext) _Story_version(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Story_steps(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StoryStep) graphql.Marshaler {
+			return ec.marshalNStoryStep2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_stale(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StoryChange_id(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryChange_target(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryChange().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CitationTarget) graphql.Marshaler {
+			return ec.marshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, true, true, "CitationTarget")
+}
+
+func (ec *executionContext) _StoryChange_what(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryChange().What(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StoryChangeKind) graphql.Marshaler {
+			return ec.marshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, true, true, "StoryChangeKind")
+}
+
+func (ec *executionContext) _StoryChange_was(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_was(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Was, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_was(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryChange_now(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StoryEdge) graphql.Marshaler {
+			return ec.marshalNStoryEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryPosition_nodeId(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_nodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryPosition_x(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StoryPosition_y(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StoryStep_index(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().Index(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, true, true, "Int")
+}
+
+func (ec *executionContext) _StoryStep_title(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryStep_view(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_view(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.View, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.StoryView) graphql.Marshaler {
+			return ec.marshalNStoryView2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_view(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_caption(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_caption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_caption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryStep_captionHtml(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_captionHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CaptionHTML(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_captionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, true, true, "String")
+}
+
+func (ec *executionContext) _StoryStep_citedNodeIds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedNodeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedNodeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryStep_citedRelationshipIds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedRelationshipIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedRelationshipIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryStep_citedNodes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CitedNodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_citedRelationships(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CitedRelationships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_stale(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StoryStep_changes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.StoryChange) graphql.Marshaler {
+			return ec.marshalNStoryChange2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryView_seeds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_seeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_seeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_depth(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryView_kinds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _StoryView_types(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.RelType) graphql.Marshaler {
+			return ec.marshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "RelationshipType")
+}
+
+func (ec *executionContext) _StoryView_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryView_highlightNodes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_highlightNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighlightNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_highlightNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_highlightRelationships(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_highlightRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighlightRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_highlightRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_positions(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.StoryPosition) graphql.Marshaler {
+			return ec.marshalNStoryPosition2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryPosition(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.Subgraph) (ret graphql.Marshaler) {
@@ -8214,6 +12522,334 @@ func (ec *executionContext) fieldContext_Tension_episodes(ctx context.Context, f
 	if fc.Args, err = ec.field_Tension_episodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tension_metrics(ctx context.Context, field graphql.CollectedField, obj *graph.Tension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tension_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tension().Metrics(ctx, obj, fc.Args["asOf"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+			return ec.marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tension_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMetrics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tension_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_tension(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_tension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Tension(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Tension) graphql.Marshaler {
+			return ec.marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐTension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_tension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_movement(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_movement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Movement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Movement) graphql.Marshaler {
+			return ec.marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐMovement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_movement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCell_decade(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_decade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_decade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TensionCell_count(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionCell().Count(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCell", field, true, true, "Int")
+}
+
+func (ec *executionContext) _TensionCell_episodes(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCell_episodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCell_episodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCount_tension(ctx context.Context, field graphql.CollectedField, obj *model.TensionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCount_tension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Tension) graphql.Marshaler {
+			return ec.marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐTension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCount_tension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TensionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TensionInstitution_institution(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionInstitution().Institution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Institution) graphql.Marshaler {
+			return ec.marshalNInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐInstitution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionInstitution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TensionInstitution_count(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TensionInstitution().Count(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TensionInstitution", field, true, true, "Int")
+}
+
+func (ec *executionContext) _TensionInstitution_episodes(ctx context.Context, field graphql.CollectedField, obj *lens.InstitutionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TensionInstitution_episodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TensionInstitution_episodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TensionInstitution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9845,6 +14481,297 @@ func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStoryInput(ctx context.Context, obj any) (model.StoryInput, error) {
+	var it model.StoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "summary", "author", "steps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
+		case "steps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
+			data, err := ec.unmarshalNStoryStepInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Steps = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryInput unmarshals raw into the StoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryInput(ctx context.Context, raw any) (model.StoryInput, error) {
+	var out model.StoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryPositionInput(ctx context.Context, obj any) (model.StoryPositionInput, error) {
+	var it model.StoryPositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodeId", "x", "y"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "x":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("x"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.X = data
+		case "y":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("y"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Y = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryPositionInput unmarshals raw into the StoryPositionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryPositionInput(ctx context.Context, raw any) (model.StoryPositionInput, error) {
+	var out model.StoryPositionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryPositionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryStepInput(ctx context.Context, obj any) (model.StoryStepInput, error) {
+	var it model.StoryStepInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "view", "caption", "citedNodeIds", "citedRelationshipIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "view":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("view"))
+			data, err := ec.unmarshalNStoryViewInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryViewInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.View = data
+		case "caption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caption"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Caption = data
+		case "citedNodeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedNodeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitedNodeIds = data
+		case "citedRelationshipIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedRelationshipIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitedRelationshipIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryStepInput unmarshals raw into the StoryStepInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryStepInput(ctx context.Context, raw any) (model.StoryStepInput, error) {
+	var out model.StoryStepInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryStepInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryViewInput(ctx context.Context, obj any) (model.StoryViewInput, error) {
+	var it model.StoryViewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["depth"]; !present {
+		asMap["depth"] = 1
+	}
+
+	fieldsInOrder := [...]string{"seeds", "depth", "kinds", "types", "asOf", "highlightNodes", "highlightRelationships", "positions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seeds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seeds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seeds = data
+		case "depth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("depth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Depth = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "highlightNodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("highlightNodes"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HighlightNodes = data
+		case "highlightRelationships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("highlightRelationships"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HighlightRelationships = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalOStoryPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryViewInput unmarshals raw into the StoryViewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryViewInput(ctx context.Context, raw any) (model.StoryViewInput, error) {
+	var out model.StoryViewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryViewInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -9915,6 +14842,68 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var analysisImplementors = []string{"Analysis"}
+
+func (ec *executionContext) _Analysis(ctx context.Context, sel ast.SelectionSet, obj *analysis.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Analysis")
+		case "nodeCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_nodeCount(ctx, field, obj)
+				})
+		case "edgeCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_edgeCount(ctx, field, obj)
+				})
+		case "modularity":
+			out.Values[i] = ec._Analysis_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_nodes(ctx, field, obj)
+				})
+		case "communities":
+			out.Values[i] = ec._Analysis_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "brokers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_brokers(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *graph.Change) graphql.Marshaler {
@@ -9958,6 +14947,56 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *analysis.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "index":
+			out.Values[i] = ec._Community_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._Community_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_size(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_members(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10045,6 +15084,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_institutions(ctx, field, obj)
+				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_metrics(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10285,6 +15330,12 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Institution_challengedBy(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Institution_metrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10433,6 +15484,113 @@ func (ec *executionContext) _Movement(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movement_tensions(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Movement_metrics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var movementComparisonImplementors = []string{"MovementComparison"}
+
+func (ec *executionContext) _MovementComparison(ctx context.Context, sel ast.SelectionSet, obj *lens.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, movementComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MovementComparison")
+		case "a":
+			out.Values[i] = ec._MovementComparison_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "b":
+			out.Values[i] = ec._MovementComparison_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedInstitutions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementComparison_sharedInstitutions(ctx, field, obj)
+				})
+		case "sharedOrganisations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementComparison_sharedOrganisations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var movementProfileImplementors = []string{"MovementProfile"}
+
+func (ec *executionContext) _MovementProfile(ctx context.Context, sel ast.SelectionSet, obj *lens.Profile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, movementProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MovementProfile")
+		case "movement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_movement(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_members(ctx, field, obj)
+				})
+		case "tensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MovementProfile_tensions(ctx, field, obj)
+				})
+		case "timeline":
+			out.Values[i] = ec._MovementProfile_timeline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10500,6 +15658,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteRelationship":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteRelationship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertStory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertStory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteStory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteStory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptStoryStep":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptStoryStep(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10607,6 +15786,95 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var nodeMetricsImplementors = []string{"NodeMetrics"}
+
+func (ec *executionContext) _NodeMetrics(ctx context.Context, sel ast.SelectionSet, obj *analysis.NodeMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeMetrics")
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NodeMetrics_node(ctx, field, obj)
+				})
+		case "degree":
+			out.Values[i] = ec._NodeMetrics_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inDegree":
+			out.Values[i] = ec._NodeMetrics_inDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outDegree":
+			out.Values[i] = ec._NodeMetrics_outDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "degreeCentrality":
+			out.Values[i] = ec._NodeMetrics_degreeCentrality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "betweenness":
+			out.Values[i] = ec._NodeMetrics_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeness":
+			out.Values[i] = ec._NodeMetrics_closeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageRank":
+			out.Values[i] = ec._NodeMetrics_pageRank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eigenvector":
+			out.Values[i] = ec._NodeMetrics_eigenvector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "brokerage":
+			out.Values[i] = ec._NodeMetrics_brokerage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "community":
+			out.Values[i] = ec._NodeMetrics_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communityLabel":
+			out.Values[i] = ec._NodeMetrics_communityLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *graph.Organisation) graphql.Marshaler {
@@ -10687,6 +15955,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_people(ctx, field, obj)
+				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_metrics(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10857,6 +16131,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_ledOrFounded(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_metrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10964,6 +16244,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportSubgraph(ctx, field)
+				})
+		case "analysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_analysis(ctx, field)
+				})
+		case "tensionMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tensionMatrix(ctx, field)
+				})
+		case "tensionInstitutions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tensionInstitutions(ctx, field)
+				})
+		case "compareMovements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareMovements(ctx, field)
+				})
+		case "stories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stories(ctx, field)
+				})
+		case "story":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_story(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11263,6 +16579,12 @@ func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Report_describes(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Report_metrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11353,6 +16675,420 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "year":
 			out.Values[i] = ec._Source_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyImplementors = []string{"Story"}
+
+func (ec *executionContext) _Story(ctx context.Context, sel ast.SelectionSet, obj *graph.Story) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Story")
+		case "id":
+			out.Values[i] = ec._Story_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Story_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._Story_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			out.Values[i] = ec._Story_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_createdAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_updatedAt(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Story_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "steps":
+			out.Values[i] = ec._Story_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stale":
+			out.Values[i] = ec._Story_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyChangeImplementors = []string{"StoryChange"}
+
+func (ec *executionContext) _StoryChange(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryChange")
+		case "id":
+			out.Values[i] = ec._StoryChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryChange_target(ctx, field, obj)
+				})
+		case "what":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryChange_what(ctx, field, obj)
+				})
+		case "was":
+			out.Values[i] = ec._StoryChange_was(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "now":
+			out.Values[i] = ec._StoryChange_now(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyConnectionImplementors = []string{"StoryConnection"}
+
+func (ec *executionContext) _StoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryConnection")
+		case "edges":
+			out.Values[i] = ec._StoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._StoryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyEdgeImplementors = []string{"StoryEdge"}
+
+func (ec *executionContext) _StoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryEdge")
+		case "cursor":
+			out.Values[i] = ec._StoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyPositionImplementors = []string{"StoryPosition"}
+
+func (ec *executionContext) _StoryPosition(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryPosition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryPosition")
+		case "nodeId":
+			out.Values[i] = ec._StoryPosition_nodeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._StoryPosition_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._StoryPosition_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyStepImplementors = []string{"StoryStep"}
+
+func (ec *executionContext) _StoryStep(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryStep")
+		case "index":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_index(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._StoryStep_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "view":
+			out.Values[i] = ec._StoryStep_view(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "caption":
+			out.Values[i] = ec._StoryStep_caption(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "captionHtml":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_captionHtml(ctx, field, obj)
+				})
+		case "citedNodeIds":
+			out.Values[i] = ec._StoryStep_citedNodeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citedRelationshipIds":
+			out.Values[i] = ec._StoryStep_citedRelationshipIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citedNodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_citedNodes(ctx, field, obj)
+				})
+		case "citedRelationships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_citedRelationships(ctx, field, obj)
+				})
+		case "stale":
+			out.Values[i] = ec._StoryStep_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._StoryStep_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyViewImplementors = []string{"StoryView"}
+
+func (ec *executionContext) _StoryView(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryView")
+		case "seeds":
+			out.Values[i] = ec._StoryView_seeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._StoryView_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._StoryView_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._StoryView_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._StoryView_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "highlightNodes":
+			out.Values[i] = ec._StoryView_highlightNodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlightRelationships":
+			out.Values[i] = ec._StoryView_highlightRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positions":
+			out.Values[i] = ec._StoryView_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11476,6 +17212,151 @@ func (ec *executionContext) _Tension(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tension_episodes(ctx, field, obj)
 				})
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tension_metrics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionCellImplementors = []string{"TensionCell"}
+
+func (ec *executionContext) _TensionCell(ctx context.Context, sel ast.SelectionSet, obj *lens.Cell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionCell")
+		case "tension":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_tension(ctx, field, obj)
+				})
+		case "movement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_movement(ctx, field, obj)
+				})
+		case "decade":
+			out.Values[i] = ec._TensionCell_decade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionCell_count(ctx, field, obj)
+				})
+		case "episodes":
+			out.Values[i] = ec._TensionCell_episodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionCountImplementors = []string{"TensionCount"}
+
+func (ec *executionContext) _TensionCount(ctx context.Context, sel ast.SelectionSet, obj *model.TensionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionCount")
+		case "tension":
+			out.Values[i] = ec._TensionCount_tension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TensionCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tensionInstitutionImplementors = []string{"TensionInstitution"}
+
+func (ec *executionContext) _TensionInstitution(ctx context.Context, sel ast.SelectionSet, obj *lens.InstitutionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tensionInstitutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TensionInstitution")
+		case "institution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionInstitution_institution(ctx, field, obj)
+				})
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TensionInstitution_count(ctx, field, obj)
+				})
+		case "episodes":
+			out.Values[i] = ec._TensionInstitution_episodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11855,6 +17736,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnalysis2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐResult(ctx context.Context, sel ast.SelectionSet, v *analysis.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Analysis!")
+		return graphql.Null
+	}
+	return ec._Analysis(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11891,6 +17780,36 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 		return graphql.Null
 	}
 	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx context.Context, v any) (model.CitationTarget, error) {
+	var res model.CitationTarget
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx context.Context, sel ast.SelectionSet, v model.CitationTarget) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCommunity2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunity(ctx context.Context, sel ast.SelectionSet, v analysis.Community) graphql.Marshaler {
+	return ec._Community(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Event) graphql.Marshaler {
@@ -12091,6 +18010,22 @@ func (ec *executionContext) marshalNMovement2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgra
 	return ec._Movement(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMovementComparison2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐComparison(ctx context.Context, sel ast.SelectionSet, v *lens.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MovementComparison!")
+		return graphql.Null
+	}
+	return ec._MovementComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMovementProfile2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐProfile(ctx context.Context, sel ast.SelectionSet, v *lens.Profile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MovementProfile!")
+		return graphql.Null
+	}
+	return ec._MovementProfile(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx context.Context, sel ast.SelectionSet, v graph.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -12170,6 +18105,60 @@ func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraph�
 		graphql.AddInvalidNullFromMarshaler(ctx, "NodeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx context.Context, v any) ([]graph.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeMetrics2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetricsᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.NodeMetrics) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx context.Context, sel ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeMetrics!")
+		return graphql.Null
+	}
+	return ec._NodeMetrics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNNodeOrder2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐNodeOrder(ctx context.Context, v any) (*graph.NodeOrder, error) {
@@ -12273,7 +18262,6 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
-	ctx = graphql.WithBatchParents(ctx, "Relationship", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -12347,6 +18335,36 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkg�
 		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipType!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, v any) ([]graph.RelType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.RelType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.RelType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRelationshipTypeCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐRelationshipTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipTypeCount) graphql.Marshaler {
@@ -12450,6 +18468,174 @@ func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋhmkgᚋhmkgᚋr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStory2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Story) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx context.Context, sel ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Story!")
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryChange2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChange(ctx context.Context, sel ast.SelectionSet, v graph.StoryChange) graphql.Marshaler {
+	return ec._StoryChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryChange2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StoryChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryChange2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx context.Context, v any) (model.StoryChangeKind, error) {
+	var res model.StoryChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx context.Context, sel ast.SelectionSet, v model.StoryChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStoryConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryConnection!")
+		return graphql.Null
+	}
+	return ec._StoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.StoryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryEdge!")
+		return graphql.Null
+	}
+	return ec._StoryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStoryInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryInput(ctx context.Context, v any) (model.StoryInput, error) {
+	res, err := ec.unmarshalInputStoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryPosition2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPosition(ctx context.Context, sel ast.SelectionSet, v graph.StoryPosition) graphql.Marshaler {
+	return ec._StoryPosition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryPosition2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StoryPosition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryPosition2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStoryPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInput(ctx context.Context, v any) (*model.StoryPositionInput, error) {
+	res, err := ec.unmarshalInputStoryPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryStep2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.StoryStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryStep2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryStep2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStep(ctx context.Context, sel ast.SelectionSet, v *graph.StoryStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryStep!")
+		return graphql.Null
+	}
+	return ec._StoryStep(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStoryStepInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInputᚄ(ctx context.Context, v any) ([]*model.StoryStepInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StoryStepInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStoryStepInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNStoryStepInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInput(ctx context.Context, v any) (*model.StoryStepInput, error) {
+	res, err := ec.unmarshalInputStoryStepInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryView2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryView(ctx context.Context, sel ast.SelectionSet, v graph.StoryView) graphql.Marshaler {
+	return ec._StoryView(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNStoryViewInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryViewInput(ctx context.Context, v any) (*model.StoryViewInput, error) {
+	res, err := ec.unmarshalInputStoryViewInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12523,6 +18709,78 @@ func (ec *executionContext) marshalNTension2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgrap
 		return graphql.Null
 	}
 	return ec._Tension(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTensionCell2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*lens.Cell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionCell2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionCell2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐCell(ctx context.Context, sel ast.SelectionSet, v *lens.Cell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionCell!")
+		return graphql.Null
+	}
+	return ec._TensionCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTensionCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TensionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionCount2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionCount2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐTensionCount(ctx context.Context, sel ast.SelectionSet, v *model.TensionCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionCount!")
+		return graphql.Null
+	}
+	return ec._TensionCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTensionInstitution2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*lens.InstitutionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTensionInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTensionInstitution2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋlensᚐInstitutionCount(ctx context.Context, sel ast.SelectionSet, v *lens.InstitutionCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TensionInstitution!")
+		return graphql.Null
+	}
+	return ec._TensionInstitution(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -12868,6 +19126,13 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgra
 	return ret
 }
 
+func (ec *executionContext) marshalONodeMetrics2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚋanalysisᚐNodeMetrics(ctx context.Context, sel ast.SelectionSet, v *analysis.NodeMetrics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NodeMetrics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐNodeOrderᚄ(ctx context.Context, v any) ([]*graph.NodeOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -12980,6 +19245,30 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx context.Context, sel ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStoryPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInputᚄ(ctx context.Context, v any) ([]*model.StoryPositionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StoryPositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStoryPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

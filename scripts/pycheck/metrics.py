@@ -18,13 +18,12 @@ import sys
 import networkx as nx
 
 
-def main():
-    doc = json.load(sys.stdin)
-    ids = [n["id"] for n in doc["nodes"]]
-    kinds = {n["id"]: n["kind"] for n in doc["nodes"]}
+def reference(ids, kinds, edges, communities=None):
+    """networkx's figures for nodes ids (kinds: id -> kind) and directed
+    edges [(u, v), ...]; with communities (lists of ids), their modularity."""
     D = nx.DiGraph()
     D.add_nodes_from(ids)
-    for u, v in doc["edges"]:
+    for u, v in edges:
         if u != v:
             D.add_edge(u, v)
     G = nx.Graph(D)  # collapses u->v and v->u into one undirected edge
@@ -50,13 +49,20 @@ def main():
             "brokerage": brk[n],
         }
     out["edges"] = G.number_of_edges()
-    if "communities" in doc:
-        comms = [set(c) for c in doc["communities"]]
+    if communities is not None:
+        comms = [set(c) for c in communities]
         out["modularityOfOurs"] = nx.community.modularity(G, comms)
     if G.number_of_edges() > 0:
         ref = nx.community.louvain_communities(G, seed=1)
         out["louvainModularity"] = nx.community.modularity(G, ref)
-    json.dump(out, sys.stdout)
+    return out
+
+
+def main():
+    doc = json.load(sys.stdin)
+    ids = [n["id"] for n in doc["nodes"]]
+    kinds = {n["id"]: n["kind"] for n in doc["nodes"]}
+    json.dump(reference(ids, kinds, doc["edges"], doc.get("communities")), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -175,6 +175,30 @@ describe('dashboard', () => {
     await shot('02-details');
   });
 
+  test('cite the sources of ACT UP as BibTeX and RIS from the details panel', async () => {
+    const details = page.locator('#details-body');
+    const urls = await details.locator('.sources a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(urls.length >= 1);
+    const cite = details.locator('.cite');
+    assert.match(await cite.textContent(), /^Cite (this source|these sources): BibTeX · RIS · CSL-JSON$/);
+    const get = async (label) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), cite.getByRole('link', { name: label, exact: true }).click()]);
+      const path = await download.path();
+      assert.ok(path, `${label} downloaded`);
+      return { name: download.suggestedFilename(), body: readFileSync(path, 'utf8') };
+    };
+    const bib = await get('BibTeX');
+    assert.match(bib.name, /\.bib$/);
+    assert.equal((bib.body.match(/^@\w+\{/gm) ?? []).length, urls.length, 'one BibTeX entry per source shown');
+    for (const u of urls) assert.ok(bib.body.includes(`url = {${u}}`), `BibTeX cites ${u}`);
+    const ris = await get('RIS');
+    assert.match(ris.name, /\.ris$/);
+    assert.equal((ris.body.match(/^TY {2}- /gm) ?? []).length, urls.length, 'one RIS record per source shown');
+    for (const u of urls) assert.ok(ris.body.includes(`UR  - ${u}\r\n`), `RIS cites ${u}`);
+    const csl = JSON.parse((await get('CSL-JSON')).body);
+    assert.deepEqual(csl.map((it) => it.URL).sort(), [...urls].sort());
+  });
+
   test('expand neighbours, then open a neighbour by clicking it in the graph', async () => {
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.waitForFunction(() => window.hmkg.view.nodes.size > 1);
@@ -311,6 +335,15 @@ describe('dashboard', () => {
     for (let i = 0; i < n; i++) {
       assert.ok((await hops.nth(i).locator('.sources a[href^="http"]').count()) >= 1, `hop ${i + 1} cites a source`);
     }
+    // "Cite these sources" for the path: /export of its nodes, kept to its relationship types.
+    const citeHref = await first.locator('.cite a', { hasText: 'BibTeX' }).getAttribute('href');
+    const cite = new URL(citeHref, BASE);
+    assert.equal(cite.pathname, '/export');
+    assert.equal(cite.searchParams.get('format'), 'bibtex');
+    assert.ok(cite.searchParams.getAll('seed').includes('act-up') && cite.searchParams.getAll('seed').includes('nhs-england'));
+    const citeRes = await page.request.get(cite.href);
+    assert.equal(citeRes.status(), 200);
+    assert.ok(((await citeRes.text()).match(/^@\w+\{/gm) ?? []).length >= n, 'at least one BibTeX entry per hop');
     // The path is drawn and highlighted.
     const st = await viewState();
     assert.ok(st.drawn.includes('nhs-england'));
@@ -430,6 +463,16 @@ describe('dashboard', () => {
 
     const csv = await dl('CSV');
     assert.ok(csv.body.length > 0);
+
+    // The sources behind the view, as BibTeX: one entry per source the view's nodes and relationships cite.
+    const bib = await dl('BibTeX');
+    assert.match(bib.name, /\.bib$/);
+    const bibText = bib.body.toString('utf8');
+    const header = /^% (\d+) sources? cited by (\d+) nodes? /.exec(bibText);
+    assert.ok(header, 'BibTeX header');
+    assert.equal(Number(header[2]), drawn.length, 'the citations are of the nodes in view');
+    assert.equal((bibText.match(/^@\w+\{/gm) ?? []).length, Number(header[1]));
+    assert.ok(Number(header[1]) > 10);
 
     // "Open in Gephi Lite": the same GEXF export, by absolute URL, for exactly the nodes in view.
     const file = await gephiLiteExport();

@@ -43,7 +43,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return body.data;
 }
 
-const NODE_FIELDS = `
+export const NODE_FIELDS = `
   id kind name
   ... on Movement { startYear }
   ... on Organisation { foundedYear }
@@ -52,7 +52,7 @@ const NODE_FIELDS = `
   ... on Event { year }
 `;
 
-const REL_FIELDS = `id type year summary from { id } to { id }`;
+export const REL_FIELDS = `id type year summary from { id } to { id }`;
 
 /**
  * Wire<T> is a generated schema type as it arrives: an enum field (kind,
@@ -61,11 +61,11 @@ const REL_FIELDS = `id type year summary from { id } to { id }`;
 type Wire<T, K extends keyof T> = Omit<Pick<T, K>, 'kind' | 'type'> & ('kind' extends K ? { kind: string } : unknown) & ('type' extends K ? { type: string } : unknown);
 
 /** RawNode is NODE_FIELDS: a Node with the year of whichever kind it is. */
-type RawNode = Wire<G.Node, 'id' | 'kind' | 'name'> &
+export type RawNode = Wire<G.Node, 'id' | 'kind' | 'name'> &
   Partial<Pick<G.Movement, 'startYear'> & Pick<G.Organisation, 'foundedYear'> & Pick<G.Report, 'year'>>;
 
 /** RawRel is REL_FIELDS. */
-type RawRel = Wire<G.Relationship, 'id' | 'type' | 'year' | 'summary'> & { from: Pick<G.Node, 'id'>; to: Pick<G.Node, 'id'> };
+export type RawRel = Wire<G.Relationship, 'id' | 'type' | 'year' | 'summary'> & { from: Pick<G.Node, 'id'>; to: Pick<G.Node, 'id'> };
 
 /**
  * toNode maps the API's node onto the view's, with its asOf year. A kind the

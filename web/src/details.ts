@@ -3,6 +3,7 @@
 
 import * as api from './api';
 import type { App } from './app';
+import { citeLinks, nodeCitation, relCitation } from './cite';
 import { $, button, el, safeUrl, sourceList } from './dom';
 import { nid } from './graphview';
 import { latest } from './search';
@@ -88,6 +89,7 @@ export function mountDetails(app: App): void {
       byType,
       el('h4', {}, `Sources (${d.sources.length})`),
       sourceList(d.sources),
+      ...(d.sources.length > 0 ? [citeLinks(nodeCitation(d.id), `${d.id}-sources`, d.sources.length)] : []),
     );
   }
 
@@ -117,6 +119,7 @@ export function mountDetails(app: App): void {
       dl,
       el('h4', {}, `Sources (${r.sources.length})`),
       sourceList(r.sources),
+      ...(r.sources.length > 0 ? [citeLinks(relCitation(r), `${r.from.id}-${r.type}-${r.to.id}-sources`, r.sources.length, 'The sources of this relationship and of its two ends')] : []),
     );
   }
 

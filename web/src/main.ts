@@ -28,6 +28,8 @@ import { mountPathPanel } from './pathpanel';
 import { mountSearchBox } from './searchbox';
 import { emptyView, setYearBounds, type View } from './state';
 import { mountUrlState } from './urlstate';
+import { mountPresentation } from './stories/present';
+import { mountStartPage } from './stories/start';
 
 const view = emptyView();
 const cy = createCy($('cy'));
@@ -52,6 +54,8 @@ mountPathPanel(app);
 mountFilters(app);
 mountExporting(app);
 mountSearchBox(app);
+const presentation = mountPresentation(app);
+mountStartPage(app);
 
 async function loadStats(): Promise<void> {
   const s = await app.run('Connecting to the graph', () => api.stats(), () => void loadStats());
@@ -68,7 +72,8 @@ async function loadStats(): Promise<void> {
 app.renderYear();
 render();
 void loadStats();
-const ready = url.restore();
+// A story permalink (/s/<id>) shows the story; any other page the view in its URL.
+const ready = presentation.active ? presentation.start() : url.restore();
 
 declare global {
   interface Window {

@@ -4,6 +4,7 @@
 
 import * as api from './api';
 import type { App } from './app';
+import { citeLinks, pathCitation } from './cite';
 import { $, button, el, sourceList } from './dom';
 import { FULL_LAYOUT_LIMIT } from './graphview';
 import { hops, hopText } from './paths';
@@ -103,6 +104,8 @@ export function mountPathPanel(app: App): void {
       }
       const sec = el('section', { className: 'path' });
       sec.append(el('h3', {}, `Path ${i + 1}: ${p.length} hop${p.length === 1 ? '' : 's'}`, button('Highlight', () => highlight(i))), ol);
+      const nSources = new Set(hs.flatMap((h) => h.rel.sources.map((s) => s.id))).size;
+      if (nSources > 0) sec.append(citeLinks(pathCitation(p, view.year), `path-${p.nodes[0].id}-${p.nodes[p.nodes.length - 1].id}-sources`, nSources, 'The sources of the relationships on this path and of its nodes'));
       list.append(sec);
     });
     out.replaceChildren(list);

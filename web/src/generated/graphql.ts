@@ -74,6 +74,8 @@ export type Node = {
   relationships: RelationshipConnection;
   /** Number of relationships touching this node. */
   degree: Scalars['Int']['output'];
+  /** This node's figures over the whole graph as of `asOf` (null when the node did not exist then). Cached like `analysis`. */
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -84,6 +86,12 @@ export type NodeRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Any vertex of the graph. */
+export type NodeMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A people-powered health movement. */
@@ -107,6 +115,7 @@ export type Movement = Node & {
   challenged: Array<Institution>;
   /** Tensions exemplified by relationships touching this movement. */
   tensions: Array<Tension>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -117,6 +126,12 @@ export type MovementRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A people-powered health movement. */
+export type MovementMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An organisation within or alongside a movement. */
@@ -137,6 +152,7 @@ export type Organisation = Node & {
   movements: Array<Movement>;
   /** People who founded or led it. */
   people: Array<Person>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -147,6 +163,12 @@ export type OrganisationRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** An organisation within or alongside a movement. */
+export type OrganisationMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An institution: a health system, government, regulator, funder, company... */
@@ -167,6 +189,7 @@ export type Institution = Node & {
   reports: Array<Report>;
   /** Nodes that challenged or targeted this institution. */
   challengedBy: Array<Node>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -177,6 +200,12 @@ export type InstitutionRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** An institution: a health system, government, regulator, funder, company... */
+export type InstitutionMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A report, paper or book about movements and health. */
@@ -194,6 +223,7 @@ export type Report = Node & {
   publisher: Maybe<Node>;
   /** What this report describes. */
   describes: Array<Node>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -204,6 +234,12 @@ export type ReportRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A report, paper or book about movements and health. */
+export type ReportMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A person. */
@@ -218,6 +254,7 @@ export type Person = Node & {
   role: Maybe<Scalars['String']['output']>;
   /** Organisations, events and movements this person founded, led or organised. */
   ledOrFounded: Array<Node>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -228,6 +265,12 @@ export type PersonRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A person. */
+export type PersonMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A dated episode: a protest, a founding, a law, a court case. */
@@ -246,6 +289,7 @@ export type Event = Node & {
   movements: Array<Movement>;
   /** Institutions the event involved. */
   institutions: Array<Institution>;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -256,6 +300,12 @@ export type EventRelationshipsArgs = {
   asOf: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A dated episode: a protest, a founding, a law, a court case. */
+export type EventMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A tension between movements and institutions, as named by Nesta's Health as a Social Movement work. */
@@ -271,6 +321,7 @@ export type Tension = Node & {
   question: Scalars['String']['output'];
   /** Relationships (episodes) that exemplify this tension. */
   episodes: RelationshipConnection;
+  metrics: Maybe<NodeMetrics>;
 };
 
 
@@ -288,6 +339,12 @@ export type TensionRelationshipsArgs = {
 export type TensionEpisodesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A tension between movements and institutions, as named by Nesta's Health as a Social Movement work. */
+export type TensionMetricsArgs = {
+  asOf: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A typed, directed, sourced fact linking two nodes. */
@@ -469,6 +526,32 @@ export type Query = {
    * partial file.
    */
   exportSubgraph: Export;
+  /**
+   * Network metrics and communities of a selection: the subgraph around
+   * `seeds` within `depth` hops (at most 4, following relationships either
+   * way), or the whole graph when `seeds` is omitted, filtered by `kinds`,
+   * `types` and `asOf` exactly as `exportSubgraph` selects it (so a GRAPHML,
+   * GEXF, KUMU, KUMU_XLSX or GEPHI_CSV export of the same selection, up to 5000
+   * nodes, carries the same figures as node attributes). See `Analysis` for the cost
+   * and the cap (10000 nodes) and `NodeMetrics` for the definitions.
+   */
+  analysis: Analysis;
+  /**
+   * The tensions matrix: episodes per tension, movement and decade (non-empty
+   * cells only, sorted by tension, movement, then decade with undated last).
+   * Omitted `tensions` or `movements` mean all of them; episodes dated after
+   * `asOf` are left out. See `TensionCell` for how an episode is attributed to
+   * a movement.
+   */
+  tensionMatrix: Array<TensionCell>;
+  /** The institutions that are an endpoint of most episodes of `tension`, most first (ties by id). `first` is at most 500. */
+  tensionInstitutions: Array<TensionInstitution>;
+  /** Two different movements side by side: shared institutions and organisations, tension profiles, timelines. */
+  compareMovements: MovementComparison;
+  /** A page of stories sorted by id. `first` is at most 500. */
+  stories: StoryConnection;
+  /** The story with this id, or null. */
+  story: Maybe<Story>;
 };
 
 
@@ -548,6 +631,47 @@ export type QueryExportSubgraphArgs = {
   format: ExportFormat;
 };
 
+
+export type QueryAnalysisArgs = {
+  seeds: InputMaybe<Array<Scalars['ID']['input']>>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  kinds: InputMaybe<Array<NodeKind>>;
+  types: InputMaybe<Array<RelationshipType>>;
+  asOf: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTensionMatrixArgs = {
+  tensions: InputMaybe<Array<Scalars['ID']['input']>>;
+  movements: InputMaybe<Array<Scalars['ID']['input']>>;
+  asOf: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTensionInstitutionsArgs = {
+  tension: Scalars['ID']['input'];
+  asOf: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCompareMovementsArgs = {
+  a: Scalars['ID']['input'];
+  b: Scalars['ID']['input'];
+  asOf: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryStoriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type SourceInput = {
   id: Scalars['ID']['input'];
   title: Scalars['String']['input'];
@@ -599,6 +723,17 @@ export type Mutation = {
   /** Deletes the node and its relationships; returns the id. */
   deleteNode: Scalars['ID']['output'];
   deleteRelationship: Scalars['ID']['output'];
+  /**
+   * Creates or replaces a story. Every cited, seed and highlighted node and
+   * relationship must exist. Each step records the state of what it cites; a
+   * step whose content is unchanged keeps its recorded state (so an edit
+   * elsewhere does not accept a stale step).
+   */
+  upsertStory: Story;
+  /** Deletes a story; returns its id. */
+  deleteStory: Scalars['ID']['output'];
+  /** Accepts the current state of what step `step` (from 0) cites, clearing its stale mark. */
+  acceptStoryStep: Story;
 };
 
 
@@ -631,6 +766,25 @@ export type MutationDeleteRelationshipArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationUpsertStoryArgs = {
+  input: StoryInput;
+};
+
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationDeleteStoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationAcceptStoryStepArgs = {
+  storyId: Scalars['ID']['input'];
+  step: Scalars['Int']['input'];
+};
+
 /** A file format for `exportSubgraph` and `GET /export`. */
 export const ExportFormat = {
   /** Node-link JSON, read by networkx's json_graph.node_link_graph. */
@@ -650,7 +804,13 @@ export const ExportFormat = {
   /** A zip of the nodes.csv/edges.csv pair of Gephi's spreadsheet import, with time intervals (binary: contentBase64). */
   GEPHI_CSV: 'GEPHI_CSV',
   /** Cytoscape.js / Cytoscape desktop JSON (elements.nodes[].data, elements.edges[].data). */
-  CYTOSCAPE: 'CYTOSCAPE'
+  CYTOSCAPE: 'CYTOSCAPE',
+  /** The sources behind the selection as CSL-JSON, for citeproc-js, Zotero, Pandoc and other reference managers. */
+  CSL_JSON: 'CSL_JSON',
+  /** The sources behind the selection as a BibTeX database (UTF-8; keys are source ids). */
+  BIBTEX: 'BIBTEX',
+  /** The sources behind the selection as RIS records (CRLF line ends), for EndNote, Zotero and Mendeley. */
+  RIS: 'RIS'
 } as const;
 
 export type ExportFormat = typeof ExportFormat[keyof typeof ExportFormat];
@@ -669,4 +829,309 @@ export type Export = {
   contentBase64: Maybe<Scalars['String']['output']>;
   /** A relative URL that downloads the same export over HTTP GET. */
   downloadUrl: Scalars['String']['output'];
+};
+
+/**
+ * One node's network figures within an analysed selection. Every definition
+ * and normalisation is that of networkx 3, so each figure can be checked with
+ * it: degree, betweenness, closeness, eigenvector centrality, brokerage and
+ * communities are computed on the selection's undirected simple graph
+ * (parallel relationships and their reverses collapsed into one edge,
+ * self-loops dropped); in- and out-degree and PageRank on its directed simple
+ * graph. Figures depend on the selection: the same node has other figures in
+ * another selection.
+ */
+export type NodeMetrics = {
+  node: Node;
+  /** Number of distinct neighbours (networkx `G.degree` on the undirected simple graph). */
+  degree: Scalars['Int']['output'];
+  /** Number of distinct nodes with a relationship to this one (directed simple graph). */
+  inDegree: Scalars['Int']['output'];
+  /** Number of distinct nodes this one has a relationship to (directed simple graph). */
+  outDegree: Scalars['Int']['output'];
+  /** degree / (n - 1), networkx `degree_centrality`. */
+  degreeCentrality: Scalars['Float']['output'];
+  /** networkx `betweenness_centrality(G, normalized=True)`: the share of shortest paths between other pairs that pass through the node, divided by (n-1)(n-2)/2. */
+  betweenness: Scalars['Float']['output'];
+  /** networkx `closeness_centrality(G)`: (r-1)/Σd · (r-1)/(n-1) over the r nodes it reaches (the Wasserman–Faust formula for graphs that are not connected). */
+  closeness: Scalars['Float']['output'];
+  /** networkx `pagerank(D, alpha=0.85)` on the directed simple graph; dangling nodes spread their rank evenly; sums to 1 over the selection. */
+  pageRank: Scalars['Float']['output'];
+  /** networkx `eigenvector_centrality(G)`: the principal eigenvector of A+I (power iteration from a uniform start), unit Euclidean norm. */
+  eigenvector: Scalars['Float']['output'];
+  /**
+   * Brokerage between movements and institutions: networkx
+   * `betweenness_centrality_subset(G, sources=movements, targets=institutions,
+   * normalized=False)`, i.e. the sum over movement–institution pairs of the
+   * share of their shortest paths that pass through the node (halved, as
+   * networkx does on undirected graphs). 0 when the selection has no movement
+   * or no institution.
+   */
+  brokerage: Scalars['Float']['output'];
+  /** Index of the node's community in `Analysis.communities`. */
+  community: Scalars['Int']['output'];
+  /** The label of the node's community. */
+  communityLabel: Scalars['String']['output'];
+};
+
+/**
+ * A community found by Louvain modularity optimisation (gonum, resolution 1,
+ * a fixed seed and nodes in id order, so the same data gives the same
+ * communities).
+ */
+export type Community = {
+  /** Position in `Analysis.communities` (largest first). */
+  index: Scalars['Int']['output'];
+  /** The names of its two most central members (by PageRank), joined by ' · '. */
+  label: Scalars['String']['output'];
+  size: Scalars['Int']['output'];
+  /** Members, most central (PageRank) first. */
+  members: Array<Node>;
+};
+
+/**
+ * Metrics and communities of a selection. Cost: O(n·m) time (one
+ * breadth-first search per node for betweenness and closeness, one per
+ * movement for brokerage) and O(n+m) memory; selections are capped at 10000
+ * nodes (a larger one is a BAD_USER_INPUT error, never a partial answer) and
+ * the computation stops at the request's deadline. Answers are cached per
+ * dataset state (version, last change and audit count), selection and asOf, so
+ * a repeat costs one stats read and any mutation invalidates them.
+ */
+export type Analysis = {
+  nodeCount: Scalars['Int']['output'];
+  /** Edges of the undirected simple graph. */
+  edgeCount: Scalars['Int']['output'];
+  /** Newman modularity (resolution 1) of `communities` on the undirected simple graph, as networkx `community.modularity`. */
+  modularity: Scalars['Float']['output'];
+  /** Every node of the selection, sorted by id. */
+  nodes: Array<NodeMetrics>;
+  /** Communities, largest first. */
+  communities: Array<Community>;
+  /** The top brokers between movements and institutions: nodes with positive `brokerage`, highest first (ties by id), optionally only of `kinds`. `first` is at most 500. */
+  brokers: Array<NodeMetrics>;
+};
+
+
+/**
+ * Metrics and communities of a selection. Cost: O(n·m) time (one
+ * breadth-first search per node for betweenness and closeness, one per
+ * movement for brokerage) and O(n+m) memory; selections are capped at 10000
+ * nodes (a larger one is a BAD_USER_INPUT error, never a partial answer) and
+ * the computation stops at the request's deadline. Answers are cached per
+ * dataset state (version, last change and audit count), selection and asOf, so
+ * a repeat costs one stats read and any mutation invalidates them.
+ */
+export type AnalysisBrokersArgs = {
+  kinds: InputMaybe<Array<NodeKind>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * A cell of the tensions matrix: the episodes (relationships that exemplify
+ * the tension) attributed to a movement in a decade. An episode is attributed
+ * to a movement when one of its endpoints is the movement itself or a member
+ * of it: a node with a chain of at most 3 PART_OF relationships leading to the
+ * movement. One episode can count for several movements but never twice for
+ * the same one.
+ */
+export type TensionCell = {
+  tension: Tension;
+  movement: Movement;
+  /** The first year of the decade (1980 for 1980–1989); null for undated episodes. */
+  decade: Maybe<Scalars['Int']['output']>;
+  count: Scalars['Int']['output'];
+  /** The episodes, sorted by id; each carries its sources. */
+  episodes: Array<Relationship>;
+};
+
+/** An institution and the episodes of a tension it is an endpoint of. */
+export type TensionInstitution = {
+  institution: Institution;
+  count: Scalars['Int']['output'];
+  episodes: Array<Relationship>;
+};
+
+export type TensionCount = {
+  tension: Tension;
+  count: Scalars['Int']['output'];
+};
+
+/** One movement's side of a comparison. */
+export type MovementProfile = {
+  movement: Movement;
+  /** Its members (nodes with a chain of at most 3 PART_OF relationships to it), sorted by id. */
+  members: Array<Node>;
+  /** How many relationships of the movement or its members exemplify each tension, most first. */
+  tensions: Array<TensionCount>;
+  /** Every dated relationship of the movement or its members, by year then id. */
+  timeline: Array<Relationship>;
+};
+
+/** Two movements side by side. */
+export type MovementComparison = {
+  a: MovementProfile;
+  b: MovementProfile;
+  /** Institutions both movements (or their members) have a relationship with, sorted by id. */
+  sharedInstitutions: Array<Institution>;
+  /** Organisations both movements (or their members) have a relationship with, sorted by id. */
+  sharedOrganisations: Array<Organisation>;
+};
+
+/**
+ * A saved, cited narrative over the graph: ordered steps, each a view of the
+ * graph with a caption that cites the nodes and relationships it speaks of.
+ * Reads are public; changes need an API key and are recorded in `changes`.
+ */
+export type Story = {
+  /** A slug, e.g. aids-treatment-activism. */
+  id: Scalars['ID']['output'];
+  title: Scalars['String']['output'];
+  summary: Maybe<Scalars['String']['output']>;
+  author: Scalars['String']['output'];
+  /** RFC 3339, UTC. */
+  createdAt: Scalars['String']['output'];
+  /** RFC 3339, UTC. */
+  updatedAt: Scalars['String']['output'];
+  /** 1 on creation; grows by one with every update or accepted step. */
+  version: Scalars['Int']['output'];
+  steps: Array<StoryStep>;
+  /** True when any step is stale: a record it cites changed, was disputed or was deleted since the step was written or accepted. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/** One step of a story: a view of the graph and a caption that cites its evidence. */
+export type StoryStep = {
+  /** The step's position, from 0. */
+  index: Scalars['Int']['output'];
+  title: Maybe<Scalars['String']['output']>;
+  view: StoryView;
+  /** The caption as written, in Markdown (see captionHtml). */
+  caption: Scalars['String']['output'];
+  /**
+   * The caption rendered to HTML and sanitised server-side: paragraphs, line
+   * breaks, emphasis, strong, code, block quotes, lists, headings h3-h6 and
+   * links (http, https, mailto and relative URLs only, given
+   * rel="nofollow noopener"). Scripts, styles, images, iframes, raw HTML
+   * attributes and event handlers are removed. Safe to insert as innerHTML.
+   */
+  captionHtml: Scalars['String']['output'];
+  /** Ids of the cited nodes, as written (a deleted one stays listed; see changes). */
+  citedNodeIds: Array<Scalars['ID']['output']>;
+  /** Ids of the cited relationships, as written. */
+  citedRelationshipIds: Array<Scalars['ID']['output']>;
+  /** The cited nodes that still exist. */
+  citedNodes: Array<Node>;
+  /** The cited relationships that still exist. */
+  citedRelationships: Array<Relationship>;
+  /** True when a cited record is no longer as recorded. */
+  stale: Scalars['Boolean']['output'];
+  /** What changed in the cited records since the step was written or accepted. */
+  changes: Array<StoryChange>;
+};
+
+/** What a story step shows. */
+export type StoryView = {
+  /** The neighbourhood's start nodes. */
+  seeds: Array<Scalars['ID']['output']>;
+  /** Hops from the seeds, 0..4. */
+  depth: Scalars['Int']['output'];
+  /** Node kinds shown (all when empty). */
+  kinds: Array<NodeKind>;
+  /** Relationship types shown (all when empty). */
+  types: Array<RelationshipType>;
+  /** Show the graph as it stood at the end of this year. */
+  asOf: Maybe<Scalars['Int']['output']>;
+  /** Nodes drawn emphasised (e.g. a path's). */
+  highlightNodes: Array<Scalars['ID']['output']>;
+  /** Relationships drawn emphasised (e.g. a path's). */
+  highlightRelationships: Array<Scalars['ID']['output']>;
+  /** Optional pinned layout positions. */
+  positions: Array<StoryPosition>;
+};
+
+export type StoryPosition = {
+  nodeId: Scalars['ID']['output'];
+  x: Scalars['Float']['output'];
+  y: Scalars['Float']['output'];
+};
+
+/** What kind of record a citation names. */
+export const CitationTarget = {
+  NODE: 'NODE',
+  RELATIONSHIP: 'RELATIONSHIP'
+} as const;
+
+export type CitationTarget = typeof CitationTarget[keyof typeof CitationTarget];
+/** How a cited record differs from its recorded state. */
+export const StoryChangeKind = {
+  /** Its content changed (any field: summary, years, sources, endpoints...). */
+  CHANGED: 'CHANGED',
+  /** It no longer exists. */
+  DELETED: 'DELETED',
+  /** It is now disputed. */
+  DISPUTED: 'DISPUTED'
+} as const;
+
+export type StoryChangeKind = typeof StoryChangeKind[keyof typeof StoryChangeKind];
+/** A cited record that is no longer as recorded. */
+export type StoryChange = {
+  /** The node or relationship id. */
+  id: Scalars['ID']['output'];
+  target: CitationTarget;
+  what: StoryChangeKind;
+  /** The recorded fingerprint. */
+  was: Scalars['String']['output'];
+  /** The current fingerprint; null when deleted. */
+  now: Maybe<Scalars['String']['output']>;
+};
+
+export type StoryEdge = {
+  cursor: Scalars['String']['output'];
+  node: Story;
+};
+
+export type StoryConnection = {
+  edges: Array<StoryEdge>;
+  nodes: Array<Story>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type StoryPositionInput = {
+  nodeId: Scalars['ID']['input'];
+  x: Scalars['Float']['input'];
+  y: Scalars['Float']['input'];
+};
+
+export type StoryViewInput = {
+  seeds: Array<Scalars['ID']['input']>;
+  depth: InputMaybe<Scalars['Int']['input']>;
+  kinds: InputMaybe<Array<NodeKind>>;
+  types: InputMaybe<Array<RelationshipType>>;
+  asOf: InputMaybe<Scalars['Int']['input']>;
+  highlightNodes: InputMaybe<Array<Scalars['ID']['input']>>;
+  highlightRelationships: InputMaybe<Array<Scalars['ID']['input']>>;
+  positions: InputMaybe<Array<StoryPositionInput>>;
+};
+
+export type StoryStepInput = {
+  title: InputMaybe<Scalars['String']['input']>;
+  view: StoryViewInput;
+  /** Markdown; at most 10000 bytes. */
+  caption: Scalars['String']['input'];
+  /** Ids of existing nodes the caption speaks of. */
+  citedNodeIds: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Ids of existing relationships the caption speaks of. A step cites at least one record. */
+  citedRelationshipIds: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type StoryInput = {
+  id: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  summary: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to the API key's name. */
+  author: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 50 steps. */
+  steps: Array<StoryStepInput>;
 };
