@@ -156,6 +156,11 @@ func (d *Dataset) Validate(have Lookup) error {
 		if r.ID == "" {
 			r.ID = RelationshipID(r.From, r.Type, r.To, r.Year)
 		}
+		// ASSERTED is the default and is kept as empty, so that every
+		// store and export writes a status only when it says something.
+		if r.Status = RelStatus(strings.ToUpper(string(r.Status))); r.Status == StatusAsserted {
+			r.Status = ""
+		}
 	}
 	sources := make(map[string]bool, len(d.Sources))
 	for i, s := range d.Sources {
