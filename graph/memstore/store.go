@@ -95,7 +95,7 @@ type Store struct {
 	// relExtras holds the status and disputes of the few relationships
 	// that have them, so that relRec does not grow for all the others.
 	relExtras map[int32]*relExtra
-	nrels  int
+	nrels     int
 
 	sources []*graph.Source
 	srcIdx  map[string]int32
