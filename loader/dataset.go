@@ -32,7 +32,9 @@ type file struct {
 	sources                    []*graph.Source
 	nodes                      []*graph.Node
 	relationships              []*graph.Relationship
+	disputes                   []*graph.Dispute
 	sourcesAt, nodesAt, relsAt []at
+	disputesAt                 []at
 }
 
 // problems collects the problems of a load, each prefixed with its file,
@@ -179,8 +181,10 @@ func (d *decoder) document() error {
 			err = section(d, "nodes", &d.f.nodes, &d.f.nodesAt)
 		case "relationships":
 			err = section(d, "relationships", &d.f.relationships, &d.f.relsAt)
+		case "disputes":
+			err = section(d, "disputes", &d.f.disputes, &d.f.disputesAt)
 		default:
-			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes and relationships", key))
+			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships and disputes", key))
 			err = d.skip()
 		}
 		if str != nil {
