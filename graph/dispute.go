@@ -34,25 +34,25 @@ func (k SourceKind) Valid() bool {
 	return false
 }
 
-// RelStatus says whether a relationship is asserted, disputed or retracted.
-type RelStatus string
+// RelationshipStatus says whether a relationship is asserted, disputed or retracted.
+type RelationshipStatus string
 
 // Relationship statuses.
 const (
 	// StatusAsserted: the sources agree that the relationship holds.
-	StatusAsserted RelStatus = "ASSERTED"
+	StatusAsserted RelationshipStatus = "ASSERTED"
 	// StatusDisputed: sources disagree about whether it holds, or about
 	// its type or direction (see the relationship's disputes).
-	StatusDisputed RelStatus = "DISPUTED"
+	StatusDisputed RelationshipStatus = "DISPUTED"
 	// StatusRetracted: it was asserted and has been withdrawn.
-	StatusRetracted RelStatus = "RETRACTED"
+	StatusRetracted RelationshipStatus = "RETRACTED"
 )
 
-// RelStatuses lists every relationship status.
-var RelStatuses = []RelStatus{StatusAsserted, StatusDisputed, StatusRetracted}
+// RelationshipStatuses lists every relationship status.
+var RelationshipStatuses = []RelationshipStatus{StatusAsserted, StatusDisputed, StatusRetracted}
 
 // Valid reports whether s is a known status; empty counts as ASSERTED.
-func (s RelStatus) Valid() bool {
+func (s RelationshipStatus) Valid() bool {
 	switch s {
 	case "", StatusAsserted, StatusDisputed, StatusRetracted:
 		return true
@@ -60,21 +60,25 @@ func (s RelStatus) Valid() bool {
 	return false
 }
 
+// DisputeSubject says whether a dispute is about a node or a relationship.
+type DisputeSubject string
+
 // Subject kinds of a dispute (Dispute.AboutKind).
 const (
-	AboutNode         = "NODE"
-	AboutRelationship = "RELATIONSHIP"
+	AboutNode         DisputeSubject = "NODE"
+	AboutRelationship DisputeSubject = "RELATIONSHIP"
 )
 
 // Dispute is a contested claim about a node or a relationship: what is
 // claimed, the positions taken, each with its own sources, and a note.
 type Dispute struct {
 	// About is the id of the node or relationship the claim is about, and
-	// AboutKind says which (AboutNode, AboutRelationship). Stores fill them
-	// in on read; in a Dataset's disputes section About is required.
-	About     string `json:"about,omitempty"`
-	AboutKind string `json:"aboutKind,omitempty"`
-	Claim     string `json:"claim"`
+	// AboutKind says which. Validation sets both on the disputes of a
+	// record to that record; in a Dataset's disputes section About is
+	// required and AboutKind optional (either case).
+	About     string         `json:"about,omitempty"`
+	AboutKind DisputeSubject `json:"aboutKind,omitempty"`
+	Claim     string         `json:"claim"`
 	// Positions are the sides taken; at least two, since one side alone
 	// is not a dispute.
 	Positions []*Position `json:"positions"`
@@ -93,6 +97,9 @@ const MinPositions = 2
 // Validate checks a dispute on its own: a claim, at least MinPositions
 // positions, each saying something and citing at least one source.
 func (d *Dispute) Validate() []string {
+	if d == nil {
+		return []string{"empty dispute"}
+	}
 	var p []string
 	if strings.TrimSpace(d.Claim) == "" {
 		p = append(p, "a dispute needs its claim")
@@ -117,6 +124,9 @@ func (d *Dispute) Validate() []string {
 
 // Sources returns the ids of every source the dispute's positions cite.
 func (d *Dispute) Sources() []string {
+	if d == nil {
+		return nil
+	}
 	var ids []string
 	for _, p := range d.Positions {
 		if p != nil {
@@ -131,22 +141,28 @@ func CloneDisputes(ds []*Dispute) []*Dispute {
 	if ds == nil {
 		return nil
 	}
-	out := make([]*Dispute, len(ds))
-	for i, d := range ds {
+	out := make([]*Dispute, 0, len(ds))
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
 		c := *d
 		c.Positions = make([]*Position, len(d.Positions))
 		for j, p := range d.Positions {
+			if p == nil {
+				continue
+			}
 			pc := *p
 			pc.SourceIDs = append([]string(nil), p.SourceIDs...)
 			c.Positions[j] = &pc
 		}
-		out[i] = &c
+		out = append(out, &c)
 	}
 	return out
 }
 
 // withSubject returns copies of ds naming their subject.
-func withSubject(ds []*Dispute, about, kind string) []*Dispute {
+func withSubject(ds []*Dispute, about string, kind DisputeSubject) []*Dispute {
 	out := CloneDisputes(ds)
 	for _, d := range out {
 		d.About, d.AboutKind = about, kind
@@ -166,7 +182,7 @@ func RelationshipDisputes(r *Relationship) []*Dispute {
 type DisputeQuery struct {
 	// AboutKind restricts to disputes about nodes (AboutNode) or
 	// relationships (AboutRelationship); empty for both.
-	AboutKind string
+	AboutKind DisputeSubject
 	// About restricts to disputes about these node or relationship ids.
 	About []string
 	// ClaimContains matches a case-insensitive substring of the claim.

@@ -113,13 +113,13 @@ type Relationship struct {
 	SourceIDs  []string `json:"sources"`
 	// Status says whether the relationship is asserted, disputed or
 	// retracted; empty means asserted (see Relationship.State).
-	Status RelStatus `json:"status,omitempty"`
+	Status RelationshipStatus `json:"status,omitempty"`
 	// Disputes are the contested claims about this relationship.
 	Disputes []*Dispute `json:"disputes,omitempty"`
 }
 
 // State is the relationship's status, ASSERTED when none is recorded.
-func (r *Relationship) State() RelStatus {
+func (r *Relationship) State() RelationshipStatus {
 	if r.Status == "" {
 		return StatusAsserted
 	}

@@ -158,7 +158,7 @@ func (d *Dataset) Validate(have Lookup) error {
 		}
 		// ASSERTED is the default and is kept as empty, so that every
 		// store and export writes a status only when it says something.
-		if r.Status = RelStatus(strings.ToUpper(string(r.Status))); r.Status == StatusAsserted {
+		if r.Status = RelationshipStatus(strings.ToUpper(string(r.Status))); r.Status == StatusAsserted {
 			r.Status = ""
 		}
 	}
@@ -205,6 +205,11 @@ func (d *Dataset) Validate(have Lookup) error {
 		where := at("nodes", i, n.ID)
 		add(where, n.Validate()...)
 		disputeSources(where, n.Disputes)
+		for _, x := range n.Disputes {
+			if x != nil {
+				x.About, x.AboutKind = n.ID, AboutNode
+			}
+		}
 		for _, s := range n.SourceIDs {
 			if !hasSource(s) {
 				add(where, fmt.Sprintf("unknown source %q", s))
@@ -219,6 +224,11 @@ func (d *Dataset) Validate(have Lookup) error {
 		where := at("relationships", i, r.ID)
 		add(where, r.Validate()...)
 		disputeSources(where, r.Disputes)
+		for _, x := range r.Disputes {
+			if x != nil {
+				x.About, x.AboutKind = r.ID, AboutRelationship
+			}
+		}
 		if rels[r.ID] {
 			add(where, "duplicate relationship id")
 		}
@@ -277,20 +287,18 @@ func (d *Dataset) attachDisputes() []string {
 		n, isNode := nodes[x.About]
 		r, isRel := rels[x.About]
 		switch {
-		case x.AboutKind != "" && !strings.EqualFold(x.AboutKind, AboutNode) && !strings.EqualFold(x.AboutKind, AboutRelationship):
+		case x.AboutKind != "" && !strings.EqualFold(string(x.AboutKind), string(AboutNode)) && !strings.EqualFold(string(x.AboutKind), string(AboutRelationship)):
 			problems = append(problems, fmt.Sprintf("%s %.80q: aboutKind %q, want node or relationship", where, x.About, x.AboutKind))
-		case isNode && !strings.EqualFold(x.AboutKind, AboutRelationship):
+		case isNode && !strings.EqualFold(string(x.AboutKind), string(AboutRelationship)):
 			c := *x
-			c.About, c.AboutKind = "", ""
 			n.Disputes = append(n.Disputes, &c)
-		case isRel && !strings.EqualFold(x.AboutKind, AboutNode):
+		case isRel && !strings.EqualFold(string(x.AboutKind), string(AboutNode)):
 			c := *x
-			c.About, c.AboutKind = "", ""
 			r.Disputes = append(r.Disputes, &c)
 		default:
 			what := "node or relationship"
 			if x.AboutKind != "" {
-				what = strings.ToLower(x.AboutKind)
+				what = strings.ToLower(string(x.AboutKind))
 			}
 			problems = append(problems, fmt.Sprintf("%s: about %.80q names no %s of this dataset", where, x.About, what))
 		}

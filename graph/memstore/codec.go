@@ -45,7 +45,7 @@ var readableFormats = []string{"hmkg-memstore/2", formatVersion}
 
 // statusCodes are the on-disk codes of relationship statuses; fixed, never
 // reordered. 0 (asserted) is never written.
-var statusCodes = []graph.RelStatus{graph.StatusAsserted, graph.StatusDisputed, graph.StatusRetracted}
+var statusCodes = []graph.RelationshipStatus{graph.StatusAsserted, graph.StatusDisputed, graph.StatusRetracted}
 
 // metaFormat is the meta key holding formatVersion.
 var metaFormat = []byte("format")
@@ -137,7 +137,7 @@ func appendRel(b []byte, r *graph.Relationship) []byte {
 	return b
 }
 
-func statusCode(s graph.RelStatus) byte {
+func statusCode(s graph.RelationshipStatus) byte {
 	for i, c := range statusCodes {
 		if c == s {
 			return byte(i)
@@ -265,7 +265,7 @@ func (r *reader) disputes() []*graph.Dispute {
 }
 
 // status reads a relationship status code.
-func (r *reader) status() graph.RelStatus {
+func (r *reader) status() graph.RelationshipStatus {
 	c := r.byte()
 	if int(c) >= len(statusCodes) {
 		if r.err == nil {

@@ -98,7 +98,7 @@ type relRec struct {
 // relExtra is what few relationships have: a status other than asserted
 // and disputes.
 type relExtra struct {
-	status   graph.RelStatus
+	status   graph.RelationshipStatus
 	disputes []*graph.Dispute
 }
 

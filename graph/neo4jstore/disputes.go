@@ -24,7 +24,10 @@ func (s *Store) Disputes(ctx context.Context, q graph.DisputeQuery) (*graph.Disp
 	}
 	all, err := read(ctx, s, func(tx *txn) ([]*graph.Dispute, error) {
 		var all []*graph.Dispute
-		for _, part := range []struct{ cypher, kind string }{
+		for _, part := range []struct {
+			cypher string
+			kind   graph.DisputeSubject
+		}{
 			{cypherNodeDisputes, graph.AboutNode}, {cypherRelDisputes, graph.AboutRelationship},
 		} {
 			if q.AboutKind != "" && q.AboutKind != part.kind {

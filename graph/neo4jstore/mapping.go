@@ -222,7 +222,7 @@ func toRel(v any) (*graph.Relationship, error) {
 	if r.SourceIDs == nil {
 		r.SourceIDs = []string{}
 	}
-	r.Status = graph.RelStatus(getString(p, "status"))
+	r.Status = graph.RelationshipStatus(getString(p, "status"))
 	if r.Disputes, err = getDisputes(p); err != nil {
 		return nil, err
 	}

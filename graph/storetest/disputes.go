@@ -86,8 +86,8 @@ func testDisputes(t *testing.T, s graph.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		equal(t, "status", []graph.RelStatus{rs[0].Status, rs[1].Status, rs[2].Status},
-			[]graph.RelStatus{graph.StatusDisputed, graph.StatusRetracted, ""})
+		equal(t, "status", []graph.RelationshipStatus{rs[0].Status, rs[1].Status, rs[2].Status},
+			[]graph.RelationshipStatus{graph.StatusDisputed, graph.StatusRetracted, ""})
 		if len(rs[0].Disputes) != 1 || rs[0].Disputes[0].Positions[1].Says != "It had moved on to the NIH" {
 			t.Errorf("relationship disputes = %s", jsonOf(rs[0].Disputes))
 		}
@@ -104,7 +104,7 @@ func testDisputes(t *testing.T, s graph.Store) {
 		equal(t, "total", p.Total, 2)
 		var about []string
 		for _, d := range p.Disputes {
-			about = append(about, d.AboutKind+" "+d.About)
+			about = append(about, string(d.AboutKind)+" "+d.About)
 		}
 		equal(t, "order", about, []string{"NODE " + disputedNode, "RELATIONSHIP " + disputedRel})
 		p, err = s.Disputes(ctx, graph.DisputeQuery{AboutKind: graph.AboutRelationship})
