@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Change() ChangeResolver
+	Dispute() DisputeResolver
 	Event() EventResolver
 	GraphStats() GraphStatsResolver
 	Institution() InstitutionResolver
@@ -39,10 +40,12 @@ type ResolverRoot interface {
 	Organisation() OrganisationResolver
 	Path() PathResolver
 	Person() PersonResolver
+	Position() PositionResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	Report() ReportResolver
 	SearchHit() SearchHitResolver
+	Source() SourceResolver
 	Subgraph() SubgraphResolver
 	Tension() TensionResolver
 }
@@ -60,9 +63,32 @@ type ComplexityRoot struct {
 		TargetID func(childComplexity int) int
 	}
 
+	Dispute struct {
+		About        func(childComplexity int) int
+		AboutKind    func(childComplexity int) int
+		Claim        func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Positions    func(childComplexity int) int
+		Relationship func(childComplexity int) int
+	}
+
+	DisputeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DisputeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Event struct {
 		Date          func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Institutions  func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -102,6 +128,7 @@ type ComplexityRoot struct {
 		ChallengedBy  func(childComplexity int) int
 		Country       func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -121,6 +148,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Challenged    func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		EndYear       func(childComplexity int) int
 		Events        func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -159,6 +187,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -186,6 +215,7 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		LedOrFounded  func(childComplexity int) int
@@ -196,13 +226,19 @@ type ComplexityRoot struct {
 		Summary       func(childComplexity int) int
 	}
 
+	Position struct {
+		Says    func(childComplexity int) int
+		Sources func(childComplexity int) int
+	}
+
 	Query struct {
 		Changes        func(childComplexity int, first *int, before *string) int
-		ExportSubgraph func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
-		Neighbourhood  func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
+		Disputes       func(childComplexity int, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) int
+		ExportSubgraph func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) int
+		Neighbourhood  func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, includeDisputed *bool) int
 		Node           func(childComplexity int, id string) int
 		Nodes          func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
-		Paths          func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
+		Paths          func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, includeDisputed *bool) int
 		Relationship   func(childComplexity int, id string) int
 		Search         func(childComplexity int, text string, kinds []graph.Kind, first *int) int
 		ShortestPath   func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
@@ -212,9 +248,11 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
+		Disputes func(childComplexity int) int
 		From     func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Sources  func(childComplexity int) int
+		Status   func(childComplexity int) int
 		Summary  func(childComplexity int) int
 		Tensions func(childComplexity int) int
 		To       func(childComplexity int) int
@@ -242,6 +280,7 @@ type ComplexityRoot struct {
 	Report struct {
 		Degree        func(childComplexity int) int
 		Describes     func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
@@ -260,6 +299,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
 		Publisher func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -274,6 +314,7 @@ type ComplexityRoot struct {
 
 	Tension struct {
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		Episodes      func(childComplexity int, first *int, after *string) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -292,6 +333,10 @@ type ComplexityRoot struct {
 type ChangeResolver interface {
 	ID(ctx context.Context, obj *graph.Change) (string, error)
 	At(ctx context.Context, obj *graph.Change) (string, error)
+}
+type DisputeResolver interface {
+	Node(ctx context.Context, obj *graph.Dispute) (graph.Entity, error)
+	Relationship(ctx context.Context, obj *graph.Dispute) (*graph.Relationship, error)
 }
 type EventResolver interface {
 	Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error)
@@ -351,19 +396,23 @@ type PersonResolver interface {
 
 	LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error)
 }
+type PositionResolver interface {
+	Sources(ctx context.Context, obj *graph.Position) ([]*graph.Source, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
 	Relationship(ctx context.Context, id string) (*graph.Relationship, error)
 	Nodes(ctx context.Context, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) (*model.NodeConnection, error)
 	Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*graph.SearchHit, error)
-	Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) (*graph.Subgraph, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, includeDisputed *bool) (*graph.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, includeDisputed *bool) ([]*graph.Path, error)
 	Source(ctx context.Context, id string) (*graph.Source, error)
 	Sources(ctx context.Context) ([]*graph.Source, error)
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
-	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error)
+	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) (*model.Export, error)
+	Disputes(ctx context.Context, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) (*model.DisputeConnection, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, objs []*graph.Relationship) ([]graph.Entity, error)
@@ -371,6 +420,7 @@ type RelationshipResolver interface {
 
 	Tensions(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Tension, error)
 	Sources(ctx context.Context, objs []*graph.Relationship) ([][]*graph.Source, error)
+	Status(ctx context.Context, obj *graph.Relationship) (graph.RelationshipStatus, error)
 }
 type ReportResolver interface {
 	Sources(ctx context.Context, obj *graph.Report) ([]*graph.Source, error)
@@ -382,6 +432,9 @@ type ReportResolver interface {
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error)
+}
+type SourceResolver interface {
+	Kind(ctx context.Context, obj *graph.Source) (*graph.SourceKind, error)
 }
 type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *graph.Subgraph) ([]graph.Entity, error)
@@ -449,6 +502,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.TargetID(childComplexity), true
 
+	case "Dispute.about":
+		if e.ComplexityRoot.Dispute.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.About(childComplexity), true
+	case "Dispute.aboutKind":
+		if e.ComplexityRoot.Dispute.AboutKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.AboutKind(childComplexity), true
+	case "Dispute.claim":
+		if e.ComplexityRoot.Dispute.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Claim(childComplexity), true
+	case "Dispute.node":
+		if e.ComplexityRoot.Dispute.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Node(childComplexity), true
+	case "Dispute.note":
+		if e.ComplexityRoot.Dispute.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Note(childComplexity), true
+	case "Dispute.positions":
+		if e.ComplexityRoot.Dispute.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Positions(childComplexity), true
+	case "Dispute.relationship":
+		if e.ComplexityRoot.Dispute.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Relationship(childComplexity), true
+
+	case "DisputeConnection.edges":
+		if e.ComplexityRoot.DisputeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Edges(childComplexity), true
+	case "DisputeConnection.nodes":
+		if e.ComplexityRoot.DisputeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Nodes(childComplexity), true
+	case "DisputeConnection.pageInfo":
+		if e.ComplexityRoot.DisputeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.PageInfo(childComplexity), true
+	case "DisputeConnection.totalCount":
+		if e.ComplexityRoot.DisputeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.TotalCount(childComplexity), true
+
+	case "DisputeEdge.cursor":
+		if e.ComplexityRoot.DisputeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Cursor(childComplexity), true
+	case "DisputeEdge.node":
+		if e.ComplexityRoot.DisputeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Node(childComplexity), true
+
 	case "Event.date":
 		if e.ComplexityRoot.Event.Date == nil {
 			break
@@ -461,6 +595,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Degree(childComplexity), true
+	case "Event.disputes":
+		if e.ComplexityRoot.Event.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Disputes(childComplexity), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -649,6 +789,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Degree(childComplexity), true
+	case "Institution.disputes":
+		if e.ComplexityRoot.Institution.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Institution.Disputes(childComplexity), true
 	case "Institution.foundedYear":
 		if e.ComplexityRoot.Institution.FoundedYear == nil {
 			break
@@ -734,6 +880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movement.Degree(childComplexity), true
+	case "Movement.disputes":
+		if e.ComplexityRoot.Movement.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movement.Disputes(childComplexity), true
 	case "Movement.endYear":
 		if e.ComplexityRoot.Movement.EndYear == nil {
 			break
@@ -924,6 +1076,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Degree(childComplexity), true
+	case "Organisation.disputes":
+		if e.ComplexityRoot.Organisation.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Disputes(childComplexity), true
 	case "Organisation.foundedYear":
 		if e.ComplexityRoot.Organisation.FoundedYear == nil {
 			break
@@ -1040,6 +1198,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Degree(childComplexity), true
+	case "Person.disputes":
+		if e.ComplexityRoot.Person.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Disputes(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1094,6 +1258,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Summary(childComplexity), true
 
+	case "Position.says":
+		if e.ComplexityRoot.Position.Says == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Says(childComplexity), true
+	case "Position.sources":
+		if e.ComplexityRoot.Position.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Sources(childComplexity), true
+
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1105,6 +1282,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["before"].(*string)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["about"].([]string), args["aboutKind"].(*graph.DisputeSubject), args["claimContains"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.exportSubgraph":
 		if e.ComplexityRoot.Query.ExportSubgraph == nil {
 			break
@@ -1115,7 +1303,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["format"].(export.Format)), true
+		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["format"].(export.Format), args["includeDisputed"].(*bool)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -1127,7 +1315,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["direction"].(*graph.Direction), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["direction"].(*graph.Direction), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["limit"].(*int), args["includeDisputed"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1160,7 +1348,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int), args["types"].([]graph.RelType), args["asOf"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int), args["types"].([]graph.RelType), args["asOf"].(*int), args["includeDisputed"].(*bool)), true
 	case "Query.relationship":
 		if e.ComplexityRoot.Query.Relationship == nil {
 			break
@@ -1218,6 +1406,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Stats(childComplexity), true
 
+	case "Relationship.disputes":
+		if e.ComplexityRoot.Relationship.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Disputes(childComplexity), true
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
 			break
@@ -1236,6 +1430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Sources(childComplexity), true
+	case "Relationship.status":
+		if e.ComplexityRoot.Relationship.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Status(childComplexity), true
 	case "Relationship.summary":
 		if e.ComplexityRoot.Relationship.Summary == nil {
 			break
@@ -1330,6 +1530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Report.Describes(childComplexity), true
+	case "Report.disputes":
+		if e.ComplexityRoot.Report.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Disputes(childComplexity), true
 	case "Report.id":
 		if e.ComplexityRoot.Report.ID == nil {
 			break
@@ -1409,6 +1615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.kind":
+		if e.ComplexityRoot.Source.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Kind(childComplexity), true
 	case "Source.publisher":
 		if e.ComplexityRoot.Source.Publisher == nil {
 			break
@@ -1459,6 +1671,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tension.Degree(childComplexity), true
+	case "Tension.disputes":
+		if e.ComplexityRoot.Tension.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tension.Disputes(childComplexity), true
 	case "Tension.episodes":
 		if e.ComplexityRoot.Tension.Episodes == nil {
 			break
@@ -1980,11 +2198,11 @@ type Query {
   "Full-text search over names, aliases and summaries, best first. ` + "`" + `first` + "`" + ` is at most 100."
   search(text: String!, kinds: [NodeKind!], first: Int = 10): [SearchHit!]!
   "Nodes within ` + "`" + `depth` + "`" + ` hops (at most 4) of a node, and the relationships among them. ` + "`" + `limit` + "`" + ` is at most 5000."
-  neighbourhood(id: ID!, depth: Int = 1, direction: Direction = BOTH, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, limit: Int = 500): Subgraph!
+  neighbourhood(id: ID!, depth: Int = 1, direction: Direction = BOTH, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, limit: Int = 500, includeDisputed: Boolean = true): Subgraph!
   "A shortest path between two nodes, following relationships either way; null when none within maxLength (at most 10)."
   shortestPath(from: ID!, to: ID!, maxLength: Int = 6, types: [RelationshipType!], asOf: Int): Path
   "Up to ` + "`" + `first` + "`" + ` (at most 20) shortest loopless paths, shortest first."
-  paths(from: ID!, to: ID!, maxLength: Int = 6, first: Int = 5, types: [RelationshipType!], asOf: Int): [Path!]!
+  paths(from: ID!, to: ID!, maxLength: Int = 6, first: Int = 5, types: [RelationshipType!], asOf: Int, includeDisputed: Boolean = true): [Path!]!
   "A source by id, or null."
   source(id: ID!): Source
   "Every source, sorted by id."
@@ -1999,7 +2217,7 @@ type Query {
   selection larger than the export cap (100000 nodes) is an error, never a
   partial file.
   """
-  exportSubgraph(seeds: [ID!], depth: Int = 1, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, format: ExportFormat!): Export!
+  exportSubgraph(seeds: [ID!], depth: Int = 1, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, format: ExportFormat!, includeDisputed: Boolean = true): Export!
 }
 
 input SourceInput {
@@ -2093,6 +2311,124 @@ type Export {
   "A relative URL that downloads the same export over HTTP GET."
   downloadUrl: String!
 }
+
+# --- disputes (issue 11: source kinds, contested claims) ---
+
+"What a source is, so that a reader can judge it."
+enum SourceKind {
+  "The organisation, government body, court or person the fact is about, speaking for itself."
+  PRIMARY
+  "An account by someone else: news, encyclopedias, journals, histories."
+  SECONDARY
+  "A third party's copy of someone else's document."
+  MIRROR
+  "A library, court or web archive holding the original."
+  ARCHIVE
+}
+
+"Whether a relationship holds."
+enum RelationshipStatus {
+  "The sources agree that it holds."
+  ASSERTED
+  "Sources disagree about whether it holds, or about its type or endpoints (see its disputes)."
+  DISPUTED
+  "It was asserted and has been withdrawn."
+  RETRACTED
+}
+
+"What a dispute is about."
+enum DisputeSubject {
+  NODE
+  RELATIONSHIP
+}
+
+"A contested claim about a node or relationship: the positions taken, each with its own sources."
+type Dispute {
+  "The id of the node or relationship the claim is about."
+  about: ID!
+  aboutKind: DisputeSubject!
+  "The node the claim is about, when aboutKind is NODE."
+  node: Node
+  "The relationship the claim is about, when aboutKind is RELATIONSHIP."
+  relationship: Relationship
+  claim: String!
+  "The sides taken (at least two)."
+  positions: [Position!]!
+  note: String
+}
+
+"One side of a dispute and the sources that take it."
+type Position {
+  says: String!
+  sources: [Source!]!
+}
+
+type DisputeEdge {
+  cursor: String!
+  node: Dispute!
+}
+
+type DisputeConnection {
+  edges: [DisputeEdge!]!
+  nodes: [Dispute!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+extend type Source {
+  "What the source is; null when not recorded."
+  kind: SourceKind
+}
+
+extend interface Node {
+  "Contested claims about this node."
+  disputes: [Dispute!]!
+}
+
+extend type Movement {
+  disputes: [Dispute!]!
+}
+
+extend type Organisation {
+  disputes: [Dispute!]!
+}
+
+extend type Institution {
+  disputes: [Dispute!]!
+}
+
+extend type Report {
+  disputes: [Dispute!]!
+}
+
+extend type Person {
+  disputes: [Dispute!]!
+}
+
+extend type Event {
+  disputes: [Dispute!]!
+}
+
+extend type Tension {
+  disputes: [Dispute!]!
+}
+
+extend type Relationship {
+  "ASSERTED unless sources disagree about whether it holds (DISPUTED) or it was withdrawn (RETRACTED)."
+  status: RelationshipStatus!
+  "Contested claims about this relationship."
+  disputes: [Dispute!]!
+}
+
+extend type Query {
+  """
+  The recorded disputes, about nodes (by id) then relationships (by id).
+  ` + "`" + `about` + "`" + ` restricts to these node or relationship ids, ` + "`" + `aboutKind` + "`" + ` to one
+  subject kind, ` + "`" + `claimContains` + "`" + ` to claims containing the text (any case).
+  ` + "`" + `first` + "`" + ` is at most 500.
+  """
+  disputes(about: [ID!], aboutKind: DisputeSubject, claimContains: String, first: Int = 20, after: String): DisputeConnection!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2119,6 +2455,50 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
+func (ec *executionContext) childFields_Dispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "about":
+		return ec.fieldContext_Dispute_about(ctx, field)
+	case "aboutKind":
+		return ec.fieldContext_Dispute_aboutKind(ctx, field)
+	case "node":
+		return ec.fieldContext_Dispute_node(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Dispute_relationship(ctx, field)
+	case "claim":
+		return ec.fieldContext_Dispute_claim(ctx, field)
+	case "positions":
+		return ec.fieldContext_Dispute_positions(ctx, field)
+	case "note":
+		return ec.fieldContext_Dispute_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dispute", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DisputeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DisputeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DisputeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DisputeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DisputeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DisputeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2143,6 +2523,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_movements(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Event_institutions(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Event_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -2219,6 +2601,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_reports(ctx, field)
 	case "challengedBy":
 		return ec.fieldContext_Institution_challengedBy(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Institution_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
 }
@@ -2265,6 +2649,8 @@ func (ec *executionContext) childFields_Movement(ctx context.Context, field grap
 		return ec.fieldContext_Movement_challenged(ctx, field)
 	case "tensions":
 		return ec.fieldContext_Movement_tensions(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Movement_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Movement", field.Name)
 }
@@ -2321,6 +2707,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_movements(ctx, field)
 	case "people":
 		return ec.fieldContext_Organisation_people(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Organisation_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -2371,8 +2759,20 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_role(ctx, field)
 	case "ledOrFounded":
 		return ec.fieldContext_Person_ledOrFounded(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Person_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "says":
+		return ec.fieldContext_Position_says(ctx, field)
+	case "sources":
+		return ec.fieldContext_Position_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
 
 func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2393,6 +2793,10 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_tensions(ctx, field)
 	case "sources":
 		return ec.fieldContext_Relationship_sources(ctx, field)
+	case "status":
+		return ec.fieldContext_Relationship_status(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Relationship_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
@@ -2455,6 +2859,8 @@ func (ec *executionContext) childFields_Report(ctx context.Context, field graphq
 		return ec.fieldContext_Report_publisher(ctx, field)
 	case "describes":
 		return ec.fieldContext_Report_describes(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Report_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
 }
@@ -2481,6 +2887,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_publisher(ctx, field)
 	case "year":
 		return ec.fieldContext_Source_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_Source_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -2517,6 +2925,8 @@ func (ec *executionContext) childFields_Tension(ctx context.Context, field graph
 		return ec.fieldContext_Tension_question(ctx, field)
 	case "episodes":
 		return ec.fieldContext_Tension_episodes(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Tension_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tension", field.Name)
 }
@@ -2973,6 +3383,52 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_disputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "about",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["about"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "aboutKind",
+		func(ctx context.Context, v any) (*graph.DisputeSubject, error) {
+			return ec.unmarshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["aboutKind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "claimContains",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["claimContains"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3024,6 +3480,14 @@ func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["format"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg6
 	return args, nil
 }
 
@@ -3086,6 +3550,14 @@ func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg7
 	return args, nil
 }
 
@@ -3200,6 +3672,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg6
 	return args, nil
 }
 
@@ -3633,6 +4113,368 @@ func (ec *executionContext) fieldContext_Change_detail(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
+func (ec *executionContext) _Dispute_about(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.About, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Dispute_aboutKind(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_aboutKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AboutKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.DisputeSubject) graphql.Marshaler {
+			return ec.marshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_aboutKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "DisputeSubject")
+}
+
+func (ec *executionContext) _Dispute_node(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dispute().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_relationship(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dispute().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_claim(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_claim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dispute_positions(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_note(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DisputeEdge) graphql.Marshaler {
+			return ec.marshalNDisputeEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisputeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DisputeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DisputeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3929,6 +4771,38 @@ func (ec *executionContext) fieldContext_Event_institutions(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4667,6 +5541,38 @@ func (ec *executionContext) fieldContext_Institution_challengedBy(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Institution_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5119,6 +6025,38 @@ func (ec *executionContext) fieldContext_Movement_tensions(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Movement_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Movement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movement_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Movement_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5865,6 +6803,38 @@ func (ec *executionContext) fieldContext_Organisation_people(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6290,6 +7260,93 @@ func (ec *executionContext) fieldContext_Person_ledOrFounded(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_says(ctx context.Context, field graphql.CollectedField, obj *graph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_says(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Says, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_says(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
+}
+
+func (ec *executionContext) _Position_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6476,7 +7533,7 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["direction"].(*graph.Direction), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["direction"].(*graph.Direction), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["limit"].(*int), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Subgraph) graphql.Marshaler {
@@ -6564,7 +7621,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Path) graphql.Marshaler {
@@ -6760,7 +7817,7 @@ func (ec *executionContext) _Query_exportSubgraph(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["format"].(export.Format))
+			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["format"].(export.Format), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Export) graphql.Marshaler {
@@ -6788,6 +7845,50 @@ func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_exportSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Disputes(ctx, fc.Args["about"].([]string), fc.Args["aboutKind"].(*graph.DisputeSubject), fc.Args["claimContains"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DisputeConnection) graphql.Marshaler {
+			return ec.marshalNDisputeConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7180,6 +8281,61 @@ func (ec *executionContext) resolveBatch_Relationship_sources(ctx context.Contex
 		err,
 		"Relationship.sources",
 	)
+}
+
+func (ec *executionContext) _Relationship_status(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relationship().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.RelationshipStatus) graphql.Marshaler {
+			return ec.marshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, true, "RelationshipStatus")
+}
+
+func (ec *executionContext) _Relationship_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
@@ -7703,6 +8859,38 @@ func (ec *executionContext) fieldContext_Report_describes(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Report_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7871,6 +9059,29 @@ func (ec *executionContext) _Source_year(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Source_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SourceKind) graphql.Marshaler {
+			return ec.marshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "SourceKind")
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.Subgraph) (ret graphql.Marshaler) {
@@ -8214,6 +9425,38 @@ func (ec *executionContext) fieldContext_Tension_episodes(ctx context.Context, f
 	if fc.Args, err = ec.field_Tension_episodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tension_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Tension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tension_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tension_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tension",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9975,6 +11218,157 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var disputeImplementors = []string{"Dispute"}
+
+func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, obj *graph.Dispute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dispute")
+		case "about":
+			out.Values[i] = ec._Dispute_about(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aboutKind":
+			out.Values[i] = ec._Dispute_aboutKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_node(ctx, field, obj)
+				})
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_relationship(ctx, field, obj)
+				})
+		case "claim":
+			out.Values[i] = ec._Dispute_claim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positions":
+			out.Values[i] = ec._Dispute_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Dispute_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeConnectionImplementors = []string{"DisputeConnection"}
+
+func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DisputeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeConnection")
+		case "edges":
+			out.Values[i] = ec._DisputeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DisputeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DisputeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DisputeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeEdgeImplementors = []string{"DisputeEdge"}
+
+func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DisputeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeEdge")
+		case "cursor":
+			out.Values[i] = ec._DisputeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._DisputeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *graph.Event) graphql.Marshaler {
@@ -10046,6 +11440,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_institutions(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Event_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10285,6 +11684,11 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Institution_challengedBy(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Institution_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10433,6 +11837,11 @@ func (ec *executionContext) _Movement(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movement_tensions(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Movement_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10688,6 +12097,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_people(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Organisation_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10857,6 +12271,50 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_ledOrFounded(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Person_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var positionImplementors = []string{"Position"}
+
+func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *graph.Position) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Position")
+		case "says":
+			out.Values[i] = ec._Position_says(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_sources(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10965,6 +12423,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportSubgraph(ctx, field)
 				})
+		case "disputes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_disputes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11051,6 +12515,17 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_sources(ctx, field, obj)
 				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_status(ctx, field, obj)
+				})
+		case "disputes":
+			out.Values[i] = ec._Relationship_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11263,6 +12738,11 @@ func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Report_describes(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Report_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11333,28 +12813,34 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Source_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publisher":
 			out.Values[i] = ec._Source_publisher(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
 			out.Values[i] = ec._Source_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_kind(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11476,6 +12962,11 @@ func (ec *executionContext) _Tension(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tension_episodes(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Tension_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11893,6 +13384,77 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx context.Context, sel ast.SelectionSet, v *graph.Dispute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dispute!")
+		return graphql.Null
+	}
+	return ec._Dispute(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisputeConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeConnection(ctx context.Context, sel ast.SelectionSet, v *model.DisputeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeConnection!")
+		return graphql.Null
+	}
+	return ec._DisputeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisputeEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DisputeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisputeEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisputeEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdge(ctx context.Context, sel ast.SelectionSet, v *model.DisputeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeEdge!")
+		return graphql.Null
+	}
+	return ec._DisputeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (graph.DisputeSubject, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.DisputeSubject(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, sel ast.SelectionSet, v graph.DisputeSubject) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DisputeSubject!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12272,6 +13834,30 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Position) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPosition2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPosition(ctx context.Context, sel ast.SelectionSet, v *graph.Position) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Position!")
+		return graphql.Null
+	}
+	return ec._Position(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
 	ctx = graphql.WithBatchParents(ctx, "Relationship", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -12332,6 +13918,21 @@ func (ec *executionContext) marshalNRelationshipEdge2ᚖgithubᚗcomᚋhmkgᚋhm
 func (ec *executionContext) unmarshalNRelationshipInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐRelationshipInput(ctx context.Context, v any) (model.RelationshipInput, error) {
 	res, err := ec.unmarshalInputRelationshipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, v any) (graph.RelationshipStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.RelationshipStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, sel ast.SelectionSet, v graph.RelationshipStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx context.Context, v any) (graph.RelType, error) {
@@ -12729,6 +14330,25 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgr
 	return res
 }
 
+func (ec *executionContext) unmarshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (*graph.DisputeSubject, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.DisputeSubject(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, sel ast.SelectionSet, v *graph.DisputeSubject) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -12980,6 +14600,25 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx context.Context, v any) (*graph.SourceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.SourceKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v *graph.SourceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -7,6 +7,18 @@ import (
 	"github.com/hmkg/hmkg/graph/export"
 )
 
+type DisputeConnection struct {
+	Edges      []*DisputeEdge   `json:"edges"`
+	Nodes      []*graph.Dispute `json:"nodes"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type DisputeEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *graph.Dispute `json:"node"`
+}
+
 // An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited.
 type Export struct {
 	Format export.Format `json:"format"`
