@@ -560,6 +560,29 @@ describe('dashboard', () => {
     await shot('09-whole-graph');
   });
 
+  test('a disputed relationship is drawn dashed and its details list each side with sources', async () => {
+    const rel = 'judith-heumann:LED:section-504-sit-in:1977';
+    await searchAndPick('504 sit-ins', 'Section 504 sit-ins');
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.waitForFunction((id) => window.hmkg.cy.getElementById(`e:${id}`).nonempty(), rel, { timeout: 15_000 });
+    await settle();
+    const drawn = await page.evaluate((id) => {
+      const e = window.hmkg.cy.getElementById(`e:${id}`);
+      const plain = window.hmkg.cy.edges().filter((x) => x.data('status') === 'ASSERTED')[0];
+      return { cls: e.hasClass('disputed'), style: e.style('line-style'), plain: plain ? plain.style('line-style') : null };
+    }, rel);
+    assert.deepEqual(drawn, { cls: true, style: 'dashed', plain: 'solid' });
+    assert.match(await page.locator('#dispute-legend').textContent(), /Disputed/);
+    await page.evaluate((id) => window.hmkg.cy.getElementById(`e:${id}`).emit('tap'), rel);
+    await page.locator('#details-body .dispute').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#rel-status').textContent(), /^Disputed/);
+    const sides = await page.locator('#details-body .dispute .position').allTextContents();
+    assert.ok(sides.length >= 2, `sides listed: ${sides.length}`);
+    assert.ok(sides.some((t) => /Kitty Cone/.test(t)), 'the Kitty Cone position is listed');
+    assert.ok((await page.locator('#details-body .dispute .position a[href^="http"]').count()) >= sides.length, 'every side cites a source');
+    await shot('10-disputed');
+  });
+
   test('no errors in the browser console', () => {
     // The API-failure test provokes failed requests on purpose; nothing else may log errors.
     const unexpected = consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|503|Search failed|Connecting to the graph/.test(e));

@@ -1,6 +1,7 @@
 // details.ts: the details panel (a node's properties, actions and sources, or
 // a relationship's) and selection, which opens it.
 
+import { disputeSection, statusLabel } from './disputes';
 import * as api from './api';
 import type { App } from './app';
 import { $, button, el, safeUrl, sourceList } from './dom';
@@ -110,6 +111,7 @@ export function mountDetails(app: App): void {
     dl.append(el('dt', {}, 'Type'), el('dd', {}, relLabel(r.type)));
     if (r.year !== null) dl.append(el('dt', {}, 'Year'), el('dd', {}, String(r.year)));
     if (r.tensions.length > 0) dl.append(el('dt', {}, 'Tensions'), el('dd', {}, r.tensions.map((t) => t.name).join(', ')));
+    dl.append(el('dt', {}, 'Status'), el('dd', { id: 'rel-status' }, statusLabel(r.status)));
     detailsBody.replaceChildren(
       el('h3', {}, 'Relationship'),
       el('p', {}, from, ` —${relLabel(r.type)}→ `, to),
@@ -117,6 +119,7 @@ export function mountDetails(app: App): void {
       dl,
       el('h4', {}, `Sources (${r.sources.length})`),
       sourceList(r.sources),
+      disputeSection(r.disputes),
     );
   }
 

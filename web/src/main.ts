@@ -19,6 +19,7 @@ import * as api from './api';
 import { mountActions } from './actions';
 import type { App, RenderOptions } from './app';
 import { mountDetails } from './details';
+import { disputeLegend } from './disputes';
 import { $ } from './dom';
 import { mountExporting } from './exporting';
 import { mountFeedback } from './feedback';
@@ -30,6 +31,7 @@ import { emptyView, setYearBounds, type View } from './state';
 import { mountUrlState } from './urlstate';
 
 const view = emptyView();
+$('types').after(disputeLegend());
 const cy = createCy($('cy'));
 
 function render(opts: RenderOptions = {}): void {

@@ -59,6 +59,8 @@ export type Source = {
   url: Scalars['String']['output'];
   publisher: Maybe<Scalars['String']['output']>;
   year: Maybe<Scalars['Int']['output']>;
+  /** What the source is; null when not recorded. */
+  kind: Maybe<SourceKind>;
 };
 
 /** Any vertex of the graph. */
@@ -74,6 +76,8 @@ export type Node = {
   relationships: RelationshipConnection;
   /** Number of relationships touching this node. */
   degree: Scalars['Int']['output'];
+  /** Contested claims about this node. */
+  disputes: Array<Dispute>;
 };
 
 
@@ -107,6 +111,7 @@ export type Movement = Node & {
   challenged: Array<Institution>;
   /** Tensions exemplified by relationships touching this movement. */
   tensions: Array<Tension>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -137,6 +142,7 @@ export type Organisation = Node & {
   movements: Array<Movement>;
   /** People who founded or led it. */
   people: Array<Person>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -167,6 +173,7 @@ export type Institution = Node & {
   reports: Array<Report>;
   /** Nodes that challenged or targeted this institution. */
   challengedBy: Array<Node>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -194,6 +201,7 @@ export type Report = Node & {
   publisher: Maybe<Node>;
   /** What this report describes. */
   describes: Array<Node>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -218,6 +226,7 @@ export type Person = Node & {
   role: Maybe<Scalars['String']['output']>;
   /** Organisations, events and movements this person founded, led or organised. */
   ledOrFounded: Array<Node>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -246,6 +255,7 @@ export type Event = Node & {
   movements: Array<Movement>;
   /** Institutions the event involved. */
   institutions: Array<Institution>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -271,6 +281,7 @@ export type Tension = Node & {
   question: Scalars['String']['output'];
   /** Relationships (episodes) that exemplify this tension. */
   episodes: RelationshipConnection;
+  disputes: Array<Dispute>;
 };
 
 
@@ -302,6 +313,10 @@ export type Relationship = {
   tensions: Array<Tension>;
   /** The sources that back this relationship (at least one). */
   sources: Array<Source>;
+  /** ASSERTED unless sources disagree about whether it holds (DISPUTED) or it was withdrawn (RETRACTED). */
+  status: RelationshipStatus;
+  /** Contested claims about this relationship. */
+  disputes: Array<Dispute>;
 };
 
 export type PageInfo = {
@@ -469,6 +484,13 @@ export type Query = {
    * partial file.
    */
   exportSubgraph: Export;
+  /**
+   * The recorded disputes, about nodes (by id) then relationships (by id).
+   * `about` restricts to these node or relationship ids, `aboutKind` to one
+   * subject kind, `claimContains` to claims containing the text (any case).
+   * `first` is at most 500.
+   */
+  disputes: DisputeConnection;
 };
 
 
@@ -506,6 +528,7 @@ export type QueryNeighbourhoodArgs = {
   kinds: InputMaybe<Array<NodeKind>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -525,6 +548,7 @@ export type QueryPathsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   types: InputMaybe<Array<RelationshipType>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -546,6 +570,16 @@ export type QueryExportSubgraphArgs = {
   kinds: InputMaybe<Array<NodeKind>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
   format: ExportFormat;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryDisputesArgs = {
+  about: InputMaybe<Array<Scalars['ID']['input']>>;
+  aboutKind: InputMaybe<DisputeSubject>;
+  claimContains: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after: InputMaybe<Scalars['String']['input']>;
 };
 
 export type SourceInput = {
@@ -669,4 +703,68 @@ export type Export = {
   contentBase64: Maybe<Scalars['String']['output']>;
   /** A relative URL that downloads the same export over HTTP GET. */
   downloadUrl: Scalars['String']['output'];
+};
+
+/** What a source is, so that a reader can judge it. */
+export const SourceKind = {
+  /** The organisation, government body, court or person the fact is about, speaking for itself. */
+  PRIMARY: 'PRIMARY',
+  /** An account by someone else: news, encyclopedias, journals, histories. */
+  SECONDARY: 'SECONDARY',
+  /** A third party's copy of someone else's document. */
+  MIRROR: 'MIRROR',
+  /** A library, court or web archive holding the original. */
+  ARCHIVE: 'ARCHIVE'
+} as const;
+
+export type SourceKind = typeof SourceKind[keyof typeof SourceKind];
+/** Whether a relationship holds. */
+export const RelationshipStatus = {
+  /** The sources agree that it holds. */
+  ASSERTED: 'ASSERTED',
+  /** Sources disagree about whether it holds, or about its type or endpoints (see its disputes). */
+  DISPUTED: 'DISPUTED',
+  /** It was asserted and has been withdrawn. */
+  RETRACTED: 'RETRACTED'
+} as const;
+
+export type RelationshipStatus = typeof RelationshipStatus[keyof typeof RelationshipStatus];
+/** What a dispute is about. */
+export const DisputeSubject = {
+  NODE: 'NODE',
+  RELATIONSHIP: 'RELATIONSHIP'
+} as const;
+
+export type DisputeSubject = typeof DisputeSubject[keyof typeof DisputeSubject];
+/** A contested claim about a node or relationship: the positions taken, each with its own sources. */
+export type Dispute = {
+  /** The id of the node or relationship the claim is about. */
+  about: Scalars['ID']['output'];
+  aboutKind: DisputeSubject;
+  /** The node the claim is about, when aboutKind is NODE. */
+  node: Maybe<Node>;
+  /** The relationship the claim is about, when aboutKind is RELATIONSHIP. */
+  relationship: Maybe<Relationship>;
+  claim: Scalars['String']['output'];
+  /** The sides taken (at least two). */
+  positions: Array<Position>;
+  note: Maybe<Scalars['String']['output']>;
+};
+
+/** One side of a dispute and the sources that take it. */
+export type Position = {
+  says: Scalars['String']['output'];
+  sources: Array<Source>;
+};
+
+export type DisputeEdge = {
+  cursor: Scalars['String']['output'];
+  node: Dispute;
+};
+
+export type DisputeConnection = {
+  edges: Array<DisputeEdge>;
+  nodes: Array<Dispute>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
 };
