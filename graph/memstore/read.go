@@ -256,7 +256,7 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	for i, h := range hs {
 		page.Nodes[i] = s.nodeOut(h)
 	}
-	return page, ctx.Err()
+	return page, graph.CtxError(ctx, "memstore.Nodes")
 }
 
 // onlyIDs returns the id list of a filter whose IDs field bounds the result.

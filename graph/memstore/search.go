@@ -276,7 +276,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	for i, h := range hits {
 		out[i] = graph.SearchHit{Node: s.nodeOut(h.h), Score: h.score}
 	}
-	return out, ctx.Err()
+	return out, graph.CtxError(ctx, "memstore.Search")
 }
 
 // sameTokens reports whether text has the tokens of the query whose

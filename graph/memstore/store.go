@@ -190,5 +190,5 @@ func (s *Store) Ping(ctx context.Context) error {
 	if s.closed {
 		return graph.Errorf(graph.EUNAVAILABLE, "store is closed")
 	}
-	return ctx.Err()
+	return graph.CtxError(ctx, "memstore.Ping")
 }

@@ -107,7 +107,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 		}
 	}
 	sg.Relationships = s.relsOut(rhs)
-	return sg, ctx.Err()
+	return sg, graph.CtxError(ctx, "memstore.Neighbourhood")
 }
 
 // ShortestPaths returns the first K loopless paths from q.From to q.To in
@@ -217,7 +217,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 			break // the target's component is exhausted without reaching from
 		}
 		dfs(from, l)
-		if err := ctx.Err(); err != nil {
+		if err := graph.CtxError(ctx, "memstore.ShortestPaths"); err != nil {
 			return nil, err
 		}
 	}

@@ -2,10 +2,15 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,67 +162,174 @@ func TestUnreachable(t *testing.T) {
 	}
 }
 
-// TestOutage restarts the real Neo4j under a live store (scripts/neo4j
-// restart keeps data and port): while it is down Ping fails fast with
-// EUNAVAILABLE; once it is back the same store recovers by itself. It
-// needs HMKG_NEO4J_OUTAGE_TEST=1 because it stops the shared server.
+// TestOutage kills the real Neo4j under a live store and starts it again
+// on the same data (scripts/neo4j start after a crash). While it is down
+// calls fail fast with EUNAVAILABLE (the circuit); once it is back the
+// same store recovers by itself within 10s; the store logs one line when
+// the circuit opens and one when it closes. It needs
+// HMKG_NEO4J_OUTAGE_TEST=1 because it kills the local server.
 func TestOutage(t *testing.T) {
 	if os.Getenv("HMKG_NEO4J_OUTAGE_TEST") == "" {
 		t.Skip("set HMKG_NEO4J_OUTAGE_TEST=1 to stop and restart the local Neo4j (scripts/neo4j)")
 	}
-	s := openStore(t)
+	cfg := testConfig(t)
+	neo4jlock.Lock(t, cfg.URI)
+	wipe(t, cfg)
+	logs := &countingHandler{}
+	cfg.Logger = slog.New(logs)
 	ctx := context.Background()
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	storetest.MustImport(t, s, storetest.Fixture())
-	script := scriptPath(t)
+	if _, err := s.Node(ctx, "act-up"); err != nil { // a pooled connection that will die
+		t.Fatal(err)
+	}
+
+	killNeo4j(t)
+	t0 := time.Now()
+	_, err = s.Node(ctx, "act-up")
+	first := time.Since(t0)
+	if graph.ErrorCode(err) != graph.EUNAVAILABLE {
+		t.Fatalf("first call after the kill: %v, want %s", err, graph.EUNAVAILABLE)
+	}
+	if msg := graph.ErrorMessage(err); strings.Contains(msg, "onnect") || strings.Contains(msg, "bolt") {
+		t.Errorf("message %q carries driver text", msg)
+	}
+	t.Logf("first call failed after %v: %v", first.Round(time.Millisecond), err)
+	// While down: typed errors, fast. The median of 20 calls tolerates a
+	// noisy machine; one slow call proves nothing.
+	med := medianCall(t, 20, func() error { _, err := s.Node(ctx, "act-up"); return err }, graph.EUNAVAILABLE)
+	t.Logf("while down: median %v per call", med)
+	if med > 100*time.Millisecond {
+		t.Errorf("median call while Neo4j is down took %v, want < 100ms", med)
+	}
+	if err := s.Ping(ctx); graph.ErrorCode(err) != graph.EUNAVAILABLE {
+		t.Errorf("Ping while down: %v, want %s", err, graph.EUNAVAILABLE)
+	}
+	if err := s.UpsertSource(ctx, &graph.Source{ID: "s-outage", Title: "x", URL: "https://example.org/outage"}, "test"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
+		t.Errorf("write while down: %v, want %s", err, graph.EUNAVAILABLE)
+	}
+
+	startNeo4j(t)
+	back := time.Now()
+	for {
+		n, err := s.Node(ctx, "act-up")
+		if err == nil && n.ID == "act-up" {
+			break
+		}
+		if graph.ErrorCode(err) != graph.EUNAVAILABLE {
+			t.Fatalf("during recovery: %v, want %s or an answer", err, graph.EUNAVAILABLE)
+		}
+		if time.Since(back) > 10*time.Second {
+			t.Fatalf("no answer 10s after Neo4j returned: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("answers again %v after Neo4j returned", time.Since(back).Round(time.Millisecond))
+	med = medianCall(t, 20, func() error { _, err := s.Node(ctx, "act-up"); return err }, "")
+	t.Logf("after recovery: median %v per call", med)
+	if med > 250*time.Millisecond {
+		t.Errorf("median call after recovery took %v: latency is not back to normal", med)
+	}
+	if warn, info, other := logs.counts(); warn != 1 || info != 1 || other != 0 {
+		t.Errorf("log lines: %d warn, %d info, %d other; want one per state change:\n%s", warn, info, other, logs.text())
+	}
+}
+
+// medianCall runs call n times, checks each result's code, and returns the
+// median duration.
+func medianCall(t *testing.T, n int, call func() error, code string) time.Duration {
+	t.Helper()
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		t0 := time.Now()
+		err := call()
+		ds[i] = time.Since(t0)
+		if graph.ErrorCode(err) != code {
+			t.Fatalf("call %d: %v, want code %q", i, err, code)
+		}
+	}
+	slices.Sort(ds)
+	return ds[n/2]
+}
+
+// killNeo4j kills the server started by scripts/neo4j hard, as a crash
+// would, and waits until it is gone.
+func killNeo4j(t *testing.T) {
+	t.Helper()
 	state := os.Getenv("HMKG_NEO4J_STATE")
 	if state == "" {
 		state = filepath.Join(os.TempDir(), "hmkg-neo4j")
 	}
-	pidFile := filepath.Join(state, "pid")
-	pid, err := os.ReadFile(pidFile)
+	pid, err := os.ReadFile(filepath.Join(state, "pid"))
 	if err != nil {
 		t.Fatalf("HMKG_NEO4J_OUTAGE_TEST is set but Neo4j was not started by scripts/neo4j (%v)", err)
 	}
-	// Kill the server hard, as a crash would.
-	if out, err := exec.Command("kill", "-KILL", string(trimSpace(pid))).CombinedOutput(); err != nil {
+	p := string(trimSpace(pid))
+	if out, err := exec.Command("kill", "-KILL", p).CombinedOutput(); err != nil {
 		t.Fatalf("kill neo4j: %v: %s", err, out)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := s.Ping(pctx)
-		cancel()
-		if graph.ErrorCode(err) == graph.EUNAVAILABLE {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ping still says %v after Neo4j was killed", err)
-		}
-		time.Sleep(200 * time.Millisecond)
+	for exec.Command("kill", "-0", p).Run() == nil {
+		time.Sleep(50 * time.Millisecond)
 	}
-	if _, err := s.Node(ctx, "act-up"); graph.ErrorCode(err) != graph.EUNAVAILABLE {
-		t.Errorf("Node while down: %v, want %s", err, graph.EUNAVAILABLE)
-	}
-	cmd := exec.Command(script, "start")
+	t.Cleanup(func() { startNeo4j(t) }) // idempotent: leave it running
+}
+
+// startNeo4j starts the killed server again on its data and port.
+func startNeo4j(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command(scriptPath(t), "start")
 	cmd.Stderr = os.Stderr
 	if out, err := cmd.Output(); err != nil {
-		t.Fatalf("restart neo4j: %v: %s", err, out)
+		t.Fatalf("start neo4j: %v: %s", err, out)
 	}
-	deadline = time.Now().Add(60 * time.Second)
-	for {
-		err := s.Ping(ctx)
-		if err == nil {
-			break
+}
+
+// countingHandler is a slog.Handler that keeps what the store logs.
+type countingHandler struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Level >= slog.LevelInfo {
+		h.recs = append(h.recs, r)
+	}
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *countingHandler) counts() (warn, info, other int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range h.recs {
+		switch r.Level {
+		case slog.LevelWarn:
+			warn++
+		case slog.LevelInfo:
+			info++
+		default:
+			other++
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("store did not recover after Neo4j came back: %v", err)
-		}
-		time.Sleep(500 * time.Millisecond)
 	}
-	n, err := s.Node(ctx, "act-up")
-	if err != nil || n.ID != "act-up" {
-		t.Fatalf("Node after recovery: %v, %v", n, err)
+	return
+}
+
+func (h *countingHandler) text() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var b strings.Builder
+	for _, r := range h.recs {
+		fmt.Fprintf(&b, "%s %s\n", r.Level, r.Message)
 	}
+	return b.String()
 }
 
 func trimSpace(b []byte) []byte {

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -42,12 +43,24 @@ type Config struct {
 	Password string
 	// Database is the database to use; empty means "neo4j".
 	Database string
-	// ConnectTimeout bounds opening a connection; default 3s.
+	// ConnectTimeout bounds opening a TCP connection; default 1s, so that a
+	// call to a Neo4j that is down fails fast.
 	ConnectTimeout time.Duration
 	// RetryTime bounds the driver's retries of a transaction that failed
-	// for a transient reason (e.g. a lost connection); default 3s, so that
-	// requests fail fast with EUNAVAILABLE when Neo4j is down.
+	// for a transient reason (e.g. a lost connection); default 1s. Once a
+	// call has met a connectivity error the circuit (circuit.go) fails the
+	// following ones at once instead.
 	RetryTime time.Duration
+	// MaxTxTimeout is the Neo4j transaction timeout of a request whose
+	// context has no deadline, and the upper bound for one that has;
+	// default 30s. Imports get ImportTimeout instead.
+	MaxTxTimeout time.Duration
+	// ImportTimeout is the transaction timeout of an Import without a
+	// deadline; default 30m.
+	ImportTimeout time.Duration
+	// ProbeInterval is how often the open circuit checks whether Neo4j
+	// answers again; default 300ms.
+	ProbeInterval time.Duration
 	// BatchSize is the number of rows per UNWIND statement during imports;
 	// default 5000.
 	BatchSize int
@@ -66,6 +79,9 @@ type Store struct {
 	log      *slog.Logger
 	progress func(done, total int)
 	queries  atomic.Int64
+	maxTx    time.Duration
+	importTx time.Duration
+	circuit  *circuit
 
 	// failAfter, when positive, makes an import fail after that many
 	// statements inside its write transaction (tests only).
@@ -97,10 +113,19 @@ func New(cfg Config) (*Store, error) {
 		cfg.Database = "neo4j"
 	}
 	if cfg.ConnectTimeout <= 0 {
-		cfg.ConnectTimeout = 3 * time.Second
+		cfg.ConnectTimeout = time.Second
 	}
 	if cfg.RetryTime <= 0 {
-		cfg.RetryTime = 3 * time.Second
+		cfg.RetryTime = time.Second
+	}
+	if cfg.MaxTxTimeout <= 0 {
+		cfg.MaxTxTimeout = 30 * time.Second
+	}
+	if cfg.ImportTimeout <= 0 {
+		cfg.ImportTimeout = 30 * time.Minute
+	}
+	if cfg.ProbeInterval <= 0 {
+		cfg.ProbeInterval = 300 * time.Millisecond
 	}
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 5000
@@ -112,22 +137,29 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Username != "" || cfg.Password != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
 	}
+	s := &Store{
+		db:       cfg.Database,
+		batch:    cfg.BatchSize,
+		log:      cfg.Logger,
+		progress: cfg.Progress,
+		maxTx:    cfg.MaxTxTimeout,
+		importTx: cfg.ImportTimeout,
+	}
+	s.circuit = newCircuit(cfg.Logger, cfg.URI, cfg.ProbeInterval, func(ctx context.Context) error {
+		return s.driver.VerifyConnectivity(ctx)
+	})
 	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.SocketConnectTimeout = cfg.ConnectTimeout
 		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout + time.Second
 		c.MaxTransactionRetryTime = cfg.RetryTime
 		c.ConnectionLivenessCheckTimeout = 30 * time.Second
+		c.Log = driverLog{s.circuit}
 	})
 	if err != nil {
-		return nil, graph.Errorf(graph.EINVALID, "neo4j: bad configuration: %v", err)
+		return nil, graph.E("neo4jstore.New", graph.EINVALID, "neo4j: bad configuration (check NEO4J_URI)", err)
 	}
-	return &Store{
-		driver:   drv,
-		db:       cfg.Database,
-		batch:    cfg.BatchSize,
-		log:      cfg.Logger,
-		progress: cfg.Progress,
-	}, nil
+	s.driver = drv
+	return s, nil
 }
 
 // Queries returns how many Cypher statements the store has sent so far,
@@ -135,8 +167,10 @@ func New(cfg Config) (*Store, error) {
 // number of round trips.
 func (s *Store) Queries() int64 { return s.queries.Load() }
 
-// Close releases the driver and its connections.
+// Close stops the circuit's probe and releases the driver and its
+// connections.
 func (s *Store) Close() error {
+	s.circuit.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.driver.Close(ctx)
@@ -146,17 +180,20 @@ func (s *Store) Close() error {
 // runs outside a managed transaction so that it is not retried: a readiness
 // probe wants the answer now.
 func (s *Store) Ping(ctx context.Context) error {
+	const op = "neo4jstore.Ping"
+	ctx, done, err := s.circuit.enter(ctx, op)
+	defer done()
+	if err != nil {
+		return err
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	s.queries.Add(1)
-	res, err := sess.Run(ctx, cypherPing, nil)
+	res, err := sess.Run(ctx, cypherPing, nil, neo4j.WithTxTimeout(s.txTimeout(ctx)))
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
-	if err != nil {
-		return fmt.Errorf("ping: %w", translate(ctx, err))
-	}
-	return nil
+	return s.translate(ctx, op, err)
 }
 
 // txn is a managed transaction that counts the statements it sends.
@@ -188,21 +225,53 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 }
 
+// txLimitKey marks a context whose transactions may run longer than
+// MaxTxTimeout when it has no deadline (imports).
+type txLimitKey struct{}
+
+func withTxLimit(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, txLimitKey{}, d)
+}
+
+// txTimeout is the Neo4j transaction timeout for a transaction run under
+// ctx: the time left before its deadline, capped at MaxTxTimeout (or the
+// limit set by withTxLimit), so that Neo4j itself stops a query whose
+// request has given up. Neo4j counts in milliseconds; 1ms is the least.
+func (s *Store) txTimeout(ctx context.Context) time.Duration {
+	limit := s.maxTx
+	if d, ok := ctx.Value(txLimitKey{}).(time.Duration); ok && d > 0 {
+		limit = d
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(limit, time.Until(dl))
+	}
+	return max(limit.Round(time.Millisecond), time.Millisecond)
+}
+
 // read runs work in a managed read transaction and translates errors.
+// Every store read goes through here (or write), so this is where the
+// circuit and the transaction timeout apply.
 func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
+	var v T
+	ctx, done, err := s.circuit.enter(ctx, "")
+	defer done()
+	if err != nil {
+		return v, s.withOp(err)
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
-	var v T
-	var err error
 	for attempt := 0; attempt < readAttempts; attempt++ {
 		v, err = neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 			return work(&txn{tx: tx, s: s})
-		})
+		}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
 		if !deletedUnderfoot(err) {
 			break
 		}
 	}
-	return v, translate(ctx, err)
+	if err != nil {
+		return v, s.translate(ctx, callerOp(), err)
+	}
+	return v, nil
 }
 
 // readAttempts bounds the retries of a read that raced a delete.
@@ -221,17 +290,65 @@ func deletedUnderfoot(err error) bool {
 
 // write runs work in a managed write transaction and translates errors.
 func write[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
+	var v T
+	ctx, done, err := s.circuit.enter(ctx, "")
+	defer done()
+	if err != nil {
+		return v, s.withOp(err)
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
-	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+	v, err = neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		return work(&txn{tx: tx, s: s})
-	})
-	return v, translate(ctx, err)
+	}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
+	if err != nil {
+		return v, s.translate(ctx, callerOp(), err)
+	}
+	return v, nil
 }
 
-// translate maps driver errors to graph error codes. Errors that already
-// carry a code pass through unchanged.
-func translate(ctx context.Context, err error) error {
+// withOp names the calling store method in a circuit error.
+func (s *Store) withOp(err error) error {
+	var ge *graph.Error
+	if errors.As(err, &ge) && ge.Op == "" {
+		ge.Op = callerOp()
+	}
+	return err
+}
+
+// callerOp names the exported Store method that called read or write, as
+// "neo4jstore.Nodes". It runs only when a call failed.
+func callerOp() string {
+	pcs := make([]uintptr, 8)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		name := f.Function
+		if i := strings.LastIndex(name, "."); i >= 0 {
+			method := name[i+1:]
+			if strings.Contains(name, "neo4jstore.(*Store).") && method != "" && method[0] >= 'A' && method[0] <= 'Z' {
+				return "neo4jstore." + method
+			}
+		}
+		if !more {
+			return "neo4jstore"
+		}
+	}
+}
+
+// Messages shown to clients; the driver's own text goes in the cause.
+const (
+	msgUnavailable = "the database is unavailable; try again shortly"
+	msgCredentials = "the database refused the configured credentials"
+)
+
+// translate maps driver errors to graph error codes, with op and the
+// driver error as the cause. Errors that already carry a code pass through
+// unchanged. A request whose context expired or was cancelled is ETIMEOUT
+// (Neo4j's own transaction timeout too); a connectivity error opens the
+// circuit.
+func (s *Store) translate(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -239,10 +356,20 @@ func translate(ctx context.Context, err error) error {
 	if errors.As(err, &ge) {
 		return err
 	}
+	if cerr := s.circuit.cause(ctx); cerr != nil {
+		// The circuit opened while this call waited: fail it now.
+		return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, errors.Join(cerr, err))
+	}
+	if ctx.Err() != nil {
+		return graph.TimeoutError(op, errors.Join(ctx.Err(), err))
+	}
+	if timedOut(err) {
+		return graph.TimeoutError(op, err)
+	}
 	var limit *neo4j.TransactionExecutionLimit
 	if errors.As(err, &limit) && len(limit.Errors) > 0 {
 		// Retries ran out: classify by the last attempt's failure.
-		if e := translate(ctx, limit.Errors[len(limit.Errors)-1]); graph.ErrorCode(e) != graph.EINTERNAL {
+		if e := s.translate(ctx, op, limit.Errors[len(limit.Errors)-1]); graph.ErrorCode(e) != graph.EINTERNAL {
 			return e
 		}
 	}
@@ -251,27 +378,35 @@ func translate(ctx context.Context, err error) error {
 	var tokenExpired *neo4j.TokenExpiredError
 	var n4e *neo4j.Neo4jError
 	switch {
-	case errors.As(err, &conn), errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil:
-		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + err.Error()}
+	case errors.As(err, &conn):
+		s.circuit.trip(err)
+		return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, err)
 	case errors.As(err, &auth), errors.As(err, &tokenExpired):
-		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j refused the credentials"}
+		return graph.E(op, graph.EUNAVAILABLE, msgCredentials, err)
 	case errors.As(err, &n4e):
 		switch {
 		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Security."):
-			return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j refused the credentials: " + n4e.Msg}
+			return graph.E(op, graph.EUNAVAILABLE, msgCredentials, err)
 		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Schema.ConstraintValidationFailed"):
-			return &graph.Error{Code: graph.ECONFLICT, Message: "conflicting write: " + n4e.Msg}
+			return graph.E(op, graph.ECONFLICT, "conflicting write: another write holds the same id; retry", err)
 		case strings.HasPrefix(n4e.Code, "Neo.TransientError."),
 			n4e.Code == "Neo.ClientError.Database.DatabaseNotFound",
 			strings.HasPrefix(n4e.Code, "Neo.ClientError.Cluster."):
-			return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + n4e.Msg}
+			return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, err)
 		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Statement.ArgumentError"),
 			strings.HasPrefix(n4e.Code, "Neo.ClientError.Statement.TypeError"):
-			return &graph.Error{Code: graph.EINVALID, Message: n4e.Msg}
+			return graph.E(op, graph.EINVALID, "the database rejected a value in the request (out of range or of the wrong type)", err)
 		}
 	}
 	if neo4j.IsRetryable(err) {
-		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "neo4j is unavailable: " + err.Error()}
+		return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, err)
 	}
-	return fmt.Errorf("neo4j: %w", err)
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// timedOut reports whether Neo4j stopped the transaction because its
+// timeout (set from the request's deadline) passed.
+func timedOut(err error) bool {
+	var n4e *neo4j.Neo4jError
+	return errors.As(err, &n4e) && strings.Contains(n4e.Code, "Transaction.TransactionTimedOut")
 }

@@ -131,6 +131,9 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
 	})
 	meta := &[2]string{d.Name, d.Version}
+	// A large import is one long transaction: without a deadline it gets
+	// ImportTimeout rather than the request-sized MaxTxTimeout.
+	ctx = withTxLimit(ctx, s.importTx)
 	if err := s.apply(ctx, d, actor, change{graph.ActionImport, d.Name, string(detail)}, meta, nil); err != nil {
 		return fmt.Errorf("import %s: %w", d.Name, err)
 	}

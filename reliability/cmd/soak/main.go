@@ -1,9 +1,11 @@
 // Command soak runs the long reliability campaign against a running
 // `hmkg serve` (scripts/soak starts one on loopback): first -docs fuzzed
 // GraphQL documents (reliability/gqlfuzz), then -conns connections of
-// ordinary reads for -duration. It prints documents, panics, INTERNAL
-// errors, errors under load, requests/s and p50/p99, and exits non-zero
-// when any promise was broken.
+// ordinary reads for -duration, then, with -outage-stop and -outage-start,
+// an outage: the database is stopped under load and started again. It
+// prints documents, panics, INTERNAL errors, errors under load,
+// requests/s, p50/p99 and the outage timings, and exits non-zero when any
+// promise was broken.
 package main
 
 import (
@@ -42,6 +44,10 @@ type config struct {
 	duration    time.Duration
 	seed        uint64
 	timeout     time.Duration
+	// outageStop and outageStart are shell commands that stop the
+	// database and start it again (returning once it answers).
+	outageStop, outageStart string
+	outageConns             int
 }
 
 func run(args []string, out io.Writer) error {
@@ -55,6 +61,9 @@ func run(args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "length of the load phase")
 	fs.Uint64Var(&c.seed, "seed", 20261201, "fuzzer seed")
 	fs.DurationVar(&c.timeout, "request-timeout", 15*time.Second, "the server's request timeout: no answer may take longer")
+	fs.StringVar(&c.outageStop, "outage-stop", "", "shell command that stops the database (with -outage-start: run the outage phase)")
+	fs.StringVar(&c.outageStart, "outage-start", "", "shell command that starts the database again and returns once it answers")
+	fs.IntVar(&c.outageConns, "outage-conns", 16, "connections during the outage phase")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,6 +85,14 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	ld := load(c, client)
+	var ot *outageResult
+	if c.outageStop != "" && c.outageStart != "" {
+		r, err := outage(c, client, out)
+		if err != nil {
+			return err
+		}
+		ot = &r
+	}
 	panics, err := countPanics(c.serverLog)
 	if err != nil {
 		return err
@@ -86,10 +103,15 @@ func run(args []string, out io.Writer) error {
 		fz.docs, fz.executed, fz.internal, fz.broken, fz.slow, c.timeout, fz.slowest.Round(time.Millisecond))
 	fmt.Fprintf(out, "load:  %d connections for %v: %d requests, %.0f requests/s, p50 %v, p99 %v, %d errors\n",
 		c.conns, c.duration, ld.requests, ld.rate, ld.p50, ld.p99, ld.errors)
+	var outageProblems []string
+	if ot != nil {
+		fmt.Fprintf(out, "outage: %v\n", ot)
+		outageProblems = ot.problems()
+	}
 	fmt.Fprintf(out, "panics in the server log: %d\n", panics)
-	if fz.internal+fz.broken+fz.slow+ld.errors+panics > 0 {
-		return fmt.Errorf("%d INTERNAL, %d broken answers, %d slow answers, %d errors under load, %d panics",
-			fz.internal, fz.broken, fz.slow, ld.errors, panics)
+	if fz.internal+fz.broken+fz.slow+ld.errors+panics > 0 || len(outageProblems) > 0 {
+		return fmt.Errorf("%d INTERNAL, %d broken answers, %d slow answers, %d errors under load, %d panics; outage: %v",
+			fz.internal, fz.broken, fz.slow, ld.errors, panics, outageProblems)
 	}
 	return nil
 }
