@@ -159,6 +159,8 @@ interface ExportNode {
 interface ExportEdge {
   id: string;
   type: string;
+  /** ASSERTED, DISPUTED or RETRACTED (exports carry it). */
+  status?: string;
   source: string;
   target: string;
   year?: number | null;
@@ -189,7 +191,7 @@ export async function subgraph(ids: readonly string[], asOf: number | null): Pro
   }
   const nodes = (body.nodes ?? []).map(toNode);
   const edges = (body.edges ?? body.links ?? []).map((e) =>
-    toEdge({ id: e.id, type: e.type, year: e.year ?? null, summary: e.summary ?? null, from: { id: e.source }, to: { id: e.target } }),
+    toEdge({ id: e.id, type: e.type, year: e.year ?? null, summary: e.summary ?? null, status: e.status, from: { id: e.source }, to: { id: e.target } }),
   );
   return { nodes, edges };
 }

@@ -2,7 +2,7 @@
 // visible; draw() brings it in line in one batch, runLayout() places nodes,
 // and taps, zoom and keyboard panning are wired here.
 
-import { edgeClass } from './disputes';
+import { EDGE_CLASSES, edgeClass } from './disputes';
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import type { App, RenderOptions } from './app';
@@ -172,6 +172,8 @@ export function mountGraphView(app: App): void {
         e.toggleClass('labelled', labelEdges);
         e.toggleClass('selected', view.selectedEdge === ref);
         e.toggleClass('path', view.highlight.edges.has(ref));
+        const drawnAs = edgeClass(view.edges.get(ref)?.status);
+        for (const c of EDGE_CLASSES) e.toggleClass(c, drawnAs === c);
       });
     });
     $('empty').hidden = view.nodes.size > 0;
