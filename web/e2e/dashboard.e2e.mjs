@@ -561,26 +561,30 @@ describe('dashboard', () => {
   });
 
   test('a disputed relationship is drawn dashed and its details list each side with sources', async () => {
+    // A fresh page with a shared view of the two ends: the relationship among them is drawn.
     const rel = 'judith-heumann:LED:section-504-sit-in:1977';
-    await searchAndPick('504 sit-ins', 'Section 504 sit-ins');
-    await page.getByRole('button', { name: 'Expand all' }).click();
-    await page.waitForFunction((id) => window.hmkg.cy.getElementById(`e:${id}`).nonempty(), rel, { timeout: 15_000 });
-    await settle();
-    const drawn = await page.evaluate((id) => {
+    const p = await context.newPage();
+    p.setDefaultTimeout(15_000);
+    await p.goto(`${BASE}/?n=judith-heumann,section-504-sit-in`);
+    await p.evaluate(() => window.hmkg.ready);
+    await p.waitForFunction((id) => window.hmkg.cy.getElementById(`e:${id}`).nonempty(), rel);
+    await settle(p);
+    const drawn = await p.evaluate((id) => {
       const e = window.hmkg.cy.getElementById(`e:${id}`);
       const plain = window.hmkg.cy.edges().filter((x) => x.data('status') === 'ASSERTED')[0];
-      return { cls: e.hasClass('disputed'), style: e.style('line-style'), plain: plain ? plain.style('line-style') : null };
+      return { cls: e.hasClass('disputed'), style: e.style('line-style'), plain: plain ? plain.style('line-style') : 'solid' };
     }, rel);
     assert.deepEqual(drawn, { cls: true, style: 'dashed', plain: 'solid' });
-    assert.match(await page.locator('#dispute-legend').textContent(), /Disputed/);
-    await page.evaluate((id) => window.hmkg.cy.getElementById(`e:${id}`).emit('tap'), rel);
-    await page.locator('#details-body .dispute').waitFor({ timeout: 10_000 });
-    assert.match(await page.locator('#rel-status').textContent(), /^Disputed/);
-    const sides = await page.locator('#details-body .dispute .position').allTextContents();
+    assert.match(await p.locator('#dispute-legend').textContent(), /Disputed/);
+    await p.evaluate((id) => window.hmkg.cy.getElementById(`e:${id}`).emit('tap'), rel);
+    await p.locator('#details-body .dispute').waitFor();
+    assert.match(await p.locator('#rel-status').textContent(), /^Disputed/);
+    const sides = await p.locator('#details-body .dispute .position').allTextContents();
     assert.ok(sides.length >= 2, `sides listed: ${sides.length}`);
     assert.ok(sides.some((t) => /Kitty Cone/.test(t)), 'the Kitty Cone position is listed');
-    assert.ok((await page.locator('#details-body .dispute .position a[href^="http"]').count()) >= sides.length, 'every side cites a source');
-    await shot('10-disputed');
+    assert.ok((await p.locator('#details-body .dispute .position a[href^="http"]').count()) >= sides.length, 'every side cites a source');
+    await p.screenshot({ path: join(SHOTS, '11-disputed.png') });
+    await p.close();
   });
 
   test('no errors in the browser console', () => {
