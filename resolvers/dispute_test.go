@@ -143,3 +143,35 @@ func TestDisputesAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestDisputeMutations: upserts write kinds, statuses and disputes, keep
+// recorded ones when the input leaves them out, and refuse a one-sided
+// dispute.
+func TestDisputeMutations(t *testing.T) {
+	c := newClient(t, memstoreWithCurated(t))
+	post := func(q string, vars map[string]any) *gqlResponse {
+		t.Helper()
+		return c.post(q, vars, auth()...)
+	}
+	// Editing the summary alone keeps the status and the dispute.
+	res := post(`mutation { upsertRelationship(input: {type: LED, from: "judith-heumann", to: "section-504-sit-in", year: 1977,
+		summary: "Edited.", sourceIds: ["dis-jwa-heumann"]}) { status disputes { claim } } }`, nil)
+	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"status":"DISPUTED"`) || !strings.Contains(string(res.Data), "Who led") {
+		t.Errorf("edit kept status and disputes? %s %+v", res.Data, res.Errors)
+	}
+	// Setting them replaces them.
+	res = post(`mutation { upsertRelationship(input: {type: LED, from: "judith-heumann", to: "section-504-sit-in", year: 1977,
+		sourceIds: ["dis-jwa-heumann"], status: ASSERTED, disputes: []}) { status disputes { claim } } }`, nil)
+	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"status":"ASSERTED","disputes":[]`) {
+		t.Errorf("clear: %s %+v", res.Data, res.Errors)
+	}
+	res = post(`mutation { upsertNode(input: {id: "tac", kind: ORGANISATION, name: "TAC", sourceIds: ["tac-pr-2001"],
+		disputes: [{claim: "One side", positions: [{says: "a", sourceIds: ["tac-pr-2001"]}]}]}) { id } }`, nil)
+	if res.code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "at least 2") {
+		t.Errorf("one-sided dispute: %s %+v", res.Data, res.Errors)
+	}
+	res = post(`mutation { upsertSource(input: {id: "src-new", title: "New", url: "https://example.org/new", kind: ARCHIVE}) { kind } }`, nil)
+	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"kind":"ARCHIVE"`) {
+		t.Errorf("source kind: %s %+v", res.Data, res.Errors)
+	}
+}

@@ -1745,9 +1745,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("NodeFilter", ec.unmarshalInputNodeFilter),
 			graphql.NewInputUnmarshaler("NodeInput", ec.unmarshalInputNodeInput),
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
+			graphql.NewInputUnmarshaler("PositionInput", ec.unmarshalInputPositionInput),
 			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -2428,6 +2430,35 @@ extend type Query {
   ` + "`" + `first` + "`" + ` is at most 500.
   """
   disputes(about: [ID!], aboutKind: DisputeSubject, claimContains: String, first: Int = 20, after: String): DisputeConnection!
+}
+
+"A dispute as written by upsertNode and upsertRelationship."
+input DisputeInput {
+  claim: String!
+  "At least two, each citing existing sources."
+  positions: [PositionInput!]!
+  note: String
+}
+
+input PositionInput {
+  says: String!
+  sourceIds: [ID!]!
+}
+
+extend input SourceInput {
+  kind: SourceKind
+}
+
+extend input NodeInput {
+  "The node's disputes; when omitted, an existing node keeps the ones it has."
+  disputes: [DisputeInput!]
+}
+
+extend input RelationshipInput {
+  "When omitted, an existing relationship keeps its status (a new one is ASSERTED)."
+  status: RelationshipStatus
+  "The relationship's disputes; when omitted, an existing relationship keeps the ones it has."
+  disputes: [DisputeInput!]
 }
 `, BuiltIn: false},
 }
@@ -10534,6 +10565,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
+	var it model.DisputeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"claim", "positions", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "claim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Claim = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalNPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisputeInput unmarshals raw into the DisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
+	var out model.DisputeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj any) (graph.NodeFilter, error) {
 	var it graph.NodeFilter
 	if obj == nil {
@@ -10664,7 +10751,7 @@ func (ec *executionContext) unmarshalInputNodeInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "name", "summary", "aliases", "region", "country", "category", "startYear", "endYear", "foundedYear", "year", "date", "publisher", "url", "role", "question", "sourceIds"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "summary", "aliases", "region", "country", "category", "startYear", "endYear", "foundedYear", "year", "date", "publisher", "url", "role", "question", "sourceIds", "disputes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10797,6 +10884,13 @@ func (ec *executionContext) unmarshalInputNodeInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.SourceIds = data
+		case "disputes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputes"))
+			data, err := ec.unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disputes = data
 		}
 	}
 	return it, nil
@@ -10864,6 +10958,55 @@ func (ec *executionContext) unmarshalInputNodeOrder(ctx context.Context, obj any
 func UnmarshalNodeOrder(ctx context.Context, raw any) (graph.NodeOrder, error) {
 	var out graph.NodeOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPositionInput(ctx context.Context, obj any) (model.PositionInput, error) {
+	var it model.PositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"says", "sourceIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "says":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("says"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Says = data
+		case "sourceIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPositionInput unmarshals raw into the PositionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPositionInput(ctx context.Context, raw any) (model.PositionInput, error) {
+	var out model.PositionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PositionInput", raw, &out)
 	return out, err
 }
 
@@ -10938,7 +11081,7 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "from", "to", "year", "summary", "tensionIds", "sourceIds"}
+	fieldsInOrder := [...]string{"id", "type", "from", "to", "year", "summary", "tensionIds", "sourceIds", "status", "disputes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11001,6 +11144,20 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 				return it, err
 			}
 			it.SourceIds = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "disputes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputes"))
+			data, err := ec.unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disputes = data
 		}
 	}
 	return it, nil
@@ -11029,7 +11186,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "url", "publisher", "year"}
+	fieldsInOrder := [...]string{"id", "title", "url", "publisher", "year", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11071,6 +11228,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Year = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
 		}
 	}
 	return it, nil
@@ -13440,6 +13604,11 @@ func (ec *executionContext) marshalNDisputeEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋ
 	return ec._DisputeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDisputeInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInput(ctx context.Context, v any) (*model.DisputeInput, error) {
+	res, err := ec.unmarshalInputDisputeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (graph.DisputeSubject, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.DisputeSubject(tmp)
@@ -13856,6 +14025,25 @@ func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgra
 		return graphql.Null
 	}
 	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInputᚄ(ctx context.Context, v any) ([]*model.PositionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInput(ctx context.Context, v any) (*model.PositionInput, error) {
+	res, err := ec.unmarshalInputPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
@@ -14330,6 +14518,23 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgr
 	return res
 }
 
+func (ec *executionContext) unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]*model.DisputeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DisputeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDisputeInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (*graph.DisputeSubject, error) {
 	if v == nil {
 		return nil, nil
@@ -14538,6 +14743,25 @@ func (ec *executionContext) unmarshalORelationshipFilter2ᚖgithubᚗcomᚋhmkg�
 	}
 	res, err := ec.unmarshalInputRelationshipFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, v any) (*graph.RelationshipStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.RelationshipStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, sel ast.SelectionSet, v *graph.RelationshipStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, v any) ([]graph.RelType, error) {

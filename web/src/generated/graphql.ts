@@ -588,6 +588,7 @@ export type SourceInput = {
   url: Scalars['String']['input'];
   publisher: InputMaybe<Scalars['String']['input']>;
   year: InputMaybe<Scalars['Int']['input']>;
+  kind: InputMaybe<SourceKind>;
 };
 
 export type NodeInput = {
@@ -610,6 +611,8 @@ export type NodeInput = {
   question: InputMaybe<Scalars['String']['input']>;
   /** Ids of existing sources; at least one. */
   sourceIds: Array<Scalars['ID']['input']>;
+  /** The node's disputes; when omitted, an existing node keeps the ones it has. */
+  disputes: InputMaybe<Array<DisputeInput>>;
 };
 
 export type RelationshipInput = {
@@ -623,6 +626,10 @@ export type RelationshipInput = {
   tensionIds: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Ids of existing sources; at least one. */
   sourceIds: Array<Scalars['ID']['input']>;
+  /** When omitted, an existing relationship keeps its status (a new one is ASSERTED). */
+  status: InputMaybe<RelationshipStatus>;
+  /** The relationship's disputes; when omitted, an existing relationship keeps the ones it has. */
+  disputes: InputMaybe<Array<DisputeInput>>;
 };
 
 /** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
@@ -767,4 +774,17 @@ export type DisputeConnection = {
   nodes: Array<Dispute>;
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
+};
+
+/** A dispute as written by upsertNode and upsertRelationship. */
+export type DisputeInput = {
+  claim: Scalars['String']['input'];
+  /** At least two, each citing existing sources. */
+  positions: Array<PositionInput>;
+  note: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PositionInput = {
+  says: Scalars['String']['input'];
+  sourceIds: Array<Scalars['ID']['input']>;
 };
