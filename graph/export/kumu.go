@@ -197,11 +197,6 @@ func appendJSONField(b []byte, name string, t propType, v value, always bool) []
 	b = appendJSONString(b, name)
 	b = append(b, ':')
 	switch t {
-	case tJSON:
-		if v.str == "" {
-			return append(b, "[]"...)
-		}
-		return append(b, v.str...)
 	case tList:
 		b = append(b, '[')
 		for i, s := range v.list {

@@ -14,8 +14,9 @@ const (
 	tString propType = iota
 	tInt
 	tList
-	// tJSON is a string holding a JSON value (the disputes): JSON formats
-	// embed it as that value, the others write it as text.
+	// tJSON is a string holding a JSON value (the disputes): the node-link
+	// JSON embeds it as that value; the others, map formats included (whose
+	// importers take flat values), write it as text.
 	tJSON
 )
 
