@@ -18,13 +18,37 @@ const CuratedFile = "health-movements.json"
 //go:embed health-movements.json
 var curated []byte
 
-// Curated parses the embedded dataset and returns a fresh copy on every
-// call, so callers may modify it freely.
+// StoriesFile is the name of the embedded curated stories file: one story
+// per Nesta tension and one per named movement, each step citing the
+// records of CuratedFile it speaks of.
+const StoriesFile = "stories.json"
+
+//go:embed stories.json
+var curatedStories []byte
+
+// CuratedStories parses the embedded stories; a fresh copy on every call.
+func CuratedStories() ([]*graph.Story, error) {
+	var f struct {
+		Stories []*graph.Story `json:"stories"`
+	}
+	if err := json.Unmarshal(curatedStories, &f); err != nil {
+		return nil, fmt.Errorf("parse embedded %s: %w", StoriesFile, err)
+	}
+	return f.Stories, nil
+}
+
+// Curated parses the embedded dataset, with the curated stories, and
+// returns a fresh copy on every call, so callers may modify it freely.
 func Curated() (*graph.Dataset, error) {
 	var d graph.Dataset
 	if err := json.Unmarshal(curated, &d); err != nil {
 		return nil, fmt.Errorf("parse embedded %s: %w", CuratedFile, err)
 	}
+	stories, err := CuratedStories()
+	if err != nil {
+		return nil, err
+	}
+	d.Stories = stories
 	return &d, nil
 }
 

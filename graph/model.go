@@ -205,6 +205,8 @@ type Dataset struct {
 	// naming its record in About; Validate attaches them to that node or
 	// relationship (Node.Disputes, Relationship.Disputes).
 	Disputes []*Dispute `json:"disputes,omitempty"`
+	// Stories are saved narratives over the records (see story.go).
+	Stories []*Story `json:"stories,omitempty"`
 	// Locate, when set, names where record i of a section ("sources",
 	// "nodes", "relationships") came from, e.g. "a.json: nodes[3]", so that
 	// validation problems point into the user's files.

@@ -218,6 +218,21 @@ type Store interface {
 	// with id before (0 for the newest); see ChangesQuery for the rules.
 	Changes(ctx context.Context, before int64, limit int) ([]*Change, error)
 
+	// Stories returns a page of stories sorted by id, each checked against
+	// the current records (Stale, StoryStep.Changes; see story.go).
+	Stories(ctx context.Context, q StoryQuery) (*StoryPage, error)
+	// Story returns one story, checked, or ENOTFOUND.
+	Story(ctx context.Context, id string) (*Story, error)
+	// UpsertStory creates or replaces a story after PrepareStory (validation,
+	// references that must exist, timestamps, version, recorded state) and
+	// returns it as stored.
+	UpsertStory(ctx context.Context, s *Story, actor string) (*Story, error)
+	// DeleteStory removes a story, or ENOTFOUND.
+	DeleteStory(ctx context.Context, id, actor string) error
+	// AcceptStoryStep re-records the state of step (0-based) of a story's
+	// citations (see AcceptStep) and returns the story.
+	AcceptStoryStep(ctx context.Context, id string, step int, actor string) (*Story, error)
+
 	// Ping reports whether the store can serve requests (EUNAVAILABLE if not).
 	Ping(ctx context.Context) error
 	io.Closer

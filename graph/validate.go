@@ -249,6 +249,9 @@ func (d *Dataset) Validate(have Lookup) error {
 			}
 		}
 	}
+	if len(d.Stories) > 0 {
+		d.validateStories(have, rels, kindOf, func(section string, i int, id string, ps ...string) { add(at(section, i, id), ps...) })
+	}
 	if len(problems) == 0 {
 		return nil
 	}

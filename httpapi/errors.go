@@ -94,7 +94,10 @@ func describe(ctx context.Context, log *slog.Logger, err error) problem {
 	case graph.ETIMEOUT:
 		p.Status = http.StatusServiceUnavailable
 		p.Message = "the request took too long and was stopped"
-		log.WarnContext(ctx, "request timed out", "err", err)
+		// Info, not Warn: a slow or cancelled request is the client's
+		// answer, and during an outage they come in floods; the store logs
+		// the outage itself once per state change.
+		log.InfoContext(ctx, "request timed out", "err", err)
 	case graph.EUNAVAILABLE:
 		p.Status = http.StatusServiceUnavailable
 		p.Message = "the database is unavailable; try again shortly"

@@ -56,8 +56,14 @@ func cacheExports(store graph.Store, log *slog.Logger, next http.Handler) http.H
 		}
 		stats, err := store.Stats(req.Context())
 		if err != nil {
-			// Let the handler report the store's state.
-			log.WarnContext(req.Context(), "export: no stats for the ETag", "err", err)
+			// Let the handler report the store's state. An outage or a
+			// timeout is the store's to log, once per state change, not
+			// once per request.
+			level := slog.LevelWarn
+			if c := graph.ErrorCode(err); c == graph.EUNAVAILABLE || c == graph.ETIMEOUT {
+				level = slog.LevelDebug
+			}
+			log.Log(req.Context(), level, "export: no stats for the ETag", "err", err)
 			next.ServeHTTP(w, req)
 			return
 		}

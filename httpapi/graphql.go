@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/resolvers"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -89,10 +93,72 @@ func graphqlEdge(cfg Config, gql http.Handler) http.Handler {
 				"%s /graphql is not supported: use GET or POST", r.Method))
 			return
 		}
-		cw := &codeWriter{ResponseWriter: w, auth: authFrom(r.Context()), log: cfg.Logger}
-		gql.ServeHTTP(cw, r)
-		cw.finish()
+		answerByDeadline(w, r, cfg.Logger, func(w http.ResponseWriter) {
+			cw := &codeWriter{ResponseWriter: w, auth: authFrom(r.Context()), log: cfg.Logger}
+			gql.ServeHTTP(cw, r)
+			cw.finish()
+		})
 	})
+}
+
+// answerByDeadline runs serve on a buffer and copies its answer to w, unless
+// the request's deadline passes first: then the client gets TIMEOUT at once,
+// whatever part of the work (an encoder, a validation rule, a resolver that
+// does not watch its context) is still running. gqlgen holds a whole answer
+// in memory before writing it anyway, so the buffer costs nothing more.
+func answerByDeadline(w http.ResponseWriter, r *http.Request, log *slog.Logger, serve func(http.ResponseWriter)) {
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			// A panic outside gqlgen's own recovery must not end the
+			// process from this goroutine.
+			if p := recover(); p != nil {
+				log.Error("panic serving /graphql", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				rec.failed = true
+			}
+		}()
+		serve(rec)
+	}()
+	select {
+	case <-done:
+		if rec.failed {
+			writeError(w, r, log, errors.New("panic serving /graphql"))
+			return
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
+	case <-r.Context().Done():
+		writeError(w, r, log, graph.TimeoutError("graphql", r.Context().Err()))
+	}
+}
+
+// recorder is the buffer answerByDeadline serves into. Only the goroutine
+// serving writes to it, and w is read from it only after that goroutine
+// has finished.
+type recorder struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+	failed bool
+}
+
+func (rc *recorder) Header() http.Header { return rc.header }
+
+func (rc *recorder) WriteHeader(status int) {
+	if !rc.wrote {
+		rc.status, rc.wrote = status, true
+	}
+}
+
+func (rc *recorder) Write(p []byte) (int, error) {
+	rc.wrote = true
+	return rc.body.Write(p)
 }
 
 // codeWriter holds back an error response gqlgen writes by itself (such as

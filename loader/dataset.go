@@ -35,6 +35,8 @@ type file struct {
 	disputes                   []*graph.Dispute
 	sourcesAt, nodesAt, relsAt []at
 	disputesAt                 []at
+	stories                    []*graph.Story
+	storiesAt                  []at
 }
 
 // problems collects the problems of a load, each prefixed with its file,
@@ -183,8 +185,10 @@ func (d *decoder) document() error {
 			err = section(d, "relationships", &d.f.relationships, &d.f.relsAt)
 		case "disputes":
 			err = section(d, "disputes", &d.f.disputes, &d.f.disputesAt)
+		case "stories":
+			err = section(d, "stories", &d.f.stories, &d.f.storiesAt)
 		default:
-			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships and disputes", key))
+			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships, disputes and stories", key))
 			err = d.skip()
 		}
 		if str != nil {
@@ -313,6 +317,8 @@ func recordID(v any) string {
 	case *graph.Node:
 		return r.ID
 	case *graph.Relationship:
+		return r.ID
+	case *graph.Story:
 		return r.ID
 	}
 	return ""

@@ -57,6 +57,8 @@ type Result struct {
 	// Citation is the source a map's facts cite ("" for datasets).
 	Citation                      string
 	Sources, Nodes, Relationships int
+	// Stories is the number of stories the files carried.
+	Stories int
 	// DatasetName and DatasetVersion are the store's after the load.
 	DatasetName, DatasetVersion string
 }
@@ -65,6 +67,9 @@ type Result struct {
 func (r *Result) String() string {
 	s := fmt.Sprintf("imported %d sources, %d nodes, %d relationships from %s",
 		r.Sources, r.Nodes, r.Relationships, strings.Join(r.Files, ", "))
+	if r.Stories > 0 {
+		s = strings.Replace(s, " relationships from ", fmt.Sprintf(" relationships, %d stories from ", r.Stories), 1)
+	}
 	if r.Format != "" {
 		s += fmt.Sprintf(" (%s map, citing %s)", r.Format, r.Citation)
 	}
@@ -156,7 +161,7 @@ func (p *Plan) runDataset(ctx context.Context, store Store) (*Result, error) {
 	if err := p.importDataset(ctx, store, d); err != nil {
 		return nil, fmt.Errorf("import %s: %w", strings.Join(p.files, ", "), err)
 	}
-	return &Result{Files: p.files, Sources: len(d.Sources), Nodes: len(d.Nodes), Relationships: len(d.Relationships),
+	return &Result{Files: p.files, Sources: len(d.Sources), Nodes: len(d.Nodes), Relationships: len(d.Relationships), Stories: len(d.Stories),
 		DatasetName: d.Name, DatasetVersion: d.Version}, nil
 }
 
@@ -190,7 +195,7 @@ func merge(files []*file) *graph.Dataset {
 		starts []int // starts[k]: the merged index of file k's first record
 		at     []at
 	}
-	idx := map[string]*index{"sources": {}, "nodes": {}, "relationships": {}, "disputes": {}}
+	idx := map[string]*index{"sources": {}, "nodes": {}, "relationships": {}, "disputes": {}, "stories": {}}
 	for _, f := range files {
 		idx["sources"].starts = append(idx["sources"].starts, len(d.Sources))
 		idx["nodes"].starts = append(idx["nodes"].starts, len(d.Nodes))
@@ -204,6 +209,10 @@ func merge(files []*file) *graph.Dataset {
 		idx["sources"].at = append(idx["sources"].at, f.sourcesAt...)
 		idx["nodes"].at = append(idx["nodes"].at, f.nodesAt...)
 		idx["relationships"].at = append(idx["relationships"].at, f.relsAt...)
+		idx["stories"].starts = append(idx["stories"].starts, len(d.Stories))
+		d.Stories = append(d.Stories, f.stories...)
+		idx["stories"].at = append(idx["stories"].at, f.storiesAt...)
+		f.stories, f.storiesAt = nil, nil
 		f.sources, f.nodes, f.relationships, f.sourcesAt, f.nodesAt, f.relsAt = nil, nil, nil, nil, nil, nil
 		f.disputes, f.disputesAt = nil, nil
 	}

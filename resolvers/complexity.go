@@ -86,6 +86,11 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Institution.Reports, c.Institution.ChallengedBy = list, list
 	c.Report.Describes, c.Person.LedOrFounded = list, list
 	c.Event.Movements, c.Event.Institutions = list, list
+	// Stories (story.go): a page of stories, their steps and citations.
+	c.Query.Stories = func(ch int, first *int, _ *string) int {
+		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
+	}
+	c.Story.Steps, c.StoryStep.CitedNodes, c.StoryStep.CitedRelationships = list, list, list
 	return c
 }
 

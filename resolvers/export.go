@@ -57,10 +57,12 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 		DownloadURL:       exportURL(f, sel),
 	}
 	var buf bytes.Buffer
-	w := &capWriter{buf: &buf, max: ExportInlineMax}
+	w := &capWriter{ctx: ctx, buf: &buf, max: ExportInlineMax}
 	switch err := export.Encode(w, f, doc); {
 	case errors.Is(err, errTooLarge):
 		return out, nil // too big to inline: downloadUrl serves it
+	case ctx.Err() != nil:
+		return nil, graph.CtxError(ctx, "exportSubgraph")
 	case err != nil:
 		return nil, fmt.Errorf("export %s: %w", f, err)
 	}
@@ -80,13 +82,18 @@ var errTooLarge = errors.New("export too large to inline")
 // already running; the server presents it as TOO_MANY_REQUESTS.
 var ErrBusy = errors.New("as many exports as allowed are running; try again shortly")
 
-// capWriter stores up to max bytes and fails beyond, which stops the encoder.
+// capWriter stores up to max bytes and fails beyond, or once the request
+// has ended, which stops the encoder.
 type capWriter struct {
+	ctx context.Context
 	buf *bytes.Buffer
 	max int
 }
 
 func (w *capWriter) Write(p []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
 	if w.buf.Len()+len(p) > w.max {
 		return 0, errTooLarge
 	}

@@ -176,6 +176,21 @@ func (r *mutationResolver) DeleteRelationship(ctx context.Context, id string) (s
 	return r.deleteRelationship(ctx, id)
 }
 
+// UpsertStory is the resolver for the upsertStory field.
+func (r *mutationResolver) UpsertStory(ctx context.Context, input model.StoryInput) (*graph.Story, error) {
+	return r.upsertStory(ctx, input)
+}
+
+// DeleteStory is the resolver for the deleteStory field.
+func (r *mutationResolver) DeleteStory(ctx context.Context, id string) (string, error) {
+	return r.deleteStory(ctx, id)
+}
+
+// AcceptStoryStep is the resolver for the acceptStoryStep field.
+func (r *mutationResolver) AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error) {
+	return r.acceptStoryStep(ctx, storyID, step)
+}
+
 // Sources is the resolver for the sources field.
 func (r *organisationResolver) Sources(ctx context.Context, obj *graph.Organisation) ([]*graph.Source, error) {
 	return r.sources(ctx, obj.SourceIDs)
@@ -294,6 +309,16 @@ func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, dept
 	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format, includeDisputed)
 }
 
+// Stories is the resolver for the stories field.
+func (r *queryResolver) Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error) {
+	return r.queryStories(ctx, first, after)
+}
+
+// Story is the resolver for the story field.
+func (r *queryResolver) Story(ctx context.Context, id string) (*graph.Story, error) {
+	return r.queryStory(ctx, id)
+}
+
 // Disputes is the resolver for the disputes field.
 func (r *queryResolver) Disputes(ctx context.Context, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) (*model.DisputeConnection, error) {
 	return r.queryDisputes(ctx, about, aboutKind, claimContains, first, after)
@@ -358,6 +383,46 @@ func (r *searchHitResolver) Node(ctx context.Context, obj *graph.SearchHit) (gra
 // Kind is the resolver for the kind field.
 func (r *sourceResolver) Kind(ctx context.Context, obj *graph.Source) (*graph.SourceKind, error) {
 	return sourceKind(obj), nil
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *storyResolver) CreatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.CreatedAt), nil
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *storyResolver) UpdatedAt(ctx context.Context, obj *graph.Story) (string, error) {
+	return storyTime(obj.UpdatedAt), nil
+}
+
+// Target is the resolver for the target field.
+func (r *storyChangeResolver) Target(ctx context.Context, obj *graph.StoryChange) (model.CitationTarget, error) {
+	return changeTarget(obj), nil
+}
+
+// What is the resolver for the what field.
+func (r *storyChangeResolver) What(ctx context.Context, obj *graph.StoryChange) (model.StoryChangeKind, error) {
+	return changeWhat(obj), nil
+}
+
+// Index is the resolver for the index field.
+func (r *storyStepResolver) Index(ctx context.Context, obj *graph.StoryStep) (int, error) {
+	return obj.Index, nil
+}
+
+// CaptionHTML is the resolver for the captionHtml field.
+func (r *storyStepResolver) CaptionHTML(ctx context.Context, obj *graph.StoryStep) (string, error) {
+	return captionHTML(obj)
+}
+
+// CitedNodes is the resolver for the citedNodes field.
+func (r *storyStepResolver) CitedNodes(ctx context.Context, obj *graph.StoryStep) ([]graph.Entity, error) {
+	return r.citedNodes(ctx, obj)
+}
+
+// CitedRelationships is the resolver for the citedRelationships field.
+func (r *storyStepResolver) CitedRelationships(ctx context.Context, obj *graph.StoryStep) ([]*graph.Relationship, error) {
+	return r.citedRelationships(ctx, obj)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -433,6 +498,15 @@ func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitRe
 // Source returns generated.SourceResolver implementation.
 func (r *Resolver) Source() generated.SourceResolver { return &sourceResolver{r} }
 
+// Story returns generated.StoryResolver implementation.
+func (r *Resolver) Story() generated.StoryResolver { return &storyResolver{r} }
+
+// StoryChange returns generated.StoryChangeResolver implementation.
+func (r *Resolver) StoryChange() generated.StoryChangeResolver { return &storyChangeResolver{r} }
+
+// StoryStep returns generated.StoryStepResolver implementation.
+func (r *Resolver) StoryStep() generated.StoryStepResolver { return &storyStepResolver{r} }
+
 // Subgraph returns generated.SubgraphResolver implementation.
 func (r *Resolver) Subgraph() generated.SubgraphResolver { return &subgraphResolver{r} }
 
@@ -456,6 +530,9 @@ type (
 	reportResolver       struct{ *Resolver }
 	searchHitResolver    struct{ *Resolver }
 	sourceResolver       struct{ *Resolver }
+	storyResolver        struct{ *Resolver }
+	storyChangeResolver  struct{ *Resolver }
+	storyStepResolver    struct{ *Resolver }
 	subgraphResolver     struct{ *Resolver }
 	tensionResolver      struct{ *Resolver }
 )

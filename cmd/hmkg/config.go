@@ -176,7 +176,7 @@ func seedIfEmpty(ctx context.Context, s graph.Store, log *slog.Logger) error {
 		return fmt.Errorf("seed curated dataset: %w", err)
 	}
 	log.Info("loaded curated dataset", "name", d.Name, "version", d.Version,
-		"nodes", len(d.Nodes), "relationships", len(d.Relationships), "took", time.Since(start).Round(time.Millisecond))
+		"nodes", len(d.Nodes), "relationships", len(d.Relationships), "stories", len(d.Stories), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -43,7 +43,7 @@ type server struct {
 	cmd  *exec.Cmd
 	url  string
 	done chan error
-	logs *bytes.Buffer
+	logs *syncBuffer
 }
 
 // startServer runs hmkg serve on 127.0.0.1:0 with the given data dir and
@@ -61,7 +61,7 @@ func startServer(t *testing.T, dataDir string, extraEnv ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, done: make(chan error, 1), logs: &bytes.Buffer{}}
+	s := &server{cmd: cmd, done: make(chan error, 1), logs: &syncBuffer{}}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -86,7 +86,9 @@ func startServer(t *testing.T, dataDir string, extraEnv ...string) *server {
 		s.url = "http://" + a
 	case err := <-s.done:
 		t.Fatalf("hmkg serve exited before listening: %v\n%s", err, s.logs)
-	case <-time.After(60 * time.Second):
+	case <-time.After(3 * time.Minute):
+		// A bound on a hang, not a measure: seeding an empty Neo4j on a
+		// busy machine takes a while.
 		t.Fatalf("hmkg serve did not start listening\n%s", s.logs)
 	}
 	return s

@@ -240,9 +240,11 @@ func TestNeo4jKilledUnderLoad(t *testing.T) {
 			break
 		}
 	}
+	// Around the outage (the second after the kill, the restart, Neo4j's
+	// cold start) a request may also run out of time: still a typed error.
 	for _, o := range during {
-		if o.code != "" && o.code != "UNAVAILABLE" {
-			t.Errorf("around the outage a request got %q, want an answer or UNAVAILABLE", o.code)
+		if o.code != "" && o.code != "UNAVAILABLE" && o.code != "TIMEOUT" {
+			t.Errorf("around the outage a request got %q, want an answer, UNAVAILABLE or TIMEOUT", o.code)
 			break
 		}
 	}

@@ -24,6 +24,9 @@ func (s *Store) load() error {
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		s.dsName, s.dsVersion = string(meta.Get([]byte("name"))), string(meta.Get([]byte("version")))
+		if err := s.loadStories(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
 			src, err := decodeSource(k, v)
 			if err != nil {
@@ -69,7 +72,7 @@ func firstErr(errs ...error) error {
 // prepare creates the buckets and checks (or, in a new file, records) the
 // format of the records.
 func (s *Store) prepare(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bucketSources, bucketNodes, bucketRels, bucketMeta, bucketAudit} {
+	for _, b := range [][]byte{bucketSources, bucketNodes, bucketRels, bucketMeta, bucketAudit, bucketStories} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}

@@ -47,6 +47,7 @@ var (
 	bucketRels    = []byte("rels")
 	bucketMeta    = []byte("meta")
 	bucketAudit   = []byte("audit")
+	// bucketStories is in story.go.
 )
 
 // Option configures a Store.
@@ -107,6 +108,8 @@ type Store struct {
 	kindCounts, typeCounts codeCounts
 
 	search *searchIndex
+
+	stories map[string][]byte // story id -> JSON (story.go)
 
 	dsName, dsVersion string
 	changes           []graph.Change // oldest first

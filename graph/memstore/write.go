@@ -150,9 +150,14 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("import %s: %w", d.Name, err)
 	}
+	storyRecs, err := s.importStories(d)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", d.Name, err)
+	}
 	var recs []record
 	if s.db != nil {
-		recs = make([]record, 0, len(d.Sources)+len(d.Nodes)+len(d.Relationships))
+		recs = make([]record, 0, len(d.Sources)+len(d.Nodes)+len(d.Relationships)+len(storyRecs))
+		recs = append(recs, storyRecs...)
 		var e encoder
 		for _, x := range d.Sources {
 			recs = append(recs, e.source(x))
@@ -166,7 +171,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	detail, _ := json.Marshal(map[string]any{
 		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
-		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships), "stories": len(d.Stories),
 	})
 	c, err := s.commit(recs, map[string]string{"name": d.Name, "version": d.Version}, graph.Change{
 		Actor: actorOf(actor), Action: graph.ActionImport, TargetID: d.Name, Detail: string(detail),
@@ -176,6 +181,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 		return err
 	}
 	s.apply(d)
+	s.applyStories(storyRecs)
 	s.dsName, s.dsVersion = d.Name, d.Version
 	s.record(c)
 	return nil

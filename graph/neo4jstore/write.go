@@ -23,6 +23,7 @@ func checkActor(actor string) error { return graph.CheckActor(actor) }
 type dbLookup struct {
 	sources map[string]bool
 	kinds   map[string]graph.Kind
+	rels    map[string]bool // relationships stories cite (story.go)
 }
 
 func (l *dbLookup) HasSource(id string) bool        { return l.sources[id] }
@@ -30,7 +31,9 @@ func (l *dbLookup) NodeKind(id string) graph.Kind   { return l.kinds[id] }
 func (l *dbLookup) addKind(id string, k graph.Kind) { l.kinds[id] = k }
 func (l *dbLookup) addSource(id string)             { l.sources[id] = true }
 func (l *dbLookup) size() int                       { return len(l.sources) + len(l.kinds) }
-func newLookup() *dbLookup                          { return &dbLookup{map[string]bool{}, map[string]graph.Kind{}} }
+func newLookup() *dbLookup {
+	return &dbLookup{map[string]bool{}, map[string]graph.Kind{}, map[string]bool{}}
+}
 func appendMissing(out []string, have map[string]bool, ids ...string) []string {
 	for _, id := range ids {
 		if id != "" && !have[id] {
@@ -128,7 +131,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	detail, _ := json.Marshal(map[string]any{
 		"name": d.Name, "version": d.Version, "sources": len(d.Sources),
-		"nodes": len(d.Nodes), "relationships": len(d.Relationships),
+		"nodes": len(d.Nodes), "relationships": len(d.Relationships), "stories": len(d.Stories),
 	})
 	meta := &[2]string{d.Name, d.Version}
 	// A large import is one long transaction: without a deadline it gets
@@ -227,6 +230,9 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 	if err != nil {
 		return err
 	}
+	if err := s.lookupStoryRefs(ctx, d, l); err != nil {
+		return err
+	}
 	if err := d.Validate(l); err != nil {
 		return err
 	}
@@ -251,6 +257,10 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 	for i, x := range d.Relationships {
 		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
 		relsByType[x.Type] = append(relsByType[x.Type], rels[i])
+	}
+	stories, err := s.importStories(ctx, d)
+	if err != nil {
+		return err
 	}
 	total := len(sources) + len(nodes) + len(rels)
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
@@ -308,6 +318,11 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		}
 		for _, t := range graph.RelTypes {
 			if err := step(cypherMergeRels[t], relsByType[t], true); err != nil {
+				return struct{}{}, err
+			}
+		}
+		if len(stories) > 0 {
+			if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
 				return struct{}{}, err
 			}
 		}

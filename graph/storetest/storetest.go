@@ -84,6 +84,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open(t)) })
 	t.Run("Disputes", func(t *testing.T) { testDisputes(t, open(t)) })
+	t.Run("Stories", func(t *testing.T) { testStories(t, open(t)) })
+	t.Run("Stories/Import", func(t *testing.T) { testStoriesImport(t, open(t)) })
 }
 
 // MustImport imports d as Actor and fails the test on error.

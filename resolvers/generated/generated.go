@@ -46,6 +46,9 @@ type ResolverRoot interface {
 	Report() ReportResolver
 	SearchHit() SearchHitResolver
 	Source() SourceResolver
+	Story() StoryResolver
+	StoryChange() StoryChangeResolver
+	StoryStep() StoryStepResolver
 	Subgraph() SubgraphResolver
 	Tension() TensionResolver
 }
@@ -164,11 +167,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptStoryStep    func(childComplexity int, storyID string, step int) int
 		DeleteNode         func(childComplexity int, id string) int
 		DeleteRelationship func(childComplexity int, id string) int
+		DeleteStory        func(childComplexity int, id string) int
 		UpsertNode         func(childComplexity int, input model.NodeInput) int
 		UpsertRelationship func(childComplexity int, input model.RelationshipInput) int
 		UpsertSource       func(childComplexity int, input model.SourceInput) int
+		UpsertStory        func(childComplexity int, input model.StoryInput) int
 	}
 
 	NodeConnection struct {
@@ -245,6 +251,8 @@ type ComplexityRoot struct {
 		Source         func(childComplexity int, id string) int
 		Sources        func(childComplexity int) int
 		Stats          func(childComplexity int) int
+		Stories        func(childComplexity int, first *int, after *string) int
+		Story          func(childComplexity int, id string) int
 	}
 
 	Relationship struct {
@@ -304,6 +312,67 @@ type ComplexityRoot struct {
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
 		Year      func(childComplexity int) int
+	}
+
+	Story struct {
+		Author    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Stale     func(childComplexity int) int
+		Steps     func(childComplexity int) int
+		Summary   func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	StoryChange struct {
+		ID     func(childComplexity int) int
+		Now    func(childComplexity int) int
+		Target func(childComplexity int) int
+		Was    func(childComplexity int) int
+		What   func(childComplexity int) int
+	}
+
+	StoryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StoryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StoryPosition struct {
+		NodeID func(childComplexity int) int
+		X      func(childComplexity int) int
+		Y      func(childComplexity int) int
+	}
+
+	StoryStep struct {
+		Caption            func(childComplexity int) int
+		CaptionHTML        func(childComplexity int) int
+		Changes            func(childComplexity int) int
+		CitedNodes         func(childComplexity int) int
+		CitedRelationships func(childComplexity int) int
+		Index              func(childComplexity int) int
+		Stale              func(childComplexity int) int
+		Title              func(childComplexity int) int
+		View               func(childComplexity int) int
+	}
+
+	StoryView struct {
+		AsOf                   func(childComplexity int) int
+		Depth                  func(childComplexity int) int
+		HighlightNodes         func(childComplexity int) int
+		HighlightRelationships func(childComplexity int) int
+		Kinds                  func(childComplexity int) int
+		Positions              func(childComplexity int) int
+		Seeds                  func(childComplexity int) int
+		Types                  func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -377,6 +446,9 @@ type MutationResolver interface {
 	UpsertRelationship(ctx context.Context, input model.RelationshipInput) (*graph.Relationship, error)
 	DeleteNode(ctx context.Context, id string) (string, error)
 	DeleteRelationship(ctx context.Context, id string) (string, error)
+	UpsertStory(ctx context.Context, input model.StoryInput) (*graph.Story, error)
+	DeleteStory(ctx context.Context, id string) (string, error)
+	AcceptStoryStep(ctx context.Context, storyID string, step int) (*graph.Story, error)
 }
 type OrganisationResolver interface {
 	Sources(ctx context.Context, obj *graph.Organisation) ([]*graph.Source, error)
@@ -412,6 +484,8 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
 	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) (*model.Export, error)
+	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
+	Story(ctx context.Context, id string) (*graph.Story, error)
 	Disputes(ctx context.Context, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) (*model.DisputeConnection, error)
 }
 type RelationshipResolver interface {
@@ -435,6 +509,22 @@ type SearchHitResolver interface {
 }
 type SourceResolver interface {
 	Kind(ctx context.Context, obj *graph.Source) (*graph.SourceKind, error)
+}
+type StoryResolver interface {
+	CreatedAt(ctx context.Context, obj *graph.Story) (string, error)
+	UpdatedAt(ctx context.Context, obj *graph.Story) (string, error)
+}
+type StoryChangeResolver interface {
+	Target(ctx context.Context, obj *graph.StoryChange) (model.CitationTarget, error)
+	What(ctx context.Context, obj *graph.StoryChange) (model.StoryChangeKind, error)
+}
+type StoryStepResolver interface {
+	Index(ctx context.Context, obj *graph.StoryStep) (int, error)
+
+	CaptionHTML(ctx context.Context, obj *graph.StoryStep) (string, error)
+
+	CitedNodes(ctx context.Context, obj *graph.StoryStep) ([]graph.Entity, error)
+	CitedRelationships(ctx context.Context, obj *graph.StoryStep) ([]*graph.Relationship, error)
 }
 type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *graph.Subgraph) ([]graph.Entity, error)
@@ -964,6 +1054,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Movement.Tensions(childComplexity), true
 
+	case "Mutation.acceptStoryStep":
+		if e.ComplexityRoot.Mutation.AcceptStoryStep == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptStoryStep_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptStoryStep(childComplexity, args["storyId"].(string), args["step"].(int)), true
 	case "Mutation.deleteNode":
 		if e.ComplexityRoot.Mutation.DeleteNode == nil {
 			break
@@ -986,6 +1087,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRelationship(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteStory":
+		if e.ComplexityRoot.Mutation.DeleteStory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteStory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteStory(childComplexity, args["id"].(string)), true
 	case "Mutation.upsertNode":
 		if e.ComplexityRoot.Mutation.UpsertNode == nil {
 			break
@@ -1019,6 +1131,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(model.SourceInput)), true
+	case "Mutation.upsertStory":
+		if e.ComplexityRoot.Mutation.UpsertStory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertStory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertStory(childComplexity, args["input"].(model.StoryInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -1405,6 +1528,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Stats(childComplexity), true
+	case "Query.stories":
+		if e.ComplexityRoot.Query.Stories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stories(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.story":
+		if e.ComplexityRoot.Query.Story == nil {
+			break
+		}
+
+		args, err := ec.field_Query_story_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Story(childComplexity, args["id"].(string)), true
 
 	case "Relationship.disputes":
 		if e.ComplexityRoot.Relationship.Disputes == nil {
@@ -1646,6 +1791,253 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Year(childComplexity), true
 
+	case "Story.author":
+		if e.ComplexityRoot.Story.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Author(childComplexity), true
+	case "Story.createdAt":
+		if e.ComplexityRoot.Story.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.CreatedAt(childComplexity), true
+	case "Story.id":
+		if e.ComplexityRoot.Story.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.ID(childComplexity), true
+	case "Story.stale":
+		if e.ComplexityRoot.Story.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Stale(childComplexity), true
+	case "Story.steps":
+		if e.ComplexityRoot.Story.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Steps(childComplexity), true
+	case "Story.summary":
+		if e.ComplexityRoot.Story.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Summary(childComplexity), true
+	case "Story.title":
+		if e.ComplexityRoot.Story.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Title(childComplexity), true
+	case "Story.updatedAt":
+		if e.ComplexityRoot.Story.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.UpdatedAt(childComplexity), true
+	case "Story.version":
+		if e.ComplexityRoot.Story.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Story.Version(childComplexity), true
+
+	case "StoryChange.id":
+		if e.ComplexityRoot.StoryChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.ID(childComplexity), true
+	case "StoryChange.now":
+		if e.ComplexityRoot.StoryChange.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Now(childComplexity), true
+	case "StoryChange.target":
+		if e.ComplexityRoot.StoryChange.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Target(childComplexity), true
+	case "StoryChange.was":
+		if e.ComplexityRoot.StoryChange.Was == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.Was(childComplexity), true
+	case "StoryChange.what":
+		if e.ComplexityRoot.StoryChange.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryChange.What(childComplexity), true
+
+	case "StoryConnection.edges":
+		if e.ComplexityRoot.StoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.Edges(childComplexity), true
+	case "StoryConnection.nodes":
+		if e.ComplexityRoot.StoryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.Nodes(childComplexity), true
+	case "StoryConnection.pageInfo":
+		if e.ComplexityRoot.StoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.PageInfo(childComplexity), true
+	case "StoryConnection.totalCount":
+		if e.ComplexityRoot.StoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryConnection.TotalCount(childComplexity), true
+
+	case "StoryEdge.cursor":
+		if e.ComplexityRoot.StoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Cursor(childComplexity), true
+	case "StoryEdge.node":
+		if e.ComplexityRoot.StoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryEdge.Node(childComplexity), true
+
+	case "StoryPosition.nodeId":
+		if e.ComplexityRoot.StoryPosition.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.NodeID(childComplexity), true
+	case "StoryPosition.x":
+		if e.ComplexityRoot.StoryPosition.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.X(childComplexity), true
+	case "StoryPosition.y":
+		if e.ComplexityRoot.StoryPosition.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryPosition.Y(childComplexity), true
+
+	case "StoryStep.caption":
+		if e.ComplexityRoot.StoryStep.Caption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Caption(childComplexity), true
+	case "StoryStep.captionHtml":
+		if e.ComplexityRoot.StoryStep.CaptionHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CaptionHTML(childComplexity), true
+	case "StoryStep.changes":
+		if e.ComplexityRoot.StoryStep.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Changes(childComplexity), true
+	case "StoryStep.citedNodeIds", "StoryStep.citedNodes":
+		if e.ComplexityRoot.StoryStep.CitedNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CitedNodes(childComplexity), true
+	case "StoryStep.citedRelationshipIds", "StoryStep.citedRelationships":
+		if e.ComplexityRoot.StoryStep.CitedRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.CitedRelationships(childComplexity), true
+	case "StoryStep.index":
+		if e.ComplexityRoot.StoryStep.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Index(childComplexity), true
+	case "StoryStep.stale":
+		if e.ComplexityRoot.StoryStep.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Stale(childComplexity), true
+	case "StoryStep.title":
+		if e.ComplexityRoot.StoryStep.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.Title(childComplexity), true
+	case "StoryStep.view":
+		if e.ComplexityRoot.StoryStep.View == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryStep.View(childComplexity), true
+
+	case "StoryView.asOf":
+		if e.ComplexityRoot.StoryView.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.AsOf(childComplexity), true
+	case "StoryView.depth":
+		if e.ComplexityRoot.StoryView.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Depth(childComplexity), true
+	case "StoryView.highlightNodes":
+		if e.ComplexityRoot.StoryView.HighlightNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.HighlightNodes(childComplexity), true
+	case "StoryView.highlightRelationships":
+		if e.ComplexityRoot.StoryView.HighlightRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.HighlightRelationships(childComplexity), true
+	case "StoryView.kinds":
+		if e.ComplexityRoot.StoryView.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Kinds(childComplexity), true
+	case "StoryView.positions":
+		if e.ComplexityRoot.StoryView.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Positions(childComplexity), true
+	case "StoryView.seeds":
+		if e.ComplexityRoot.StoryView.Seeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Seeds(childComplexity), true
+	case "StoryView.types":
+		if e.ComplexityRoot.StoryView.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoryView.Types(childComplexity), true
+
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -1753,6 +2145,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
+			graphql.NewInputUnmarshaler("StoryInput", ec.unmarshalInputStoryInput),
+			graphql.NewInputUnmarshaler("StoryPositionInput", ec.unmarshalInputStoryPositionInput),
+			graphql.NewInputUnmarshaler("StoryStepInput", ec.unmarshalInputStoryStepInput),
+			graphql.NewInputUnmarshaler("StoryViewInput", ec.unmarshalInputStoryViewInput),
 		)
 	}
 	first := true
@@ -2312,6 +2708,185 @@ type Export {
   contentBase64: String
   "A relative URL that downloads the same export over HTTP GET."
   downloadUrl: String!
+}
+
+# --- stories ---
+
+"""
+A saved, cited narrative over the graph: ordered steps, each a view of the
+graph with a caption that cites the nodes and relationships it speaks of.
+Reads are public; changes need an API key and are recorded in ` + "`" + `changes` + "`" + `.
+"""
+type Story {
+  "A slug, e.g. aids-treatment-activism."
+  id: ID!
+  title: String!
+  summary: String
+  author: String!
+  "RFC 3339, UTC."
+  createdAt: String!
+  "RFC 3339, UTC."
+  updatedAt: String!
+  "1 on creation; grows by one with every update or accepted step."
+  version: Int!
+  steps: [StoryStep!]!
+  "True when any step is stale: a record it cites changed, was disputed or was deleted since the step was written or accepted."
+  stale: Boolean!
+}
+
+"One step of a story: a view of the graph and a caption that cites its evidence."
+type StoryStep {
+  "The step's position, from 0."
+  index: Int!
+  title: String
+  view: StoryView!
+  "The caption as written, in Markdown (see captionHtml)."
+  caption: String!
+  """
+  The caption rendered to HTML and sanitised server-side: paragraphs, line
+  breaks, emphasis, strong, code, block quotes, lists, headings h3-h6 and
+  links (http, https, mailto and relative URLs only, given
+  rel="nofollow noopener"). Scripts, styles, images, iframes, raw HTML
+  attributes and event handlers are removed. Safe to insert as innerHTML.
+  """
+  captionHtml: String!
+  "Ids of the cited nodes, as written (a deleted one stays listed; see changes)."
+  citedNodeIds: [ID!]!
+  "Ids of the cited relationships, as written."
+  citedRelationshipIds: [ID!]!
+  "The cited nodes that still exist."
+  citedNodes: [Node!]!
+  "The cited relationships that still exist."
+  citedRelationships: [Relationship!]!
+  "True when a cited record is no longer as recorded."
+  stale: Boolean!
+  "What changed in the cited records since the step was written or accepted."
+  changes: [StoryChange!]!
+}
+
+"What a story step shows."
+type StoryView {
+  "The neighbourhood's start nodes."
+  seeds: [ID!]!
+  "Hops from the seeds, 0..4."
+  depth: Int!
+  "Node kinds shown (all when empty)."
+  kinds: [NodeKind!]!
+  "Relationship types shown (all when empty)."
+  types: [RelationshipType!]!
+  "Show the graph as it stood at the end of this year."
+  asOf: Int
+  "Nodes drawn emphasised (e.g. a path's)."
+  highlightNodes: [ID!]!
+  "Relationships drawn emphasised (e.g. a path's)."
+  highlightRelationships: [ID!]!
+  "Optional pinned layout positions."
+  positions: [StoryPosition!]!
+}
+
+type StoryPosition {
+  nodeId: ID!
+  x: Float!
+  y: Float!
+}
+
+"What kind of record a citation names."
+enum CitationTarget {
+  NODE
+  RELATIONSHIP
+}
+
+"How a cited record differs from its recorded state."
+enum StoryChangeKind {
+  "Its content changed (any field: summary, years, sources, endpoints...)."
+  CHANGED
+  "It no longer exists."
+  DELETED
+  "It is now disputed."
+  DISPUTED
+}
+
+"A cited record that is no longer as recorded."
+type StoryChange {
+  "The node or relationship id."
+  id: ID!
+  target: CitationTarget!
+  what: StoryChangeKind!
+  "The recorded fingerprint."
+  was: String!
+  "The current fingerprint; null when deleted."
+  now: String
+}
+
+type StoryEdge {
+  cursor: String!
+  node: Story!
+}
+
+type StoryConnection {
+  edges: [StoryEdge!]!
+  nodes: [Story!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input StoryPositionInput {
+  nodeId: ID!
+  x: Float!
+  y: Float!
+}
+
+input StoryViewInput {
+  seeds: [ID!]!
+  depth: Int = 1
+  kinds: [NodeKind!]
+  types: [RelationshipType!]
+  asOf: Int
+  highlightNodes: [ID!]
+  highlightRelationships: [ID!]
+  positions: [StoryPositionInput!]
+}
+
+input StoryStepInput {
+  title: String
+  view: StoryViewInput!
+  "Markdown; at most 10000 bytes."
+  caption: String!
+  "Ids of existing nodes the caption speaks of."
+  citedNodeIds: [ID!]
+  "Ids of existing relationships the caption speaks of. A step cites at least one record."
+  citedRelationshipIds: [ID!]
+}
+
+input StoryInput {
+  id: ID!
+  title: String!
+  summary: String
+  "Defaults to the API key's name."
+  author: String
+  "1 to 50 steps."
+  steps: [StoryStepInput!]!
+}
+
+extend type Query {
+  "A page of stories sorted by id. ` + "`" + `first` + "`" + ` is at most 500."
+  stories(first: Int = 20, after: String): StoryConnection!
+  "The story with this id, or null."
+  story(id: ID!): Story
+}
+
+extend type Mutation {
+  """
+  Creates or replaces a story. Every cited, seed and highlighted node and
+  relationship must exist. Each step records the state of what it cites; a
+  step whose content is unchanged keeps its recorded state (so an edit
+  elsewhere does not accept a stale step).
+  """
+  upsertStory(input: StoryInput!): Story!
+  "Deletes a story; returns its id."
+  deleteStory(id: ID!): ID!
+  "Accepts the current state of what step ` + "`" + `step` + "`" + ` (from 0) cites, clearing its stale mark."
+  acceptStoryStep(storyId: ID!, step: Int!): Story!
 }
 
 # --- disputes (issue 11: source kinds, contested claims) ---
@@ -2924,6 +3499,132 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
 
+func (ec *executionContext) childFields_Story(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Story_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Story_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_Story_summary(ctx, field)
+	case "author":
+		return ec.fieldContext_Story_author(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Story_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Story_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Story_version(ctx, field)
+	case "steps":
+		return ec.fieldContext_Story_steps(ctx, field)
+	case "stale":
+		return ec.fieldContext_Story_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Story", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StoryChange_id(ctx, field)
+	case "target":
+		return ec.fieldContext_StoryChange_target(ctx, field)
+	case "what":
+		return ec.fieldContext_StoryChange_what(ctx, field)
+	case "was":
+		return ec.fieldContext_StoryChange_was(ctx, field)
+	case "now":
+		return ec.fieldContext_StoryChange_now(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryChange", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StoryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StoryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StoryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeId":
+		return ec.fieldContext_StoryPosition_nodeId(ctx, field)
+	case "x":
+		return ec.fieldContext_StoryPosition_x(ctx, field)
+	case "y":
+		return ec.fieldContext_StoryPosition_y(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryPosition", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_StoryStep_index(ctx, field)
+	case "title":
+		return ec.fieldContext_StoryStep_title(ctx, field)
+	case "view":
+		return ec.fieldContext_StoryStep_view(ctx, field)
+	case "caption":
+		return ec.fieldContext_StoryStep_caption(ctx, field)
+	case "captionHtml":
+		return ec.fieldContext_StoryStep_captionHtml(ctx, field)
+	case "citedNodeIds":
+		return ec.fieldContext_StoryStep_citedNodeIds(ctx, field)
+	case "citedRelationshipIds":
+		return ec.fieldContext_StoryStep_citedRelationshipIds(ctx, field)
+	case "citedNodes":
+		return ec.fieldContext_StoryStep_citedNodes(ctx, field)
+	case "citedRelationships":
+		return ec.fieldContext_StoryStep_citedRelationships(ctx, field)
+	case "stale":
+		return ec.fieldContext_StoryStep_stale(ctx, field)
+	case "changes":
+		return ec.fieldContext_StoryStep_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryStep", field.Name)
+}
+
+func (ec *executionContext) childFields_StoryView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seeds":
+		return ec.fieldContext_StoryView_seeds(ctx, field)
+	case "depth":
+		return ec.fieldContext_StoryView_depth(ctx, field)
+	case "kinds":
+		return ec.fieldContext_StoryView_kinds(ctx, field)
+	case "types":
+		return ec.fieldContext_StoryView_types(ctx, field)
+	case "asOf":
+		return ec.fieldContext_StoryView_asOf(ctx, field)
+	case "highlightNodes":
+		return ec.fieldContext_StoryView_highlightNodes(ctx, field)
+	case "highlightRelationships":
+		return ec.fieldContext_StoryView_highlightRelationships(ctx, field)
+	case "positions":
+		return ec.fieldContext_StoryView_positions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoryView", field.Name)
+}
+
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -3216,6 +3917,28 @@ func (ec *executionContext) field_Movement_relationships_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptStoryStep_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storyId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storyId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3231,6 +3954,20 @@ func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deleteRelationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteStory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -3278,6 +4015,20 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SourceInput, error) {
 			return ec.unmarshalNSourceInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertStory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StoryInput, error) {
+			return ec.unmarshalNStoryInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3805,6 +4556,42 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 }
 
 func (ec *executionContext) field_Query_source_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_story_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6313,6 +7100,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertStory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertStory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertStory(ctx, fc.Args["input"].(model.StoryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertStory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertStory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteStory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteStory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteStory(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteStory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteStory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptStoryStep(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptStoryStep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptStoryStep(ctx, fc.Args["storyId"].(string), fc.Args["step"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptStoryStep(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptStoryStep_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7882,6 +8801,94 @@ func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_stories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+			return ec.marshalNStoryConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_story(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_story(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Story(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalOStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_story(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_story_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9113,6 +10120,1062 @@ func (ec *executionContext) _Source_kind(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "SourceKind")
+}
+
+func (ec *executionContext) _Story_id(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Story_title(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_summary(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Story_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_author(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "String")
+}
+
+func (ec *executionContext) _Story_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, true, true, "String")
+}
+
+func (ec *executionContext) _Story_updatedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Story().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, true, true, "String")
+}
+
+func (ec *executionContext) _Story_version(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Story_steps(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StoryStep) graphql.Marshaler {
+			return ec.marshalNStoryStep2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Story",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Story_stale(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Story_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Story_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Story", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StoryChange_id(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryChange_target(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryChange().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CitationTarget) graphql.Marshaler {
+			return ec.marshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, true, true, "CitationTarget")
+}
+
+func (ec *executionContext) _StoryChange_what(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryChange().What(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StoryChangeKind) graphql.Marshaler {
+			return ec.marshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, true, true, "StoryChangeKind")
+}
+
+func (ec *executionContext) _StoryChange_was(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_was(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Was, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_was(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryChange_now(ctx context.Context, field graphql.CollectedField, obj *graph.StoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryChange_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryChange_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StoryEdge) graphql.Marshaler {
+			return ec.marshalNStoryEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+			return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Story(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryPosition_nodeId(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_nodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryPosition_x(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StoryPosition_y(ctx context.Context, field graphql.CollectedField, obj *graph.StoryPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryPosition_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryPosition_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StoryStep_index(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().Index(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, true, true, "Int")
+}
+
+func (ec *executionContext) _StoryStep_title(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryStep_view(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_view(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.View, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.StoryView) graphql.Marshaler {
+			return ec.marshalNStoryView2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_view(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_caption(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_caption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_caption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _StoryStep_captionHtml(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_captionHtml(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CaptionHTML(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_captionHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, true, true, "String")
+}
+
+func (ec *executionContext) _StoryStep_citedNodeIds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedNodeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedNodeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryStep_citedRelationshipIds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedRelationshipIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedRelationshipIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryStep_citedNodes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CitedNodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Entity) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_citedRelationships(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_citedRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StoryStep().CitedRelationships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_citedRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryStep_stale(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StoryStep_changes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryStep_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.StoryChange) graphql.Marshaler {
+			return ec.marshalNStoryChange2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryStep_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoryView_seeds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_seeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_seeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_depth(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryView_kinds(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _StoryView_types(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.RelType) graphql.Marshaler {
+			return ec.marshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "RelationshipType")
+}
+
+func (ec *executionContext) _StoryView_asOf(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StoryView_highlightNodes(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_highlightNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighlightNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_highlightNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_highlightRelationships(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_highlightRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighlightRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_highlightRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StoryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StoryView_positions(ctx context.Context, field graphql.CollectedField, obj *graph.StoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoryView_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.StoryPosition) graphql.Marshaler {
+			return ec.marshalNStoryPosition2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoryView_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoryView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoryPosition(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.Subgraph) (ret graphql.Marshaler) {
@@ -11252,6 +13315,297 @@ func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStoryInput(ctx context.Context, obj any) (model.StoryInput, error) {
+	var it model.StoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "summary", "author", "steps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
+		case "steps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
+			data, err := ec.unmarshalNStoryStepInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Steps = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryInput unmarshals raw into the StoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryInput(ctx context.Context, raw any) (model.StoryInput, error) {
+	var out model.StoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryPositionInput(ctx context.Context, obj any) (model.StoryPositionInput, error) {
+	var it model.StoryPositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodeId", "x", "y"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "x":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("x"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.X = data
+		case "y":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("y"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Y = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryPositionInput unmarshals raw into the StoryPositionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryPositionInput(ctx context.Context, raw any) (model.StoryPositionInput, error) {
+	var out model.StoryPositionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryPositionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryStepInput(ctx context.Context, obj any) (model.StoryStepInput, error) {
+	var it model.StoryStepInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "view", "caption", "citedNodeIds", "citedRelationshipIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "view":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("view"))
+			data, err := ec.unmarshalNStoryViewInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryViewInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.View = data
+		case "caption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caption"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Caption = data
+		case "citedNodeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedNodeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitedNodeIds = data
+		case "citedRelationshipIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedRelationshipIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitedRelationshipIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryStepInput unmarshals raw into the StoryStepInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryStepInput(ctx context.Context, raw any) (model.StoryStepInput, error) {
+	var out model.StoryStepInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryStepInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStoryViewInput(ctx context.Context, obj any) (model.StoryViewInput, error) {
+	var it model.StoryViewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["depth"]; !present {
+		asMap["depth"] = 1
+	}
+
+	fieldsInOrder := [...]string{"seeds", "depth", "kinds", "types", "asOf", "highlightNodes", "highlightRelationships", "positions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seeds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seeds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seeds = data
+		case "depth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("depth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Depth = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "highlightNodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("highlightNodes"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HighlightNodes = data
+		case "highlightRelationships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("highlightRelationships"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HighlightRelationships = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalOStoryPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStoryViewInput unmarshals raw into the StoryViewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStoryViewInput(ctx context.Context, raw any) (model.StoryViewInput, error) {
+	var out model.StoryViewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StoryViewInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -12077,6 +14431,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertStory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertStory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteStory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteStory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptStoryStep":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptStoryStep(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12587,6 +14962,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_exportSubgraph(ctx, field)
 				})
+		case "stories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stories(ctx, field)
+				})
+		case "story":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_story(ctx, field)
+				})
 		case "disputes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13005,6 +15392,420 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_kind(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyImplementors = []string{"Story"}
+
+func (ec *executionContext) _Story(ctx context.Context, sel ast.SelectionSet, obj *graph.Story) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Story")
+		case "id":
+			out.Values[i] = ec._Story_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Story_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._Story_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			out.Values[i] = ec._Story_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_createdAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Story_updatedAt(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Story_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "steps":
+			out.Values[i] = ec._Story_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stale":
+			out.Values[i] = ec._Story_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyChangeImplementors = []string{"StoryChange"}
+
+func (ec *executionContext) _StoryChange(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryChange")
+		case "id":
+			out.Values[i] = ec._StoryChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryChange_target(ctx, field, obj)
+				})
+		case "what":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryChange_what(ctx, field, obj)
+				})
+		case "was":
+			out.Values[i] = ec._StoryChange_was(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "now":
+			out.Values[i] = ec._StoryChange_now(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyConnectionImplementors = []string{"StoryConnection"}
+
+func (ec *executionContext) _StoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryConnection")
+		case "edges":
+			out.Values[i] = ec._StoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._StoryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyEdgeImplementors = []string{"StoryEdge"}
+
+func (ec *executionContext) _StoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryEdge")
+		case "cursor":
+			out.Values[i] = ec._StoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyPositionImplementors = []string{"StoryPosition"}
+
+func (ec *executionContext) _StoryPosition(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryPosition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryPosition")
+		case "nodeId":
+			out.Values[i] = ec._StoryPosition_nodeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._StoryPosition_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._StoryPosition_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyStepImplementors = []string{"StoryStep"}
+
+func (ec *executionContext) _StoryStep(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryStep")
+		case "index":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_index(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._StoryStep_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "view":
+			out.Values[i] = ec._StoryStep_view(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "caption":
+			out.Values[i] = ec._StoryStep_caption(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "captionHtml":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_captionHtml(ctx, field, obj)
+				})
+		case "citedNodeIds":
+			out.Values[i] = ec._StoryStep_citedNodeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citedRelationshipIds":
+			out.Values[i] = ec._StoryStep_citedRelationshipIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citedNodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_citedNodes(ctx, field, obj)
+				})
+		case "citedRelationships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StoryStep_citedRelationships(ctx, field, obj)
+				})
+		case "stale":
+			out.Values[i] = ec._StoryStep_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._StoryStep_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var storyViewImplementors = []string{"StoryView"}
+
+func (ec *executionContext) _StoryView(ctx context.Context, sel ast.SelectionSet, obj *graph.StoryView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storyViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoryView")
+		case "seeds":
+			out.Values[i] = ec._StoryView_seeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._StoryView_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._StoryView_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._StoryView_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._StoryView_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "highlightNodes":
+			out.Values[i] = ec._StoryView_highlightNodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlightRelationships":
+			out.Values[i] = ec._StoryView_highlightRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positions":
+			out.Values[i] = ec._StoryView_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13548,6 +16349,16 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx context.Context, v any) (model.CitationTarget, error) {
+	var res model.CitationTarget
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitationTarget2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐCitationTarget(ctx context.Context, sel ast.SelectionSet, v model.CitationTarget) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13903,6 +16714,36 @@ func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraph�
 	return res
 }
 
+func (ec *executionContext) unmarshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx context.Context, v any) ([]graph.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNodeKind2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKind2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNNodeOrder2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐNodeOrder(ctx context.Context, v any) (*graph.NodeOrder, error) {
 	res, err := ec.unmarshalInputNodeOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -14138,6 +16979,36 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkg�
 	return res
 }
 
+func (ec *executionContext) unmarshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, v any) ([]graph.RelType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.RelType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.RelType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRelationshipTypeCount2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐRelationshipTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipTypeCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14237,6 +17108,174 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStory2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Story) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx context.Context, sel ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Story!")
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryChange2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChange(ctx context.Context, sel ast.SelectionSet, v graph.StoryChange) graphql.Marshaler {
+	return ec._StoryChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryChange2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StoryChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryChange2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx context.Context, v any) (model.StoryChangeKind, error) {
+	var res model.StoryChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryChangeKind2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryChangeKind(ctx context.Context, sel ast.SelectionSet, v model.StoryChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStoryConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.StoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryConnection!")
+		return graphql.Null
+	}
+	return ec._StoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoryEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.StoryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryEdge!")
+		return graphql.Null
+	}
+	return ec._StoryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStoryInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryInput(ctx context.Context, v any) (model.StoryInput, error) {
+	res, err := ec.unmarshalInputStoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryPosition2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPosition(ctx context.Context, sel ast.SelectionSet, v graph.StoryPosition) graphql.Marshaler {
+	return ec._StoryPosition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStoryPosition2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StoryPosition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryPosition2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStoryPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInput(ctx context.Context, v any) (*model.StoryPositionInput, error) {
+	res, err := ec.unmarshalInputStoryPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryStep2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.StoryStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoryStep2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoryStep2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryStep(ctx context.Context, sel ast.SelectionSet, v *graph.StoryStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoryStep!")
+		return graphql.Null
+	}
+	return ec._StoryStep(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStoryStepInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInputᚄ(ctx context.Context, v any) ([]*model.StoryStepInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StoryStepInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStoryStepInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNStoryStepInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryStepInput(ctx context.Context, v any) (*model.StoryStepInput, error) {
+	res, err := ec.unmarshalInputStoryStepInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStoryView2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStoryView(ctx context.Context, sel ast.SelectionSet, v graph.StoryView) graphql.Marshaler {
+	return ec._StoryView(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNStoryViewInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryViewInput(ctx context.Context, v any) (*model.StoryViewInput, error) {
+	res, err := ec.unmarshalInputStoryViewInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -14843,6 +17882,30 @@ func (ec *executionContext) marshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋg
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx context.Context, sel ast.SelectionSet, v *graph.Story) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Story(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStoryPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInputᚄ(ctx context.Context, v any) ([]*model.StoryPositionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StoryPositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStoryPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐStoryPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/export"
 )
@@ -145,4 +150,171 @@ type SourceInput struct {
 	Publisher *string           `json:"publisher,omitempty"`
 	Year      *int              `json:"year,omitempty"`
 	Kind      *graph.SourceKind `json:"kind,omitempty"`
+}
+
+type StoryConnection struct {
+	Edges      []*StoryEdge   `json:"edges"`
+	Nodes      []*graph.Story `json:"nodes"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type StoryEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *graph.Story `json:"node"`
+}
+
+type StoryInput struct {
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Summary *string `json:"summary,omitempty"`
+	// Defaults to the API key's name.
+	Author *string `json:"author,omitempty"`
+	// 1 to 50 steps.
+	Steps []*StoryStepInput `json:"steps"`
+}
+
+type StoryPositionInput struct {
+	NodeID string  `json:"nodeId"`
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+}
+
+type StoryStepInput struct {
+	Title *string         `json:"title,omitempty"`
+	View  *StoryViewInput `json:"view"`
+	// Markdown; at most 10000 bytes.
+	Caption string `json:"caption"`
+	// Ids of existing nodes the caption speaks of.
+	CitedNodeIds []string `json:"citedNodeIds,omitempty"`
+	// Ids of existing relationships the caption speaks of. A step cites at least one record.
+	CitedRelationshipIds []string `json:"citedRelationshipIds,omitempty"`
+}
+
+type StoryViewInput struct {
+	Seeds                  []string              `json:"seeds"`
+	Depth                  *int                  `json:"depth,omitempty"`
+	Kinds                  []graph.Kind          `json:"kinds,omitempty"`
+	Types                  []graph.RelType       `json:"types,omitempty"`
+	AsOf                   *int                  `json:"asOf,omitempty"`
+	HighlightNodes         []string              `json:"highlightNodes,omitempty"`
+	HighlightRelationships []string              `json:"highlightRelationships,omitempty"`
+	Positions              []*StoryPositionInput `json:"positions,omitempty"`
+}
+
+// What kind of record a citation names.
+type CitationTarget string
+
+const (
+	CitationTargetNode         CitationTarget = "NODE"
+	CitationTargetRelationship CitationTarget = "RELATIONSHIP"
+)
+
+var AllCitationTarget = []CitationTarget{
+	CitationTargetNode,
+	CitationTargetRelationship,
+}
+
+func (e CitationTarget) IsValid() bool {
+	switch e {
+	case CitationTargetNode, CitationTargetRelationship:
+		return true
+	}
+	return false
+}
+
+func (e CitationTarget) String() string {
+	return string(e)
+}
+
+func (e *CitationTarget) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CitationTarget(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CitationTarget", str)
+	}
+	return nil
+}
+
+func (e CitationTarget) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CitationTarget) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CitationTarget) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a cited record differs from its recorded state.
+type StoryChangeKind string
+
+const (
+	// Its content changed (any field: summary, years, sources, endpoints...).
+	StoryChangeKindChanged StoryChangeKind = "CHANGED"
+	// It no longer exists.
+	StoryChangeKindDeleted StoryChangeKind = "DELETED"
+	// It is now disputed.
+	StoryChangeKindDisputed StoryChangeKind = "DISPUTED"
+)
+
+var AllStoryChangeKind = []StoryChangeKind{
+	StoryChangeKindChanged,
+	StoryChangeKindDeleted,
+	StoryChangeKindDisputed,
+}
+
+func (e StoryChangeKind) IsValid() bool {
+	switch e {
+	case StoryChangeKindChanged, StoryChangeKindDeleted, StoryChangeKindDisputed:
+		return true
+	}
+	return false
+}
+
+func (e StoryChangeKind) String() string {
+	return string(e)
+}
+
+func (e *StoryChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StoryChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StoryChangeKind", str)
+	}
+	return nil
+}
+
+func (e StoryChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StoryChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StoryChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -484,6 +484,10 @@ export type Query = {
    * partial file.
    */
   exportSubgraph: Export;
+  /** A page of stories sorted by id. `first` is at most 500. */
+  stories: StoryConnection;
+  /** The story with this id, or null. */
+  story: Maybe<Story>;
   /**
    * The recorded disputes, about nodes (by id) then relationships (by id).
    * `about` restricts to these node or relationship ids, `aboutKind` to one
@@ -574,6 +578,17 @@ export type QueryExportSubgraphArgs = {
 };
 
 
+export type QueryStoriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryDisputesArgs = {
   about: InputMaybe<Array<Scalars['ID']['input']>>;
   aboutKind: InputMaybe<DisputeSubject>;
@@ -640,6 +655,17 @@ export type Mutation = {
   /** Deletes the node and its relationships; returns the id. */
   deleteNode: Scalars['ID']['output'];
   deleteRelationship: Scalars['ID']['output'];
+  /**
+   * Creates or replaces a story. Every cited, seed and highlighted node and
+   * relationship must exist. Each step records the state of what it cites; a
+   * step whose content is unchanged keeps its recorded state (so an edit
+   * elsewhere does not accept a stale step).
+   */
+  upsertStory: Story;
+  /** Deletes a story; returns its id. */
+  deleteStory: Scalars['ID']['output'];
+  /** Accepts the current state of what step `step` (from 0) cites, clearing its stale mark. */
+  acceptStoryStep: Story;
 };
 
 
@@ -670,6 +696,25 @@ export type MutationDeleteNodeArgs = {
 /** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
 export type MutationDeleteRelationshipArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationUpsertStoryArgs = {
+  input: StoryInput;
+};
+
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationDeleteStoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
+export type MutationAcceptStoryStepArgs = {
+  storyId: Scalars['ID']['input'];
+  step: Scalars['Int']['input'];
 };
 
 /** A file format for `exportSubgraph` and `GET /export`. */
@@ -710,6 +755,164 @@ export type Export = {
   contentBase64: Maybe<Scalars['String']['output']>;
   /** A relative URL that downloads the same export over HTTP GET. */
   downloadUrl: Scalars['String']['output'];
+};
+
+/**
+ * A saved, cited narrative over the graph: ordered steps, each a view of the
+ * graph with a caption that cites the nodes and relationships it speaks of.
+ * Reads are public; changes need an API key and are recorded in `changes`.
+ */
+export type Story = {
+  /** A slug, e.g. aids-treatment-activism. */
+  id: Scalars['ID']['output'];
+  title: Scalars['String']['output'];
+  summary: Maybe<Scalars['String']['output']>;
+  author: Scalars['String']['output'];
+  /** RFC 3339, UTC. */
+  createdAt: Scalars['String']['output'];
+  /** RFC 3339, UTC. */
+  updatedAt: Scalars['String']['output'];
+  /** 1 on creation; grows by one with every update or accepted step. */
+  version: Scalars['Int']['output'];
+  steps: Array<StoryStep>;
+  /** True when any step is stale: a record it cites changed, was disputed or was deleted since the step was written or accepted. */
+  stale: Scalars['Boolean']['output'];
+};
+
+/** One step of a story: a view of the graph and a caption that cites its evidence. */
+export type StoryStep = {
+  /** The step's position, from 0. */
+  index: Scalars['Int']['output'];
+  title: Maybe<Scalars['String']['output']>;
+  view: StoryView;
+  /** The caption as written, in Markdown (see captionHtml). */
+  caption: Scalars['String']['output'];
+  /**
+   * The caption rendered to HTML and sanitised server-side: paragraphs, line
+   * breaks, emphasis, strong, code, block quotes, lists, headings h3-h6 and
+   * links (http, https, mailto and relative URLs only, given
+   * rel="nofollow noopener"). Scripts, styles, images, iframes, raw HTML
+   * attributes and event handlers are removed. Safe to insert as innerHTML.
+   */
+  captionHtml: Scalars['String']['output'];
+  /** Ids of the cited nodes, as written (a deleted one stays listed; see changes). */
+  citedNodeIds: Array<Scalars['ID']['output']>;
+  /** Ids of the cited relationships, as written. */
+  citedRelationshipIds: Array<Scalars['ID']['output']>;
+  /** The cited nodes that still exist. */
+  citedNodes: Array<Node>;
+  /** The cited relationships that still exist. */
+  citedRelationships: Array<Relationship>;
+  /** True when a cited record is no longer as recorded. */
+  stale: Scalars['Boolean']['output'];
+  /** What changed in the cited records since the step was written or accepted. */
+  changes: Array<StoryChange>;
+};
+
+/** What a story step shows. */
+export type StoryView = {
+  /** The neighbourhood's start nodes. */
+  seeds: Array<Scalars['ID']['output']>;
+  /** Hops from the seeds, 0..4. */
+  depth: Scalars['Int']['output'];
+  /** Node kinds shown (all when empty). */
+  kinds: Array<NodeKind>;
+  /** Relationship types shown (all when empty). */
+  types: Array<RelationshipType>;
+  /** Show the graph as it stood at the end of this year. */
+  asOf: Maybe<Scalars['Int']['output']>;
+  /** Nodes drawn emphasised (e.g. a path's). */
+  highlightNodes: Array<Scalars['ID']['output']>;
+  /** Relationships drawn emphasised (e.g. a path's). */
+  highlightRelationships: Array<Scalars['ID']['output']>;
+  /** Optional pinned layout positions. */
+  positions: Array<StoryPosition>;
+};
+
+export type StoryPosition = {
+  nodeId: Scalars['ID']['output'];
+  x: Scalars['Float']['output'];
+  y: Scalars['Float']['output'];
+};
+
+/** What kind of record a citation names. */
+export const CitationTarget = {
+  NODE: 'NODE',
+  RELATIONSHIP: 'RELATIONSHIP'
+} as const;
+
+export type CitationTarget = typeof CitationTarget[keyof typeof CitationTarget];
+/** How a cited record differs from its recorded state. */
+export const StoryChangeKind = {
+  /** Its content changed (any field: summary, years, sources, endpoints...). */
+  CHANGED: 'CHANGED',
+  /** It no longer exists. */
+  DELETED: 'DELETED',
+  /** It is now disputed. */
+  DISPUTED: 'DISPUTED'
+} as const;
+
+export type StoryChangeKind = typeof StoryChangeKind[keyof typeof StoryChangeKind];
+/** A cited record that is no longer as recorded. */
+export type StoryChange = {
+  /** The node or relationship id. */
+  id: Scalars['ID']['output'];
+  target: CitationTarget;
+  what: StoryChangeKind;
+  /** The recorded fingerprint. */
+  was: Scalars['String']['output'];
+  /** The current fingerprint; null when deleted. */
+  now: Maybe<Scalars['String']['output']>;
+};
+
+export type StoryEdge = {
+  cursor: Scalars['String']['output'];
+  node: Story;
+};
+
+export type StoryConnection = {
+  edges: Array<StoryEdge>;
+  nodes: Array<Story>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type StoryPositionInput = {
+  nodeId: Scalars['ID']['input'];
+  x: Scalars['Float']['input'];
+  y: Scalars['Float']['input'];
+};
+
+export type StoryViewInput = {
+  seeds: Array<Scalars['ID']['input']>;
+  depth: InputMaybe<Scalars['Int']['input']>;
+  kinds: InputMaybe<Array<NodeKind>>;
+  types: InputMaybe<Array<RelationshipType>>;
+  asOf: InputMaybe<Scalars['Int']['input']>;
+  highlightNodes: InputMaybe<Array<Scalars['ID']['input']>>;
+  highlightRelationships: InputMaybe<Array<Scalars['ID']['input']>>;
+  positions: InputMaybe<Array<StoryPositionInput>>;
+};
+
+export type StoryStepInput = {
+  title: InputMaybe<Scalars['String']['input']>;
+  view: StoryViewInput;
+  /** Markdown; at most 10000 bytes. */
+  caption: Scalars['String']['input'];
+  /** Ids of existing nodes the caption speaks of. */
+  citedNodeIds: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Ids of existing relationships the caption speaks of. A step cites at least one record. */
+  citedRelationshipIds: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type StoryInput = {
+  id: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  summary: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to the API key's name. */
+  author: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 50 steps. */
+  steps: Array<StoryStepInput>;
 };
 
 /** What a source is, so that a reader can judge it. */
