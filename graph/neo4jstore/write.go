@@ -59,9 +59,20 @@ func (s *Store) lookup(ctx context.Context, d *graph.Dataset) (*dbLookup, error)
 	}
 	for _, n := range d.Nodes {
 		srcIDs = appendMissing(srcIDs, seen, n.SourceIDs...)
+		for _, x := range n.Disputes {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
 	}
 	for _, r := range d.Relationships {
 		srcIDs = appendMissing(srcIDs, seen, r.SourceIDs...)
+		for _, x := range r.Disputes {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
+	}
+	for _, x := range d.Disputes {
+		if x != nil {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
 	}
 	nodeSeen := map[string]bool{}
 	for _, n := range d.Nodes {
