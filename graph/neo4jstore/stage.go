@@ -69,8 +69,7 @@ RETURN n.id AS id, elementId(n) AS eid`
 MATCH (a) WHERE elementId(a) = row.a
 MATCH (b) WHERE elementId(b) = row.b
 WITH row, a, b WHERE a.hmkgImport = $import AND a.id = row.from AND b.hmkgImport = $import AND b.id = row.to
-CREATE (a)-[r:` + string(t) + ` {id: row.props.id, sources: row.props.sources, year: row.props.year,
-  summary: row.props.summary, tensions: row.props.tensions}]->(b)
+CREATE (a)-[r:` + string(t) + ` {` + stagedRelProps + `}]->(b)
 RETURN count(r) AS n`
 		}
 		return m
@@ -101,6 +100,20 @@ CALL (id) {
 }
 RETURN r.id AS id`
 )
+
+// relPropKeys are every property relProps may write; cypherStageRels names
+// each (TestStageRelsNamesEveryProperty checks the list against relProps).
+var relPropKeys = []string{"id", "sources", "year", "summary", "tensions", "status", "disputes"}
+
+// stagedRelProps is the property map of a staged relationship, one entry
+// per key: `id: row.props.id, ...` (a null value sets nothing).
+var stagedRelProps = func() string {
+	parts := make([]string, len(relPropKeys))
+	for i, k := range relPropKeys {
+		parts[i] = k + ": row.props." + k
+	}
+	return strings.Join(parts, ", ")
+}()
 
 // kindLabels maps a node's kind property to its kind label.
 var kindLabels = func() map[string]any {
