@@ -40,11 +40,10 @@ func isMirror(raw string) bool {
 	return false
 }
 
-// sourceKinds is the build-side file that records each source's kind and
-// the reason a URL is not https.
+// sourceKinds is the build-side file that records the reason a URL is not
+// https. Each source's kind is in the dataset itself (graph.Source.Kind).
 type sourceKinds struct {
-	URLReasons  map[string]string `json:"urlReasons"`
-	SourceKinds map[string]string `json:"sourceKinds"`
+	URLReasons map[string]string `json:"urlReasons"`
 }
 
 func loadKinds(t *testing.T) sourceKinds {
@@ -182,13 +181,14 @@ func TestNoTemplateSummary(t *testing.T) {
 
 func TestNoFactCitesOnlyMirrors(t *testing.T) {
 	d := load(t)
-	urls := map[string]string{}
+	mirror := map[string]bool{}
 	for _, s := range d.Sources {
-		urls[s.ID] = s.URL
+		// The dataset's own kind, and the host list as a second opinion.
+		mirror[s.ID] = s.Kind == graph.SourceMirror || isMirror(s.URL)
 	}
 	onlyMirrors := func(ids []string) bool {
 		for _, id := range ids {
-			if !isMirror(urls[id]) {
+			if !mirror[id] {
 				return false
 			}
 		}
@@ -217,13 +217,12 @@ func TestSourceURLsWellFormedHTTPS(t *testing.T) {
 		case u.Scheme != "https" && k.URLReasons[s.ID] == "":
 			t.Errorf("source %s: %s URL %q without a reason in source_kinds.json", s.ID, u.Scheme, s.URL)
 		}
-		switch k.SourceKinds[s.ID] {
-		case "primary", "secondary", "mirror", "archive":
-		default:
-			t.Errorf("source %s: kind %q, want primary, secondary, mirror or archive", s.ID, k.SourceKinds[s.ID])
+		// Optional in users' files, a kind is required in the curated data.
+		if !s.Kind.Valid() {
+			t.Errorf("source %s: kind %q, want PRIMARY, SECONDARY, MIRROR or ARCHIVE", s.ID, s.Kind)
 		}
-		if isMirror(s.URL) && k.SourceKinds[s.ID] != "mirror" {
-			t.Errorf("source %s on a mirror host is recorded as %q", s.ID, k.SourceKinds[s.ID])
+		if isMirror(s.URL) && s.Kind != graph.SourceMirror {
+			t.Errorf("source %s on a mirror host is recorded as %q", s.ID, s.Kind)
 		}
 	}
 }
@@ -270,4 +269,36 @@ func TestNamedMovementsDeep(t *testing.T) {
 			t.Errorf("movement %s and its members have %d tension episodes, want at least 10", m, episodes)
 		}
 	}
+}
+
+// TestDisputesLoaded: the dataset's disputes section attaches to its
+// records, and the relationships whose holding is contested are DISPUTED
+// (the rule in README.md: a relationship dispute whose claim asks whether
+// or who).
+func TestDisputesLoaded(t *testing.T) {
+	d := load(t)
+	if err := d.Validate(nil); err != nil {
+		t.Fatal(err)
+	}
+	nodeDisputes, relDisputes, disputed := 0, 0, 0
+	for _, n := range d.Nodes {
+		nodeDisputes += len(n.Disputes)
+	}
+	for _, r := range d.Relationships {
+		relDisputes += len(r.Disputes)
+		if r.Status == graph.StatusDisputed {
+			disputed++
+			holding := false
+			for _, x := range r.Disputes {
+				holding = holding || strings.HasPrefix(x.Claim, "Whether ") || strings.HasPrefix(x.Claim, "Who ")
+			}
+			if !holding {
+				t.Errorf("relationship %s is DISPUTED without a dispute about whether it holds", r.ID)
+			}
+		}
+	}
+	if nodeDisputes+relDisputes < 70 || relDisputes < 3 || disputed < 1 {
+		t.Errorf("disputes: %d on nodes, %d on relationships, %d relationships DISPUTED", nodeDisputes, relDisputes, disputed)
+	}
+	t.Logf("disputes: %d on nodes, %d on relationships, %d relationships DISPUTED", nodeDisputes, relDisputes, disputed)
 }

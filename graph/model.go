@@ -35,6 +35,8 @@ type Source struct {
 	URL       string `json:"url"`
 	Publisher string `json:"publisher,omitempty"`
 	Year      *int   `json:"year,omitempty"`
+	// Kind says what the document is (see SourceKind); empty when unknown.
+	Kind SourceKind `json:"kind,omitempty"`
 }
 
 // Node is a vertex of the knowledge graph. Fields that do not apply to a
@@ -67,6 +69,8 @@ type Node struct {
 	// Question is the question a tension asks.
 	Question  string   `json:"question,omitempty"`
 	SourceIDs []string `json:"sources"`
+	// Disputes are the contested claims about this node.
+	Disputes []*Dispute `json:"disputes,omitempty"`
 }
 
 // Base returns n itself; it lets the per-kind wrapper types satisfy Entity.
@@ -107,7 +111,24 @@ type Relationship struct {
 	Summary    string   `json:"summary,omitempty"`
 	TensionIDs []string `json:"tensions,omitempty"`
 	SourceIDs  []string `json:"sources"`
+	// Status says whether the relationship is asserted, disputed or
+	// retracted; empty means asserted (see Relationship.State).
+	Status RelationshipStatus `json:"status,omitempty"`
+	// Disputes are the contested claims about this relationship.
+	Disputes []*Dispute `json:"disputes,omitempty"`
 }
+
+// State is the relationship's status, ASSERTED when none is recorded.
+func (r *Relationship) State() RelationshipStatus {
+	if r.Status == "" {
+		return StatusAsserted
+	}
+	return r.Status
+}
+
+// Contested reports whether the relationship is DISPUTED or RETRACTED, the
+// ones that an includeDisputed=false reading leaves out.
+func (r *Relationship) Contested() bool { return r.State() != StatusAsserted }
 
 // ExistsAsOf reports whether the relationship is dated no later than asOf.
 // Undated relationships always exist; callers also check both endpoints.
@@ -180,6 +201,10 @@ type Dataset struct {
 	Sources       []*Source       `json:"sources"`
 	Nodes         []*Node         `json:"nodes"`
 	Relationships []*Relationship `json:"relationships"`
+	// Disputes are contested claims about records of this dataset, each
+	// naming its record in About; Validate attaches them to that node or
+	// relationship (Node.Disputes, Relationship.Disputes).
+	Disputes []*Dispute `json:"disputes,omitempty"`
 	// Stories are saved narratives over the records (see story.go).
 	Stories []*Story `json:"stories,omitempty"`
 	// Locate, when set, names where record i of a section ("sources",

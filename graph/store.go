@@ -121,6 +121,9 @@ type NeighbourhoodQuery struct {
 	AsOf  *int
 	// Limit caps the number of nodes returned; when hit, Truncated is set.
 	Limit int
+	// ExcludeContested leaves out relationships whose status is DISPUTED
+	// or RETRACTED, as if they were not there (includeDisputed: false).
+	ExcludeContested bool
 }
 
 // PathQuery asks for the shortest paths between two nodes. Relationships are
@@ -133,6 +136,9 @@ type PathQuery struct {
 	AsOf      *int
 	// K is how many paths to return, shortest first.
 	K int
+	// ExcludeContested leaves out relationships whose status is DISPUTED
+	// or RETRACTED (includeDisputed: false).
+	ExcludeContested bool
 }
 
 // SearchQuery is a full-text search over names, aliases and summaries.
@@ -186,6 +192,9 @@ type Store interface {
 	// shortest first, none longer than q.MaxLength; empty when none exists.
 	// ENOTFOUND if either endpoint does not exist.
 	ShortestPaths(ctx context.Context, q PathQuery) ([]*Path, error)
+	// Disputes returns a page of the contested claims recorded on nodes
+	// and relationships, each naming its subject, in DisputePage order.
+	Disputes(ctx context.Context, q DisputeQuery) (*DisputePage, error)
 	// Stats counts nodes per kind and relationships per type.
 	Stats(ctx context.Context) (*Stats, error)
 

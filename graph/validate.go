@@ -23,6 +23,11 @@ func (s *Source) Validate() []string {
 	if !plausibleYear(s.Year) {
 		p = append(p, fmt.Sprintf("year %d is not plausible (%d..%d)", *s.Year, MinYear, MaxYear))
 	}
+	// A kind is optional, so that files written before kinds still load,
+	// but one that is given must be known.
+	if s.Kind != "" && !s.Kind.Valid() {
+		p = append(p, fmt.Sprintf("unknown source kind %q (want PRIMARY, SECONDARY, MIRROR or ARCHIVE)", s.Kind))
+	}
 	return p
 }
 
@@ -56,6 +61,9 @@ func (n *Node) Validate() []string {
 	if len(n.SourceIDs) == 0 {
 		p = append(p, "at least one source is required")
 	}
+	for _, d := range n.Disputes {
+		p = append(p, d.Validate()...)
+	}
 	return p
 }
 
@@ -82,6 +90,17 @@ func (r *Relationship) Validate() []string {
 	}
 	if len(r.SourceIDs) == 0 {
 		p = append(p, "at least one source is required")
+	}
+	if !r.Status.Valid() {
+		p = append(p, fmt.Sprintf("unknown status %q (want ASSERTED, DISPUTED or RETRACTED)", r.Status))
+	}
+	// DISPUTED says that sources disagree, so the disagreement must be
+	// recorded; a retraction may stand on the relationship's own sources.
+	if r.Status == StatusDisputed && len(r.Disputes) == 0 {
+		p = append(p, "status DISPUTED needs at least one dispute saying who disagrees")
+	}
+	for _, d := range r.Disputes {
+		p = append(p, d.Validate()...)
 	}
 	return p
 }
@@ -133,8 +152,21 @@ func (d *Dataset) Validate(have Lookup) error {
 			problems = append(problems, name+": "+p)
 		}
 	}
+	for _, r := range d.Relationships {
+		if r.ID == "" {
+			r.ID = RelationshipID(r.From, r.Type, r.To, r.Year)
+		}
+		// ASSERTED is the default and is kept as empty, so that every
+		// store and export writes a status only when it says something.
+		if r.Status = RelationshipStatus(strings.ToUpper(string(r.Status))); r.Status == StatusAsserted {
+			r.Status = ""
+		}
+	}
 	sources := make(map[string]bool, len(d.Sources))
 	for i, s := range d.Sources {
+		// Kinds are written in lower case by hand and in the issue's
+		// prose; the vocabulary is upper case, like every enum.
+		s.Kind = SourceKind(strings.ToUpper(string(s.Kind)))
 		where := at("sources", i, s.ID)
 		add(where, s.Validate()...)
 		if sources[s.ID] {
@@ -159,9 +191,25 @@ func (d *Dataset) Validate(have Lookup) error {
 		}
 		return ""
 	}
+	problems = append(problems, d.attachDisputes()...)
+	disputeSources := func(where loc, ds []*Dispute) {
+		for _, x := range ds {
+			for _, s := range x.Sources() {
+				if !hasSource(s) {
+					add(where, fmt.Sprintf("dispute %.60q cites unknown source %q", x.Claim, s))
+				}
+			}
+		}
+	}
 	for i, n := range d.Nodes {
 		where := at("nodes", i, n.ID)
 		add(where, n.Validate()...)
+		disputeSources(where, n.Disputes)
+		for _, x := range n.Disputes {
+			if x != nil {
+				x.About, x.AboutKind = n.ID, AboutNode
+			}
+		}
 		for _, s := range n.SourceIDs {
 			if !hasSource(s) {
 				add(where, fmt.Sprintf("unknown source %q", s))
@@ -173,11 +221,14 @@ func (d *Dataset) Validate(have Lookup) error {
 	}
 	rels := make(map[string]bool, len(d.Relationships))
 	for i, r := range d.Relationships {
-		if r.ID == "" {
-			r.ID = RelationshipID(r.From, r.Type, r.To, r.Year)
-		}
 		where := at("relationships", i, r.ID)
 		add(where, r.Validate()...)
+		disputeSources(where, r.Disputes)
+		for _, x := range r.Disputes {
+			if x != nil {
+				x.About, x.AboutKind = r.ID, AboutRelationship
+			}
+		}
 		if rels[r.ID] {
 			add(where, "duplicate relationship id")
 		}
@@ -209,6 +260,54 @@ func (d *Dataset) Validate(have Lookup) error {
 		msg += fmt.Sprintf(" (and %d more)", len(problems)-1)
 	}
 	return &Error{Code: EINVALID, Message: msg, Problems: problems}
+}
+
+// attachDisputes moves the disputes section onto the nodes and
+// relationships it is about (so validating twice attaches once) and returns
+// a problem for each dispute whose subject is not in the dataset.
+func (d *Dataset) attachDisputes() []string {
+	if len(d.Disputes) == 0 {
+		return nil
+	}
+	nodes := make(map[string]*Node, len(d.Nodes))
+	for _, n := range d.Nodes {
+		nodes[n.ID] = n
+	}
+	rels := make(map[string]*Relationship, len(d.Relationships))
+	for _, r := range d.Relationships {
+		rels[r.ID] = r
+	}
+	var problems []string
+	for i, x := range d.Disputes {
+		where := fmt.Sprintf("disputes[%d]", i)
+		if d.Locate != nil {
+			where = d.Locate("disputes", i)
+		}
+		if x == nil {
+			problems = append(problems, where+": empty dispute")
+			continue
+		}
+		n, isNode := nodes[x.About]
+		r, isRel := rels[x.About]
+		switch {
+		case x.AboutKind != "" && !strings.EqualFold(string(x.AboutKind), string(AboutNode)) && !strings.EqualFold(string(x.AboutKind), string(AboutRelationship)):
+			problems = append(problems, fmt.Sprintf("%s %.80q: aboutKind %q, want node or relationship", where, x.About, x.AboutKind))
+		case isNode && !strings.EqualFold(string(x.AboutKind), string(AboutRelationship)):
+			c := *x
+			n.Disputes = append(n.Disputes, &c)
+		case isRel && !strings.EqualFold(string(x.AboutKind), string(AboutNode)):
+			c := *x
+			r.Disputes = append(r.Disputes, &c)
+		default:
+			what := "node or relationship"
+			if x.AboutKind != "" {
+				what = strings.ToLower(string(x.AboutKind))
+			}
+			problems = append(problems, fmt.Sprintf("%s: about %.80q names no %s of this dataset", where, x.About, what))
+		}
+	}
+	d.Disputes = nil
+	return problems
 }
 
 // CheckLimit returns EINVALID when v is outside 0..max, naming the argument.

@@ -16,13 +16,14 @@ import (
 )
 
 // exportParams are the query parameters GET /export accepts.
-var exportParams = []string{"format", "seed", "depth", "direction", "type", "kind", "asOf"}
+var exportParams = []string{"format", "seed", "depth", "direction", "type", "kind", "asOf", "includeDisputed"}
 
 // newExportHandler serves exports over HTTP GET. Parameters: format
 // (required: json, graphml, gexf, csv, cypher, kumu, kumu_xlsx, gephi_csv
 // or cytoscape), seed (repeatable; none exports the whole graph), depth
 // (default 1), direction (default BOTH), type and kind (repeatable) and
-// asOf. The response is an attachment named after the selection. Every
+// asOf, and includeDisputed (default true; false leaves out DISPUTED and
+// RETRACTED relationships). The response is an attachment named after the selection. Every
 // error is decided before the first byte of the file, as JSON in the shape
 // of GraphQL errors: bad input is 400, an unknown seed 404, and more than
 // exports at once than slots holds 429 with Retry-After. If writing fails
@@ -123,6 +124,13 @@ func parseExportQuery(q url.Values) (export.Format, export.Selection, error) {
 		if err := graph.CheckAsOf(sel.AsOf); err != nil {
 			return "", sel, err
 		}
+	}
+	if v := q.Get("includeDisputed"); v != "" {
+		inc, err := strconv.ParseBool(v)
+		if err != nil {
+			return "", sel, graph.Errorf(graph.EINVALID, "includeDisputed %s is not true or false", resolvers.Quote(v))
+		}
+		sel.ExcludeDisputed = !inc
 	}
 	return f, sel, sel.Validate()
 }

@@ -32,7 +32,9 @@ type file struct {
 	sources                    []*graph.Source
 	nodes                      []*graph.Node
 	relationships              []*graph.Relationship
+	disputes                   []*graph.Dispute
 	sourcesAt, nodesAt, relsAt []at
+	disputesAt                 []at
 	stories                    []*graph.Story
 	storiesAt                  []at
 }
@@ -181,10 +183,12 @@ func (d *decoder) document() error {
 			err = section(d, "nodes", &d.f.nodes, &d.f.nodesAt)
 		case "relationships":
 			err = section(d, "relationships", &d.f.relationships, &d.f.relsAt)
+		case "disputes":
+			err = section(d, "disputes", &d.f.disputes, &d.f.disputesAt)
 		case "stories":
 			err = section(d, "stories", &d.f.stories, &d.f.storiesAt)
 		default:
-			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships and stories", key))
+			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships, disputes and stories", key))
 			err = d.skip()
 		}
 		if str != nil {

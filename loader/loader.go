@@ -195,14 +195,17 @@ func merge(files []*file) *graph.Dataset {
 		starts []int // starts[k]: the merged index of file k's first record
 		at     []at
 	}
-	idx := map[string]*index{"sources": {}, "nodes": {}, "relationships": {}, "stories": {}}
+	idx := map[string]*index{"sources": {}, "nodes": {}, "relationships": {}, "disputes": {}, "stories": {}}
 	for _, f := range files {
 		idx["sources"].starts = append(idx["sources"].starts, len(d.Sources))
 		idx["nodes"].starts = append(idx["nodes"].starts, len(d.Nodes))
 		idx["relationships"].starts = append(idx["relationships"].starts, len(d.Relationships))
 		d.Sources = append(d.Sources, f.sources...)
 		d.Nodes = append(d.Nodes, f.nodes...)
+		idx["disputes"].starts = append(idx["disputes"].starts, len(d.Disputes))
 		d.Relationships = append(d.Relationships, f.relationships...)
+		d.Disputes = append(d.Disputes, f.disputes...)
+		idx["disputes"].at = append(idx["disputes"].at, f.disputesAt...)
 		idx["sources"].at = append(idx["sources"].at, f.sourcesAt...)
 		idx["nodes"].at = append(idx["nodes"].at, f.nodesAt...)
 		idx["relationships"].at = append(idx["relationships"].at, f.relsAt...)
@@ -211,6 +214,7 @@ func merge(files []*file) *graph.Dataset {
 		idx["stories"].at = append(idx["stories"].at, f.storiesAt...)
 		f.stories, f.storiesAt = nil, nil
 		f.sources, f.nodes, f.relationships, f.sourcesAt, f.nodesAt, f.relsAt = nil, nil, nil, nil, nil, nil
+		f.disputes, f.disputesAt = nil, nil
 	}
 	d.Locate = func(section string, i int) string {
 		x := idx[section]

@@ -52,11 +52,14 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int {
 		return 1 + sized(first, 10, graph.MaxSearchResults)*ch
 	}
-	c.Query.Neighbourhood = func(ch int, _ string, _ *int, _ *graph.Direction, _ []graph.RelType, _ []graph.Kind, _ *int, limit *int) int {
+	c.Query.Neighbourhood = func(ch int, _ string, _ *int, _ *graph.Direction, _ []graph.RelType, _ []graph.Kind, _ *int, limit *int, _ *bool) int {
 		return 1 + sized(limit, 500, graph.MaxNeighbourhoodSize)*ch
 	}
-	c.Query.Paths = func(ch int, _, _ string, maxLength, first *int, _ []graph.RelType, _ *int) int {
+	c.Query.Paths = func(ch int, _, _ string, maxLength, first *int, _ []graph.RelType, _ *int, _ *bool) int {
 		return 1 + sized(first, 5, graph.MaxPaths)*ch
+	}
+	c.Query.Disputes = func(ch int, _ []string, _ *graph.DisputeSubject, _ *string, first *int, _ *string) int {
+		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
 	}
 	c.Query.Changes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 20, graph.MaxPageSize)*ch }
 	c.Query.Sources = times(500)

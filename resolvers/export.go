@@ -21,7 +21,7 @@ import (
 const ExportInlineMax = 16 << 20
 
 // exportSubgraph implements Query.exportSubgraph.
-func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error) {
+func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, withDisputed *bool) (*model.Export, error) {
 	f, err := export.ParseFormat(string(format))
 	if err != nil {
 		return nil, err
@@ -41,7 +41,8 @@ func (r *Resolver) exportSubgraph(ctx context.Context, seeds []string, depth *in
 	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
-	sel := export.Selection{Seeds: seeds, Depth: d, Direction: graph.DirectionBoth, Types: types, Kinds: kinds, AsOf: asOf}
+	sel := export.Selection{Seeds: seeds, Depth: d, Direction: graph.DirectionBoth, Types: types, Kinds: kinds, AsOf: asOf,
+		ExcludeDisputed: !includeDisputed(withDisputed)}
 	doc, err := export.Prepare(ctx, r.Store, f, sel, time.Now())
 	if err != nil {
 		return nil, err
@@ -120,6 +121,9 @@ func exportURL(f export.Format, sel export.Selection) string {
 	}
 	if sel.AsOf != nil {
 		q.Set("asOf", strconv.Itoa(*sel.AsOf))
+	}
+	if sel.ExcludeDisputed {
+		q.Set("includeDisputed", "false")
 	}
 	return "/export?" + q.Encode()
 }

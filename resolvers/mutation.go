@@ -35,6 +35,9 @@ func (r *Resolver) upsertSource(ctx context.Context, in model.SourceInput) (*gra
 	if in.Publisher != nil {
 		s.Publisher = *in.Publisher
 	}
+	if in.Kind != nil {
+		s.Kind = *in.Kind
+	}
 	if err := r.Store.UpsertSource(ctx, s, actor); err != nil {
 		return nil, err
 	}
@@ -60,6 +63,9 @@ func (r *Resolver) upsertNode(ctx context.Context, in model.NodeInput) (graph.En
 		Date: str(in.Date), Publisher: str(in.Publisher), URL: str(in.URL), Role: str(in.Role),
 		Question: str(in.Question), SourceIDs: in.SourceIds,
 	}
+	if err := r.nodeDisputesIn(ctx, n, in.Disputes); err != nil {
+		return nil, err
+	}
 	if err := r.Store.UpsertNode(ctx, n, actor); err != nil {
 		return nil, err
 	}
@@ -77,6 +83,9 @@ func (r *Resolver) upsertRelationship(ctx context.Context, in model.Relationship
 	}
 	if rel.ID == "" {
 		rel.ID = graph.RelationshipID(rel.From, rel.Type, rel.To, rel.Year)
+	}
+	if err := r.relDisputesIn(ctx, rel, in.Status, in.Disputes); err != nil {
+		return nil, err
 	}
 	if err := r.Store.UpsertRelationship(ctx, rel, actor); err != nil {
 		return nil, err

@@ -115,7 +115,7 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 	return out, nil
 }
 
-func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int, dir *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) (*graph.Subgraph, error) {
+func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int, dir *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, withDisputed *bool) (*graph.Subgraph, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -132,6 +132,7 @@ func (r *Resolver) queryNeighbourhood(ctx context.Context, id string, depth *int
 	}
 	sub, err := r.Store.Neighbourhood(ctx, graph.NeighbourhoodQuery{
 		Seeds: []string{id}, Depth: d, Direction: direction(dir), Types: types, Kinds: kinds, AsOf: asOf, Limit: l,
+		ExcludeContested: !includeDisputed(withDisputed),
 	})
 	if err != nil {
 		return nil, err
@@ -157,14 +158,14 @@ func (r *Resolver) planWalk(ctx context.Context, ns []*graph.Node, rels []*graph
 // queryShortestPath is Query.shortestPath: the first of paths, or nil.
 func (r *Resolver) queryShortestPath(ctx context.Context, from, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error) {
 	one := 1
-	ps, err := r.queryPaths(ctx, from, to, maxLength, &one, types, asOf)
+	ps, err := r.queryPaths(ctx, from, to, maxLength, &one, types, asOf, nil)
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
 	return ps[0], nil
 }
 
-func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
+func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, withDisputed *bool) ([]*graph.Path, error) {
 	k, err := intArg(ctx, "first", first, graph.MaxPaths)
 	if err != nil {
 		return nil, err
@@ -182,7 +183,8 @@ func (r *Resolver) queryPaths(ctx context.Context, from, to string, maxLength *i
 	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
-	ps, err := r.Store.ShortestPaths(ctx, graph.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, K: k})
+	ps, err := r.Store.ShortestPaths(ctx, graph.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, K: k,
+		ExcludeContested: !includeDisputed(withDisputed)})
 	if err != nil {
 		return nil, err
 	}

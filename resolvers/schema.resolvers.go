@@ -58,6 +58,16 @@ func (r *communityResolver) Members(ctx context.Context, obj *analysis.Community
 	return r.communityMembers(ctx, obj)
 }
 
+// Node is the resolver for the node field.
+func (r *disputeResolver) Node(ctx context.Context, obj *graph.Dispute) (graph.Entity, error) {
+	return r.disputeNode(ctx, obj)
+}
+
+// Relationship is the resolver for the relationship field.
+func (r *disputeResolver) Relationship(ctx context.Context, obj *graph.Dispute) (*graph.Relationship, error) {
+	return r.disputeRelationship(ctx, obj)
+}
+
 // Sources is the resolver for the sources field.
 func (r *eventResolver) Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error) {
 	return r.sources(ctx, obj.SourceIDs)
@@ -321,6 +331,11 @@ func (r *personResolver) Metrics(ctx context.Context, obj *graph.Person, asOf *i
 	return r.nodeMetrics(ctx, obj.Node, asOf)
 }
 
+// Sources is the resolver for the sources field.
+func (r *positionResolver) Sources(ctx context.Context, obj *graph.Position) ([]*graph.Source, error) {
+	return r.sources(ctx, obj.SourceIDs)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (graph.Entity, error) {
 	return r.queryNode(ctx, id)
@@ -342,8 +357,8 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []graph.K
 }
 
 // Neighbourhood is the resolver for the neighbourhood field.
-func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) (*graph.Subgraph, error) {
-	return r.queryNeighbourhood(ctx, id, depth, direction, types, kinds, asOf, limit)
+func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, includeDisputed *bool) (*graph.Subgraph, error) {
+	return r.queryNeighbourhood(ctx, id, depth, direction, types, kinds, asOf, limit, includeDisputed)
 }
 
 // ShortestPath is the resolver for the shortestPath field.
@@ -352,8 +367,8 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 }
 
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error) {
-	return r.queryPaths(ctx, from, to, maxLength, first, types, asOf)
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, includeDisputed *bool) ([]*graph.Path, error) {
+	return r.queryPaths(ctx, from, to, maxLength, first, types, asOf, includeDisputed)
 }
 
 // Source is the resolver for the source field.
@@ -377,8 +392,8 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, before *string)
 }
 
 // ExportSubgraph is the resolver for the exportSubgraph field.
-func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error) {
-	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format)
+func (r *queryResolver) ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) (*model.Export, error) {
+	return r.exportSubgraph(ctx, seeds, depth, types, kinds, asOf, format, includeDisputed)
 }
 
 // Analysis is the resolver for the analysis field.
@@ -411,6 +426,11 @@ func (r *queryResolver) Story(ctx context.Context, id string) (*graph.Story, err
 	return r.queryStory(ctx, id)
 }
 
+// Disputes is the resolver for the disputes field.
+func (r *queryResolver) Disputes(ctx context.Context, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) (*model.DisputeConnection, error) {
+	return r.queryDisputes(ctx, about, aboutKind, claimContains, first, after)
+}
+
 // From is the batch resolver for the from field.
 func (r *relationshipResolver) From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error) {
 	return r.endpoint(ctx, obj, obj.From)
@@ -429,6 +449,11 @@ func (r *relationshipResolver) Tensions(ctx context.Context, obj *graph.Relation
 // Sources is the batch resolver for the sources field.
 func (r *relationshipResolver) Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error) {
 	return r.sources(ctx, obj.SourceIDs)
+}
+
+// Status is the resolver for the status field.
+func (r *relationshipResolver) Status(ctx context.Context, obj *graph.Relationship) (graph.RelationshipStatus, error) {
+	return obj.State(), nil
 }
 
 // Sources is the resolver for the sources field.
@@ -465,6 +490,11 @@ func (r *reportResolver) Metrics(ctx context.Context, obj *graph.Report, asOf *i
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error) {
 	return graph.Wrap(obj.Node), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *sourceResolver) Kind(ctx context.Context, obj *graph.Source) (*graph.SourceKind, error) {
+	return sourceKind(obj), nil
 }
 
 // CreatedAt is the resolver for the createdAt field.
@@ -571,6 +601,9 @@ func (r *Resolver) Change() generated.ChangeResolver { return &changeResolver{r}
 // Community returns generated.CommunityResolver implementation.
 func (r *Resolver) Community() generated.CommunityResolver { return &communityResolver{r} }
 
+// Dispute returns generated.DisputeResolver implementation.
+func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
+
 // Event returns generated.EventResolver implementation.
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
@@ -608,6 +641,9 @@ func (r *Resolver) Path() generated.PathResolver { return &pathResolver{r} }
 // Person returns generated.PersonResolver implementation.
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
 
+// Position returns generated.PositionResolver implementation.
+func (r *Resolver) Position() generated.PositionResolver { return &positionResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -619,6 +655,9 @@ func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r}
 
 // SearchHit returns generated.SearchHitResolver implementation.
 func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitResolver{r} }
+
+// Source returns generated.SourceResolver implementation.
+func (r *Resolver) Source() generated.SourceResolver { return &sourceResolver{r} }
 
 // Story returns generated.StoryResolver implementation.
 func (r *Resolver) Story() generated.StoryResolver { return &storyResolver{r} }
@@ -647,6 +686,7 @@ type (
 	analysisResolver           struct{ *Resolver }
 	changeResolver             struct{ *Resolver }
 	communityResolver          struct{ *Resolver }
+	disputeResolver            struct{ *Resolver }
 	eventResolver              struct{ *Resolver }
 	graphStatsResolver         struct{ *Resolver }
 	institutionResolver        struct{ *Resolver }
@@ -658,10 +698,12 @@ type (
 	organisationResolver       struct{ *Resolver }
 	pathResolver               struct{ *Resolver }
 	personResolver             struct{ *Resolver }
+	positionResolver           struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	relationshipResolver       struct{ *Resolver }
 	reportResolver             struct{ *Resolver }
 	searchHitResolver          struct{ *Resolver }
+	sourceResolver             struct{ *Resolver }
 	storyResolver              struct{ *Resolver }
 	storyChangeResolver        struct{ *Resolver }
 	storyStepResolver          struct{ *Resolver }

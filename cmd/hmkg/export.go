@@ -54,6 +54,7 @@ zip for neo4j-admin import) or cypher.`)
 	fs.Var(&kinds, "kind", "node kind to reach and export; repeatable")
 	asOf := fs.Int("as-of", 0, "the graph as it stood at the end of this year (0: now)")
 	all := fs.Bool("all", false, "export the whole graph (instead of --seed)")
+	withDisputed := fs.Bool("include-disputed", true, "export DISPUTED and RETRACTED relationships too, marked by their status")
 	out := fs.String("o", "-", "output file; - for standard output")
 	maxNodes := fs.Int("max-nodes", e.int("HMKG_EXPORT_MAX_NODES", export.CLIMaxNodes), "export cap in nodes (env HMKG_EXPORT_MAX_NODES)")
 	log := newLogger(e, stderr)
@@ -76,7 +77,8 @@ zip for neo4j-admin import) or cypher.`)
 	case len(seeds) > 0 && *all:
 		return fmt.Errorf("export: --seed and --all exclude each other")
 	}
-	sel := export.Selection{Seeds: seeds, Depth: *depth, Direction: graph.Direction(strings.ToUpper(*direction)), MaxNodes: *maxNodes}
+	sel := export.Selection{Seeds: seeds, Depth: *depth, Direction: graph.Direction(strings.ToUpper(*direction)), MaxNodes: *maxNodes,
+		ExcludeDisputed: !*withDisputed}
 	for _, t := range types {
 		sel.Types = append(sel.Types, graph.RelType(strings.ToUpper(t)))
 	}

@@ -125,6 +125,10 @@ func oneLine(s string) string {
 
 // citeNote is the note every format carries: where the entry came from.
 func citeNote(s *graph.Source) string {
+	if s.Kind != "" {
+		// "primary source", "mirror source"...: what the reader is holding.
+		return "hmkg source " + s.ID + "; " + strings.ToLower(string(s.Kind)) + " source"
+	}
 	return "hmkg source " + s.ID
 }
 

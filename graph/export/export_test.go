@@ -41,12 +41,18 @@ func fixture() *Document {
 			{ID: "zoe-o-neill:LED:act-up", Type: graph.RelLed, From: "zoe-o-neill", To: "act-up", SourceIDs: []string{"src-a"}},
 			{ID: "act-up:CHALLENGED:nhs-england:1990", Type: graph.RelChallenged, From: "act-up", To: "nhs-england", Year: yr(1990),
 				Summary: `Die-ins & "zaps" <at> offices`, TensionIDs: []string{"tension-voice"}, SourceIDs: []string{"src-a", "src-b"}},
-			{ID: "act-up:CHALLENGED:nhs-england", Type: graph.RelChallenged, From: "act-up", To: "nhs-england", SourceIDs: []string{"src-b"}},
+			{ID: "act-up:CHALLENGED:nhs-england", Type: graph.RelChallenged, From: "act-up", To: "nhs-england", SourceIDs: []string{"src-b"},
+				Status: graph.StatusDisputed, Disputes: []*graph.Dispute{{About: "act-up:CHALLENGED:nhs-england", AboutKind: graph.AboutRelationship,
+					Claim: `Whether the "zaps" <reached> NHS England`, Positions: []*graph.Position{
+						{Says: "They did, & twice", SourceIDs: []string{"src-b"}}, {Says: "Ünïcødé: no\nsuch record", SourceIDs: []string{"src-a"}}},
+					Note: "Line one\nline two"}}},
 		},
 	}
+	sub.Nodes[1].Disputes = []*graph.Dispute{{About: "act-up", AboutKind: graph.AboutNode, Claim: "Founding year",
+		Positions: []*graph.Position{{Says: "1987", SourceIDs: []string{"src-a"}}, {Says: "1986; 'planning' <meetings>", SourceIDs: []string{"src-b"}}}}}
 	sources := []*graph.Source{
-		{ID: "src-b", Title: "Report <2> & \"more\"", URL: "https://example.org/b?x=1&y=2", Year: yr(2019)},
-		{ID: "src-a", Title: "Oral history — ACT UP", URL: "https://example.org/a", Publisher: "Archive, Inc."},
+		{ID: "src-b", Title: "Report <2> & \"more\"", URL: "https://example.org/b?x=1&y=2", Year: yr(2019), Kind: graph.SourceMirror},
+		{ID: "src-a", Title: "Oral history — ACT UP", URL: "https://example.org/a", Publisher: "Archive, Inc.", Kind: graph.SourcePrimary},
 	}
 	sel := Selection{Seeds: []string{"act-up"}, Depth: 2, Types: []graph.RelType{graph.RelChallenged, graph.RelLed}, AsOf: yr(2020)}
 	stats := &graph.Stats{DatasetName: "fixture", DatasetVersion: "1.0.0"}

@@ -18,7 +18,10 @@ import (
 // node_link_graph(data, edges="edges") (their default was "links").
 // Every node and relationship carries every property, null (or [] for a
 // list) when it has no value, and "sources" lists the ids of the sources
-// it cites; graph.sources in the manifest describes each of them.
+// it cites; graph.sources in the manifest describes each of them (with its
+// kind). A relationship's "status" is ASSERTED, DISPUTED or RETRACTED;
+// "disputes" holds the contested claims in full (claim, positions with
+// their source ids, note).
 func EncodeJSON(w io.Writer, d *Document) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	m, err := d.manifestJSON()
@@ -87,6 +90,10 @@ func appendJSONProp(b []byte, name string, t propType, v value) []byte {
 			b = appendJSONString(b, s)
 		}
 		return append(b, ']')
+	case t == tJSON && v.str == "":
+		return append(b, "[]"...)
+	case t == tJSON:
+		return append(b, v.str...)
 	case v.missing(t):
 		return append(b, "null"...)
 	case t == tInt:

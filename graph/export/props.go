@@ -15,6 +15,10 @@ const (
 	tInt
 	tList
 	tFloat
+	// tJSON is a string holding a JSON value (the disputes): the node-link
+	// JSON embeds it as that value; the others, map formats included (whose
+	// importers take flat values), write it as text.
+	tJSON
 )
 
 // value is one property value; exactly one field applies, by propType.
@@ -58,6 +62,21 @@ func list[T any](name string, f func(T) []string) prop[T] {
 	return prop[T]{name, tList, func(x T) value { return value{list: f(x)} }}
 }
 
+func disputes[T any](f func(T) []*graph.Dispute) prop[T] {
+	return prop[T]{"disputes", tJSON, func(x T) value { return value{str: disputesJSON(f(x))} }}
+}
+
+// disputesJSON is the JSON array of ds (the domain's JSON: about,
+// aboutKind, claim, positions with says and sourceIds, note), or "" when
+// there are none.
+func disputesJSON(ds []*graph.Dispute) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(ds) // strings and slices always marshal
+	return string(b)
+}
+
 // nodeProps are the node properties every format writes besides the id.
 var nodeProps = []prop[*graph.Node]{
 	str("kind", func(n *graph.Node) string { return string(n.Kind) }),
@@ -77,6 +96,7 @@ var nodeProps = []prop[*graph.Node]{
 	str("role", func(n *graph.Node) string { return n.Role }),
 	str("question", func(n *graph.Node) string { return n.Question }),
 	list("sources", func(n *graph.Node) []string { return n.SourceIDs }),
+	disputes(func(n *graph.Node) []*graph.Dispute { return n.Disputes }),
 }
 
 // relProps are the relationship properties every format writes besides
@@ -87,6 +107,8 @@ var relProps = []prop[*graph.Relationship]{
 	str("summary", func(r *graph.Relationship) string { return r.Summary }),
 	list("tensions", func(r *graph.Relationship) []string { return r.TensionIDs }),
 	list("sources", func(r *graph.Relationship) []string { return r.SourceIDs }),
+	str("status", func(r *graph.Relationship) string { return string(r.State()) }),
+	disputes(func(r *graph.Relationship) []*graph.Dispute { return r.Disputes }),
 }
 
 // sourceProps are the columns of a source.
@@ -95,6 +117,7 @@ var sourceProps = []prop[*graph.Source]{
 	str("url", func(s *graph.Source) string { return s.URL }),
 	str("publisher", func(s *graph.Source) string { return s.Publisher }),
 	num("year", func(s *graph.Source) *int { return s.Year }),
+	str("kind", func(s *graph.Source) string { return string(s.Kind) }),
 }
 
 // jsonList is how GraphML and GEXF carry a list: as a JSON array in a

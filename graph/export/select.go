@@ -31,6 +31,10 @@ type Selection struct {
 	Types     []graph.RelType `json:"types"`
 	Kinds     []graph.Kind    `json:"kinds"`
 	AsOf      *int            `json:"asOf"`
+	// ExcludeDisputed leaves out relationships whose status is DISPUTED or
+	// RETRACTED (includeDisputed=false); by default they are exported,
+	// marked with their status.
+	ExcludeDisputed bool `json:"excludeDisputed,omitempty"`
 	// WholeGraph is set when there are no seeds; it is derived, not read.
 	WholeGraph bool `json:"wholeGraph"`
 	// MaxNodes caps the export; 0 means DefaultMaxNodes.
@@ -65,6 +69,7 @@ func (s Selection) query() graph.NeighbourhoodQuery {
 	return graph.NeighbourhoodQuery{
 		Seeds: s.Seeds, Depth: s.Depth, Direction: s.Direction,
 		Types: s.Types, Kinds: s.Kinds, AsOf: s.AsOf, Limit: s.limit(),
+		ExcludeContested: s.ExcludeDisputed,
 	}
 }
 
@@ -216,7 +221,7 @@ func induced(ctx context.Context, store graph.Store, in map[string]*graph.Node, 
 			return nil, fmt.Errorf("export: relationships: %w", err)
 		}
 		for _, r := range rels {
-			if _, ok := in[r.To]; ok {
+			if _, ok := in[r.To]; ok && !(sel.ExcludeDisputed && r.Contested()) {
 				sub.Relationships = append(sub.Relationships, r)
 			}
 		}
@@ -230,15 +235,22 @@ func induced(ctx context.Context, store graph.Store, in map[string]*graph.Node, 
 // validation should have made it impossible.
 func citedSources(ctx context.Context, store graph.Store, sub *graph.Subgraph) ([]*graph.Source, error) {
 	set := map[string]bool{}
-	for _, n := range sub.Nodes {
-		for _, id := range n.SourceIDs {
+	// The sources of the disputes' positions travel with the export too.
+	add := func(ids []string, ds []*graph.Dispute) {
+		for _, id := range ids {
 			set[id] = true
+		}
+		for _, d := range ds {
+			for _, id := range d.Sources() {
+				set[id] = true
+			}
 		}
 	}
+	for _, n := range sub.Nodes {
+		add(n.SourceIDs, n.Disputes)
+	}
 	for _, r := range sub.Relationships {
-		for _, id := range r.SourceIDs {
-			set[id] = true
-		}
+		add(r.SourceIDs, r.Disputes)
 	}
 	ids := make([]string, 0, len(set))
 	for id := range set {

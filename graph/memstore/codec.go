@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -15,11 +16,19 @@ import (
 // for lists. Decoding JSON dominated the time to open a large store; this
 // form decodes an order of magnitude faster and is about half the size.
 //
-//	source:       title, url, publisher, year
+//	source:       title, url, publisher, year, [kind]
 //	node:         kind, name, summary, aliases, region, country, category,
 //	              startYear, endYear, foundedYear, year, date, publisher,
-//	              url, role, question, sources
-//	relationship: type, from, to, year, summary, tensions, sources
+//	              url, role, question, sources, [disputes]
+//	relationship: type, from, to, year, summary, tensions, sources,
+//	              [status, disputes]
+//
+// Bracketed fields came with format 3 and are written only when set, so a
+// record without them is byte for byte the format 2 record of the same
+// value: a format 2 file is a valid format 3 file, and opening it for
+// writing only updates the format mark (testdata/hmkg-memstore-2 is read
+// back unchanged). The status is a byte (statusCodes); disputes, rare and
+// nested, are a length-prefixed JSON array of graph.Dispute.
 //
 // A kind or relationship type is one byte: its graph.Code, the fixed code
 // that graph/vocab.go gives it (pinned by graph/testdata/vocabulary.golden).
@@ -28,7 +37,15 @@ import (
 // files written then read back unchanged (testdata/hmkg-memstore-2).
 
 // formatVersion names the record encoding; Open refuses any other.
-const formatVersion = "hmkg-memstore/2"
+const formatVersion = "hmkg-memstore/3"
+
+// readableFormats are the formats Open accepts; older ones are upgraded by
+// rewriting the format mark (see above).
+var readableFormats = []string{"hmkg-memstore/2", formatVersion}
+
+// statusCodes are the on-disk codes of relationship statuses; fixed, never
+// reordered. 0 (asserted) is never written.
+var statusCodes = []graph.RelationshipStatus{graph.StatusAsserted, graph.StatusDisputed, graph.StatusRetracted}
 
 // metaFormat is the meta key holding formatVersion.
 var metaFormat = []byte("format")
@@ -63,7 +80,22 @@ func appendSource(b []byte, s *graph.Source) []byte {
 	b = appendStr(b, s.Title)
 	b = appendStr(b, s.URL)
 	b = appendStr(b, s.Publisher)
-	return appendYear(b, s.Year)
+	b = appendYear(b, s.Year)
+	if s.Kind != "" {
+		b = appendStr(b, string(s.Kind))
+	}
+	return b
+}
+
+// appendDisputes appends ds as a length-prefixed JSON array.
+func appendDisputes(b []byte, ds []*graph.Dispute) []byte {
+	j, err := json.Marshal(ds)
+	if err != nil {
+		// Disputes are plain strings and slices; Marshal cannot fail.
+		panic(fmt.Sprintf("memstore: encode disputes: %v", err))
+	}
+	b = binary.AppendUvarint(b, uint64(len(j)))
+	return append(b, j...)
 }
 
 func appendNode(b []byte, n *graph.Node) []byte {
@@ -83,7 +115,11 @@ func appendNode(b []byte, n *graph.Node) []byte {
 	b = appendStr(b, n.URL)
 	b = appendStr(b, n.Role)
 	b = appendStr(b, n.Question)
-	return appendStrs(b, n.SourceIDs)
+	b = appendStrs(b, n.SourceIDs)
+	if len(n.Disputes) > 0 {
+		b = appendDisputes(b, n.Disputes)
+	}
+	return b
 }
 
 func appendRel(b []byte, r *graph.Relationship) []byte {
@@ -93,7 +129,21 @@ func appendRel(b []byte, r *graph.Relationship) []byte {
 	b = appendYear(b, r.Year)
 	b = appendStr(b, r.Summary)
 	b = appendStrs(b, r.TensionIDs)
-	return appendStrs(b, r.SourceIDs)
+	b = appendStrs(b, r.SourceIDs)
+	if st := statusCode(r.Status); st != 0 || len(r.Disputes) > 0 {
+		b = append(b, st)
+		b = appendDisputes(b, r.Disputes)
+	}
+	return b
+}
+
+func statusCode(s graph.RelationshipStatus) byte {
+	for i, c := range statusCodes {
+		if c == s {
+			return byte(i)
+		}
+	}
+	return 0
 }
 
 // reader decodes fields from a record; the first error sticks and later
@@ -196,6 +246,40 @@ func (r *reader) relType() graph.Code {
 	return c
 }
 
+// more reports whether optional trailing fields follow.
+func (r *reader) more() bool { return r.err == nil && len(r.b) > 0 }
+
+// disputes reads a length-prefixed JSON array of disputes.
+func (r *reader) disputes() []*graph.Dispute {
+	j := r.bytes()
+	if r.err != nil || len(j) == 0 {
+		return nil
+	}
+	var ds []*graph.Dispute
+	if err := json.Unmarshal(j, &ds); err != nil {
+		r.err = fmt.Errorf("disputes: %w", err)
+		r.b = nil
+		return nil
+	}
+	return ds
+}
+
+// status reads a relationship status code.
+func (r *reader) status() graph.RelationshipStatus {
+	c := r.byte()
+	if int(c) >= len(statusCodes) {
+		if r.err == nil {
+			r.err = fmt.Errorf("unknown status code %d: %w", c, errUnknownCode)
+			r.b = nil
+		}
+		return ""
+	}
+	if c == 0 {
+		return ""
+	}
+	return statusCodes[c]
+}
+
 func (r *reader) done(what string, key []byte) error {
 	if r.err == nil && len(r.b) != 0 {
 		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
@@ -209,5 +293,8 @@ func (r *reader) done(what string, key []byte) error {
 func decodeSource(key, v []byte) (*graph.Source, error) {
 	r := reader{b: v}
 	s := &graph.Source{ID: string(key), Title: r.str(), URL: r.str(), Publisher: r.str(), Year: r.yearPtr()}
+	if r.more() {
+		s.Kind = graph.SourceKind(r.str())
+	}
 	return s, r.done("source", key)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -87,8 +89,16 @@ func (s *Store) prepare(tx *bolt.Tx) error {
 		if err := meta.Put(metaFormat, []byte(formatVersion)); err != nil {
 			return fmt.Errorf("write format: %w", err)
 		}
+	case !slices.Contains(readableFormats, string(f)):
+		return graph.Errorf(graph.EINTERNAL, "the data file's format %q is not supported (this hmkg reads %s)",
+			f, strings.Join(readableFormats, ", "))
 	case string(f) != formatVersion:
-		return graph.Errorf(graph.EINTERNAL, "the data file's format %q is not supported (this hmkg reads %s)", f, formatVersion)
+		// An older format's records are valid records of this one (see
+		// codec.go): upgrading is rewriting the mark.
+		if err := meta.Put(metaFormat, []byte(formatVersion)); err != nil {
+			return fmt.Errorf("upgrade format %s to %s: %w", f, formatVersion, err)
+		}
+		s.cfg.logger.Info("memstore: upgraded the data file's format", "from", string(f), "to", formatVersion)
 	}
 	return nil
 }
@@ -157,9 +167,6 @@ func (s *Store) decodeNode(key, v []byte, a *arena) (nodeRec, error) {
 	ext.date, ext.publisher, ext.url = a.str(r.bytes()), a.str(r.bytes()), a.str(r.bytes())
 	rec.role = s.atomBytes(r.bytes())
 	ext.question = a.str(r.bytes())
-	if ext.aliases != nil || ext.date != "" || ext.publisher != "" || ext.url != "" || ext.question != "" {
-		rec.ext = &ext
-	}
 	rec.srcs = a.int32s(r.count())
 	for i := range rec.srcs {
 		id := r.bytes()
@@ -168,6 +175,12 @@ func (s *Store) decodeNode(key, v []byte, a *arena) (nodeRec, error) {
 			return rec, fmt.Errorf("node %q cites unknown source %q", key, id)
 		}
 		rec.srcs[i] = sh
+	}
+	if r.more() {
+		ext.disputes = r.disputes()
+	}
+	if ext.aliases != nil || ext.date != "" || ext.publisher != "" || ext.url != "" || ext.question != "" || ext.disputes != nil {
+		rec.ext = &ext
 	}
 	if len(key) == 0 {
 		return rec, fmt.Errorf("node with an empty id")
@@ -209,8 +222,15 @@ func (s *Store) loadRels(rb *bolt.Bucket) error {
 			}
 			rec.refs[i] = sh
 		}
+		var x relExtra
+		if r.more() {
+			x.status, x.disputes = r.status(), r.disputes()
+		}
 		if err := r.done("relationship", k); err != nil {
 			return err
+		}
+		if x.status != "" || x.disputes != nil {
+			s.relExtras[int32(len(s.rels))] = &x
 		}
 		s.rels = append(s.rels, rec)
 		s.typeCounts[rec.typ]++

@@ -171,9 +171,12 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 
 // relOK reports whether a relationship has one of types (0: any) and
 // belongs to the graph as of asOf, endpoints included.
-func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
+func (s *Store) relOK(rh int32, types uint64, asOf *int) bool {
 	r := &s.rels[rh]
-	if types != 0 && types&(1<<r.typ) == 0 {
+	if types&assertedOnly != 0 && s.contested(rh) {
+		return false
+	}
+	if t := types &^ assertedOnly; t != 0 && t&(1<<r.typ) == 0 {
 		return false
 	}
 	if asOf == nil {
@@ -185,10 +188,23 @@ func (s *Store) relOK(rh int32, types uint32, asOf *int) bool {
 	return s.nodes[r.from].existsAsOf(asOf) && s.nodes[r.to].existsAsOf(asOf)
 }
 
+// assertedOnly, set in a type set beside the type codes (all below 32),
+// leaves out DISPUTED and RETRACTED relationships.
+const assertedOnly uint64 = 1 << 63
+
+// withContested adds assertedOnly to types when contested relationships
+// are to be left out.
+func withContested(types uint64, exclude bool) uint64 {
+	if exclude {
+		return types | assertedOnly
+	}
+	return types
+}
+
 // typeSet validates types and returns them as a bit set of their codes (0
 // = any type); TestVocabularyFitsBitSets keeps every code below 32.
-func typeSet(types []graph.RelType) (uint32, error) {
-	var set uint32
+func typeSet(types []graph.RelType) (uint64, error) {
+	var set uint64
 	for _, t := range types {
 		i, ok := t.Code()
 		if !ok {
@@ -379,7 +395,7 @@ func (s *Store) compile(f *graph.NodeFilter) (func(int32) bool, error) {
 	}
 	if rf := f.HasRelationship; rf != nil {
 		dir := rf.Direction
-		var types uint32
+		var types uint64
 		if rf.Type != nil {
 			var err error
 			if types, err = typeSet([]graph.RelType{*rf.Type}); err != nil {

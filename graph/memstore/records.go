@@ -43,6 +43,7 @@ type nodeRec struct {
 type nodeExt struct {
 	aliases                        []string
 	date, publisher, url, question string
+	disputes                       []*graph.Dispute
 }
 
 func (r *nodeRec) alive() bool     { return r.nameAt != 0 }
@@ -92,6 +93,28 @@ type relRec struct {
 	year     int16 // noYear when undated
 	typ      graph.Code
 	custom   bool // the id is in Store.relIDs
+}
+
+// relExtra is what few relationships have: a status other than asserted
+// and disputes.
+type relExtra struct {
+	status   graph.RelationshipStatus
+	disputes []*graph.Dispute
+}
+
+// setRelExtra records the status and disputes of relationship h from r.
+func (s *Store) setRelExtra(h int32, r *graph.Relationship) {
+	if (r.Status == "" || r.Status == graph.StatusAsserted) && len(r.Disputes) == 0 {
+		delete(s.relExtras, h)
+		return
+	}
+	s.relExtras[h] = &relExtra{status: r.Status, disputes: graph.CloneDisputes(r.Disputes)}
+}
+
+// contested reports whether relationship h is DISPUTED or RETRACTED.
+func (s *Store) contested(h int32) bool {
+	x := s.relExtras[h]
+	return x != nil && x.status != "" && x.status != graph.StatusAsserted
 }
 
 func (r *relRec) alive() bool       { return r.from >= 0 }
@@ -180,8 +203,9 @@ func (s *Store) makeNode(n *graph.Node, a *arena) nodeRec {
 		years: [numYears]int16{year16(n.StartYear), year16(n.EndYear), year16(n.FoundedYear), year16(n.Year)},
 		kind:  kindCode(n.Kind),
 	}
-	if len(n.Aliases) > 0 || n.Date != "" || n.Publisher != "" || n.URL != "" || n.Question != "" {
-		rec.ext = &nodeExt{date: n.Date, publisher: n.Publisher, url: n.URL, question: n.Question}
+	if len(n.Aliases) > 0 || n.Date != "" || n.Publisher != "" || n.URL != "" || n.Question != "" || len(n.Disputes) > 0 {
+		rec.ext = &nodeExt{date: n.Date, publisher: n.Publisher, url: n.URL, question: n.Question,
+			disputes: graph.CloneDisputes(n.Disputes)}
 		if len(n.Aliases) > 0 {
 			rec.ext.aliases = slices.Clone(n.Aliases)
 		}
@@ -387,6 +411,7 @@ func (s *Store) deleteRel(h int32) {
 	if r.custom {
 		delete(s.relIDs, h)
 	}
+	delete(s.relExtras, h)
 	s.typeCounts[r.typ]--
 	s.nrels--
 	*r = relRec{from: -1, to: -1}
@@ -453,6 +478,9 @@ func (s *Store) relOut(h int32) *graph.Relationship {
 	for i, sh := range r.refs[:r.nsrc] {
 		out.SourceIDs[i] = s.sources[sh].ID
 	}
+	if x := s.relExtras[h]; x != nil {
+		out.Status, out.Disputes = x.status, graph.CloneDisputes(x.disputes)
+	}
 	return out
 }
 
@@ -468,6 +496,7 @@ func (s *Store) nodeOut(h int32) *graph.Node {
 	if e := r.ext; e != nil {
 		n.Aliases = slices.Clone(e.aliases)
 		n.Date, n.Publisher, n.URL, n.Question = e.date, e.publisher, e.url, e.question
+		n.Disputes = graph.CloneDisputes(e.disputes)
 	}
 	n.SourceIDs = make([]string, len(r.srcs))
 	for i, sh := range r.srcs {

@@ -93,7 +93,10 @@ type Store struct {
 	rels   []relRec
 	relIdx idTable
 	relIDs map[int32]string // ids that graph.RelationshipID does not derive
-	nrels  int
+	// relExtras holds the status and disputes of the few relationships
+	// that have them, so that relRec does not grow for all the others.
+	relExtras map[int32]*relExtra
+	nrels     int
 
 	sources []*graph.Source
 	srcIdx  map[string]int32
@@ -123,6 +126,7 @@ func New(opts ...Option) *Store {
 	}
 	s.nodeIdx.init(0)
 	s.relIDs = make(map[int32]string)
+	s.relExtras = make(map[int32]*relExtra)
 	s.srcIdx = make(map[string]int32)
 	s.atoms = []string{""}
 	s.atomIdx = map[string]uint32{"": 0}

@@ -15,7 +15,7 @@ const pathBudget = 2_000_000
 // neighbours calls fn for every node reachable from h over one
 // relationship in direction dir that passes types and asOf. A neighbour
 // joined by parallel relationships is reported once per relationship.
-func (s *Store) neighbours(h int32, dir graph.Direction, types uint32, asOf *int, fn func(w int32, rh int32)) {
+func (s *Store) neighbours(h int32, dir graph.Direction, types uint64, asOf *int, fn func(w int32, rh int32)) {
 	rec := &s.nodes[h]
 	if dir != graph.DirectionIn {
 		for _, rh := range rec.out {
@@ -49,6 +49,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	if err != nil {
 		return nil, err
 	}
+	types = withContested(types, q.ExcludeContested)
 	kinds, err := kindSet(q.Kinds)
 	if err != nil {
 		return nil, err
@@ -134,6 +135,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 	if err != nil {
 		return nil, err
 	}
+	types = withContested(types, q.ExcludeContested)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	from, ok := s.findNode(q.From)
@@ -237,7 +239,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 
 // edgeBetween returns the usable relationship between u and v (either
 // direction) with the smallest id.
-func (s *Store) edgeBetween(u, v int32, types uint32, asOf *int) int32 {
+func (s *Store) edgeBetween(u, v int32, types uint64, asOf *int) int32 {
 	best, bestID := int32(-1), ""
 	s.neighbours(u, graph.DirectionBoth, types, asOf, func(w, rh int32) {
 		if w != v {

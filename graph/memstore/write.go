@@ -216,7 +216,7 @@ func (s *Store) apply(d *graph.Dataset) {
 	s.rels = slices.Grow(s.rels, len(d.Relationships))
 	start := int32(len(s.rels))
 	for _, x := range d.Relationships {
-		s.putRel(x.ID, s.makeRel(x, a), a != nil)
+		s.setRelExtra(s.putRel(x.ID, s.makeRel(x, a), a != nil), x)
 	}
 	if a != nil {
 		s.linkFrom(start, a)
@@ -283,7 +283,7 @@ func (s *Store) UpsertRelationship(ctx context.Context, r *graph.Relationship, a
 		return fmt.Errorf("upsert relationship %s: %w", r.ID, err)
 	}
 	var e encoder
-	return s.write(e.rel(r), r, graph.ActionUpsertRelationship, actor, func() { s.putRel(r.ID, s.makeRel(r, nil), false) })
+	return s.write(e.rel(r), r, graph.ActionUpsertRelationship, actor, func() { s.setRelExtra(s.putRel(r.ID, s.makeRel(r, nil), false), r) })
 }
 
 // write commits a single-record mutation, whose JSON is the audit detail,

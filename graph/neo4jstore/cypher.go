@@ -56,11 +56,20 @@ RETURN c ORDER BY c.id DESC LIMIT $limit`
 
 	cypherRelCount = "MATCH ()-[r]->() RETURN count(r) AS n"
 
-	cypherExemplifying = `MATCH ()-[r]->()
-WHERE r.tensions IS NOT NULL AND any(t IN r.tensions WHERE t IN $ids)
+	cypherExemplifying = `MATCH (a)-[r]->()
+WHERE NOT a:` + stagedLabel + ` AND r.tensions IS NOT NULL AND any(t IN r.tensions WHERE t IN $ids)
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 
-	cypherStatsTypes = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
+	// cypherStatsTypes leaves out the relationships of an import still
+	// being staged (see stage.go): every staged relationship starts at a
+	// staged node.
+	cypherStatsTypes = `CALL () {
+  MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n
+  UNION ALL
+  MATCH (:` + stagedLabel + `)-[r]->() RETURN type(r) AS key, -count(*) AS n
+}
+WITH key, sum(n) AS n WHERE n > 0
+RETURN key, n`
 )
 
 // Writes.
@@ -91,6 +100,9 @@ RETURN c.id AS id`
 
 	cypherNodeKind = "MATCH (n:Node {id: $id}) RETURN n.kind AS kind"
 
+	cypherAddSearchLength = `MERGE (k:Counter {name: 'searchLength'})
+SET k.value = coalesce(k.value, 0) + $delta`
+
 	cypherStripTension = `MATCH ()-[r]->() WHERE $id IN r.tensions
 WITH r, [t IN r.tensions WHERE t <> $id] AS rest
 SET r.tensions = CASE WHEN size(rest) = 0 THEN null ELSE rest END`
@@ -111,11 +123,12 @@ SET k.value = coalesce(k.value, 0) - dl`
 
 // relUnion is a subquery body that finds the relationship whose id is the
 // variable `id`, whatever its type: relationship ids are indexed per type,
-// so it asks each type's index in turn.
+// so it asks each type's index in turn. Relationships of an import still
+// being staged (their start node is staged) are not found.
 var relUnion = func() string {
 	parts := make([]string, len(graph.RelTypes))
 	for i, t := range graph.RelTypes {
-		parts[i] = fmt.Sprintf("MATCH ()-[r:%s {id: id}]->() RETURN r", t)
+		parts[i] = fmt.Sprintf("MATCH (a)-[r:%s {id: id}]->() WHERE NOT a:%s RETURN r", t, stagedLabel)
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
 }()

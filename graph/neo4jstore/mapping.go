@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -44,7 +45,34 @@ func nodeProps(n *graph.Node) map[string]any {
 	str("role", n.Role)
 	str("question", n.Question)
 	p["sources"] = stringsAny(n.SourceIDs)
+	if len(n.Disputes) > 0 {
+		p["disputes"] = disputesJSON(n.Disputes)
+	}
 	return p
+}
+
+// disputesJSON is how disputes are stored: nested lists of maps are not
+// property values in Neo4j, and disputes are read whole, never queried
+// inside, so a JSON string is enough.
+func disputesJSON(ds []*graph.Dispute) string {
+	j, err := json.Marshal(ds)
+	if err != nil {
+		// Disputes are plain strings and slices; Marshal cannot fail.
+		panic(fmt.Sprintf("neo4jstore: encode disputes: %v", err))
+	}
+	return string(j)
+}
+
+func getDisputes(p map[string]any) ([]*graph.Dispute, error) {
+	j := getString(p, "disputes")
+	if j == "" {
+		return nil, nil
+	}
+	var ds []*graph.Dispute
+	if err := json.Unmarshal([]byte(j), &ds); err != nil {
+		return nil, fmt.Errorf("disputes of %q: %w", getString(p, "id"), err)
+	}
+	return ds, nil
 }
 
 // relProps is the property map a relationship is stored as (its type and
@@ -60,6 +88,14 @@ func relProps(r *graph.Relationship) map[string]any {
 	if len(r.TensionIDs) > 0 {
 		p["tensions"] = stringsAny(r.TensionIDs)
 	}
+	// Only a status other than ASSERTED is stored, so that relOK can test
+	// r.status IS NULL.
+	if r.Status != "" && r.Status != graph.StatusAsserted {
+		p["status"] = string(r.Status)
+	}
+	if len(r.Disputes) > 0 {
+		p["disputes"] = disputesJSON(r.Disputes)
+	}
 	return p
 }
 
@@ -70,6 +106,9 @@ func sourceProps(s *graph.Source) map[string]any {
 	}
 	if s.Year != nil {
 		p["year"] = int64(*s.Year)
+	}
+	if s.Kind != "" {
+		p["kind"] = string(s.Kind)
 	}
 	return p
 }
@@ -157,6 +196,9 @@ func toNode(v any) (*graph.Node, error) {
 	if n.SourceIDs == nil {
 		n.SourceIDs = []string{}
 	}
+	if n.Disputes, err = getDisputes(p); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -180,6 +222,10 @@ func toRel(v any) (*graph.Relationship, error) {
 	if r.SourceIDs == nil {
 		r.SourceIDs = []string{}
 	}
+	r.Status = graph.RelationshipStatus(getString(p, "status"))
+	if r.Disputes, err = getDisputes(p); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -194,6 +240,7 @@ func toSource(v any) (*graph.Source, error) {
 		URL:       getString(p, "url"),
 		Publisher: getString(p, "publisher"),
 		Year:      getInt(p, "year"),
+		Kind:      graph.SourceKind(getString(p, "kind")),
 	}, nil
 }
 

@@ -49,7 +49,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	}
 	params := map[string]any{
 		"ids": dedupe(q.NodeIDs), "types": typeParams(q.Types), "asOf": intParam(q.AsOf),
-		"endpoints": p.Endpoints, "sources": p.Sources,
+		"endpoints": p.Endpoints, "sources": p.Sources, "assertedOnly": false,
 	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.RelPlanResult, error) {
 		rec, err := tx.single(ctx, cypherPlanRelationships[q.Direction], params)

@@ -276,7 +276,7 @@ func collectNodes(ctx context.Context, tx *txn, cypher, key string, params map[s
 // relOK is the Cypher condition for a relationship r between a and b to
 // pass the $types and $asOf parameters: one of the types (any when empty),
 // dated no later than asOf, both endpoints existing as of then.
-const relOK = `(size($types) = 0 OR type(r) IN $types) AND ($asOf IS NULL OR ((r.year IS NULL OR r.year <= $asOf)
+const relOK = `(size($types) = 0 OR type(r) IN $types) AND (NOT $assertedOnly OR r.status IS NULL) AND ($asOf IS NULL OR ((r.year IS NULL OR r.year <= $asOf)
   AND (a.since IS NULL OR a.since <= $asOf) AND (b.since IS NULL OR b.since <= $asOf)))`
 
 // Relationships touching q.NodeIDs, by direction, one statement per direction.
@@ -305,7 +305,7 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 	if len(q.NodeIDs) == 0 {
 		return []*graph.Relationship{}, nil
 	}
-	params := map[string]any{"ids": dedupe(q.NodeIDs), "types": types, "asOf": intParam(q.AsOf)}
+	params := map[string]any{"ids": dedupe(q.NodeIDs), "types": types, "asOf": intParam(q.AsOf), "assertedOnly": false}
 	out, err := read(ctx, s, func(tx *txn) ([]*graph.Relationship, error) {
 		return collectRels(ctx, tx, cypherRelationships[dir], params)
 	})

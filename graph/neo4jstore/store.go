@@ -86,6 +86,12 @@ type Store struct {
 	// failAfter, when positive, makes an import fail after that many
 	// statements inside its write transaction (tests only).
 	failAfter int
+	// stageMin is the number of nodes and relationships from which Import
+	// stages (stage.go); tests lower it.
+	stageMin int
+	// staged, if set, is called after each committed staging transaction
+	// (tests only: they look at what readers see mid-import).
+	staged func()
 }
 
 // Open connects to Neo4j, checks that it answers and creates the schema
@@ -144,6 +150,7 @@ func New(cfg Config) (*Store, error) {
 		progress: cfg.Progress,
 		maxTx:    cfg.MaxTxTimeout,
 		importTx: cfg.ImportTimeout,
+		stageMin: defaultStageMin,
 	}
 	s.circuit = newCircuit(cfg.Logger, cfg.URI, cfg.ProbeInterval, func(ctx context.Context) error {
 		return s.driver.VerifyConnectivity(ctx)

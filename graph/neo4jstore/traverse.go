@@ -70,7 +70,8 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	limit, dir := q.Limit, q.Direction
 	types, kinds := typeParams(q.Types), kindParams(q.Kinds)
 	seeds := dedupe(q.Seeds)
-	params := map[string]any{"seeds": seeds, "types": types, "kinds": kinds, "asOf": intParam(q.AsOf)}
+	params := map[string]any{"seeds": seeds, "types": types, "kinds": kinds, "asOf": intParam(q.AsOf),
+		"assertedOnly": q.ExcludeContested}
 	sg, err := read(ctx, s, func(tx *txn) (*graph.Subgraph, error) {
 		recs, err := tx.collect(ctx, cypherSeeds, params)
 		if err != nil {
@@ -138,7 +139,8 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 	}
 	maxLen, k := q.MaxLength, q.K
 	types := typeParams(q.Types)
-	params := map[string]any{"from": q.From, "to": q.To, "types": types, "asOf": intParam(q.AsOf)}
+	params := map[string]any{"from": q.From, "to": q.To, "types": types, "asOf": intParam(q.AsOf),
+		"assertedOnly": q.ExcludeContested}
 	paths, err := read(ctx, s, func(tx *txn) ([]*graph.Path, error) {
 		ends, err := collectNodes(ctx, tx, cypherEndpoints, "n", params)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/hmkg/hmkg/graph"
 )
 
@@ -57,9 +59,20 @@ func (s *Store) lookup(ctx context.Context, d *graph.Dataset) (*dbLookup, error)
 	}
 	for _, n := range d.Nodes {
 		srcIDs = appendMissing(srcIDs, seen, n.SourceIDs...)
+		for _, x := range n.Disputes {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
 	}
 	for _, r := range d.Relationships {
 		srcIDs = appendMissing(srcIDs, seen, r.SourceIDs...)
+		for _, x := range r.Disputes {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
+	}
+	for _, x := range d.Disputes {
+		if x != nil {
+			srcIDs = appendMissing(srcIDs, seen, x.Sources()...)
+		}
 	}
 	nodeSeen := map[string]bool{}
 	for _, n := range d.Nodes {
@@ -109,8 +122,10 @@ type change struct {
 	action, target, detail string
 }
 
-// Import validates d against itself and the database and writes it in one
-// transaction, in batches of UNWIND ... MERGE.
+// Import validates d against itself and the database and writes it
+// atomically: a small dataset in one transaction of batched UNWIND ...
+// MERGE, a large one (stageMin records or more) staged in many small
+// transactions and published in one short one (stage.go).
 func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) error {
 	if err := checkActor(actor); err != nil {
 		return err
@@ -126,6 +141,20 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	// A large import is one long transaction: without a deadline it gets
 	// ImportTimeout rather than the request-sized MaxTxTimeout.
 	ctx = withTxLimit(ctx, s.importTx)
+	if len(d.Nodes)+len(d.Relationships) >= s.stageMin {
+		c := change{graph.ActionImport, d.Name, string(detail)}
+		l, err := s.lookup(ctx, d)
+		if err == nil {
+			err = d.Validate(l)
+		}
+		if err == nil {
+			err = s.importStaged(ctx, d, actor, c, meta)
+		}
+		if err != nil {
+			return fmt.Errorf("import %s: %w", d.Name, err)
+		}
+		return nil
+	}
 	if err := s.apply(ctx, d, actor, change{graph.ActionImport, d.Name, string(detail)}, meta, nil); err != nil {
 		return fmt.Errorf("import %s: %w", d.Name, err)
 	}
@@ -233,99 +262,179 @@ func (s *Store) apply(ctx context.Context, d *graph.Dataset, actor string, c cha
 		}
 		c.target, c.detail = r.ID, string(b)
 	}
-	sources := make([]any, len(d.Sources))
-	for i, x := range d.Sources {
-		sources[i] = sourceProps(x)
-	}
-	nodes := make([]any, len(d.Nodes))
-	for i, x := range d.Nodes {
-		nodes[i] = map[string]any{"label": x.Kind.Label(), "props": nodeProps(x)}
-	}
-	rels := make([]any, len(d.Relationships))
-	relsByType := map[graph.RelType][]any{}
-	for i, x := range d.Relationships {
-		rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
-		relsByType[x.Type] = append(relsByType[x.Type], rels[i])
-	}
+	rows := rowsOf(d.Sources, d.Nodes, d.Relationships)
 	stories, err := s.importStories(ctx, d)
 	if err != nil {
 		return err
 	}
-	total := len(sources) + len(nodes) + len(rels)
+	run := &importRun{s: s, total: rows.size()}
+	rewind := run.attempt()
 	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
+		rewind()
 		if check != nil {
 			if err := check(ctx, tx); err != nil {
 				return struct{}{}, err
 			}
 		}
-		statements, done := 0, 0
-		step := func(cypher string, rows []any, verify bool) error {
-			for start := 0; start < len(rows); start += s.batch {
-				batch := rows[start:min(start+s.batch, len(rows))]
-				if s.failAfter > 0 && statements >= s.failAfter {
-					return fmt.Errorf("test hook: failing after %d statements", statements)
-				}
-				statements++
-				t0 := time.Now()
-				recs, err := tx.collect(ctx, cypher, map[string]any{"rows": batch})
-				s.log.Debug("import batch", "rows", len(batch), "took", time.Since(t0), "statement", cypher[:min(len(cypher), 60)])
-				if err != nil {
-					return err
-				}
-				if verify && (len(recs) != 1 || asInt(value(recs[0], "n")) != len(batch)) {
-					// An endpoint vanished between validation and now.
-					return graph.Errorf(graph.ECONFLICT, "a relationship endpoint was deleted concurrently; retry")
-				}
-				if cypher != cypherDeleteMovedRels {
-					done += len(batch)
-					if s.progress != nil && total > s.batch {
-						s.progress(done, total)
-					}
-				}
-			}
-			return nil
-		}
-		if err := step(cypherMergeSources, sources, false); err != nil {
+		if err := run.merge(ctx, tx, rows); err != nil {
 			return struct{}{}, err
 		}
-		if err := step(cypherMergeNodes, nodes, false); err != nil {
-			return struct{}{}, err
-		}
-		if len(rels) > 0 {
-			// A relationship id already used by a relationship of another
-			// type or between other nodes is replaced: delete the old one
-			// first. An empty graph has nothing to move, so skip the lookups.
-			rec, err := tx.single(ctx, cypherRelCount, nil)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if asInt(value(rec, "n")) > 0 {
-				if err := step(cypherDeleteMovedRels, rels, false); err != nil {
-					return struct{}{}, err
-				}
-			}
-		}
-		for _, t := range graph.RelTypes {
-			if err := step(cypherMergeRels[t], relsByType[t], true); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if len(stories) > 0 {
-			if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if s.failAfter > 0 && statements >= s.failAfter {
-			return struct{}{}, fmt.Errorf("test hook: failing after %d statements", statements)
-		}
-		if meta != nil {
-			if _, err := tx.collect(ctx, cypherSetMeta, map[string]any{"name": meta[0], "version": meta[1]}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, addChange(ctx, tx, actor, c)
+		return struct{}{}, run.finish(ctx, tx, actor, c, meta, 0, stories)
 	})
 	return err
+}
+
+// importRows are a dataset's records as statement parameters.
+type importRows struct {
+	sources, nodes, rels []any
+	relsByType           map[graph.RelType][]any
+}
+
+func rowsOf(sources []*graph.Source, nodes []*graph.Node, rels []*graph.Relationship) importRows {
+	r := importRows{
+		sources:    make([]any, len(sources)),
+		nodes:      make([]any, len(nodes)),
+		rels:       make([]any, len(rels)),
+		relsByType: map[graph.RelType][]any{},
+	}
+	for i, x := range sources {
+		r.sources[i] = sourceProps(x)
+	}
+	for i, x := range nodes {
+		r.nodes[i] = map[string]any{"label": x.Kind.Label(), "props": nodeProps(x)}
+	}
+	for i, x := range rels {
+		r.rels[i] = map[string]any{"type": string(x.Type), "from": x.From, "to": x.To, "props": relProps(x)}
+		r.relsByType[x.Type] = append(r.relsByType[x.Type], r.rels[i])
+	}
+	return r
+}
+
+func (r importRows) size() int { return len(r.sources) + len(r.nodes) + len(r.rels) }
+
+// importRun counts the statements and records of one import, for the
+// progress hook and the failAfter test hook.
+type importRun struct {
+	s                       *Store
+	statements, done, total int
+}
+
+// attempt returns a function that rewinds the counts to now, for the
+// start of each (retried) attempt of a transaction.
+func (r *importRun) attempt() func() {
+	statements, done := r.statements, r.done
+	return func() { r.statements, r.done = statements, done }
+}
+
+// failHook fails when the test hook says so.
+func (r *importRun) failHook() error {
+	if r.s.failAfter > 0 && r.statements >= r.s.failAfter {
+		return fmt.Errorf("test hook: failing after %d statements", r.statements)
+	}
+	return nil
+}
+
+// batches runs cypher over rows in batches of the store's batch size, in
+// tx, with extra parameters. verify checks that each batch returns n equal
+// to its size (the relationship statements).
+func (r *importRun) batches(ctx context.Context, tx *txn, cypher string, rows []any, extra map[string]any,
+	verify, counts bool) error {
+	s := r.s
+	for start := 0; start < len(rows); start += s.batch {
+		batch := rows[start:min(start+s.batch, len(rows))]
+		if err := r.failHook(); err != nil {
+			return err
+		}
+		if _, err := r.batch(ctx, tx, cypher, batch, extra, verify, counts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// batch runs one statement over one batch of rows and returns its records.
+func (r *importRun) batch(ctx context.Context, tx *txn, cypher string, batch []any, extra map[string]any,
+	verify, counts bool) ([]*neo4j.Record, error) {
+	s := r.s
+	r.statements++
+	params := map[string]any{"rows": batch}
+	for k, v := range extra {
+		params[k] = v
+	}
+	t0 := time.Now()
+	recs, err := tx.collect(ctx, cypher, params)
+	s.log.Debug("import batch", "rows", len(batch), "took", time.Since(t0), "statement", cypher[:min(len(cypher), 60)])
+	if err != nil {
+		return nil, err
+	}
+	if verify && (len(recs) != 1 || asInt(value(recs[0], "n")) != len(batch)) {
+		// An endpoint vanished between validation and now.
+		return nil, graph.Errorf(graph.ECONFLICT, "a relationship endpoint was deleted concurrently; retry")
+	}
+	if counts {
+		r.done += len(batch)
+		if s.progress != nil && r.total > s.batch {
+			s.progress(r.done, r.total)
+		}
+	}
+	return recs, nil
+}
+
+// merge writes rows with MERGE in tx: sources, nodes, then relationships
+// (replacing any relationship whose id moves to another type or endpoints).
+func (r *importRun) merge(ctx context.Context, tx *txn, rows importRows) error {
+	if err := r.batches(ctx, tx, cypherMergeSources, rows.sources, nil, false, true); err != nil {
+		return err
+	}
+	if err := r.batches(ctx, tx, cypherMergeNodes, rows.nodes, nil, false, true); err != nil {
+		return err
+	}
+	if len(rows.rels) > 0 {
+		// A relationship id already used by a relationship of another
+		// type or between other nodes is replaced: delete the old one
+		// first. An empty graph has nothing to move, so skip the lookups.
+		rec, err := tx.single(ctx, cypherRelCount, nil)
+		if err != nil {
+			return err
+		}
+		if asInt(value(rec, "n")) > 0 {
+			if err := r.batches(ctx, tx, cypherDeleteMovedRels, rows.rels, nil, false, false); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range graph.RelTypes {
+		if err := r.batches(ctx, tx, cypherMergeRels[t], rows.relsByType[t], nil, true, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish merges the dataset's stories, adds searchLength to the search
+// length counter, records the
+// dataset's name and version (meta), and writes the audit entry.
+func (r *importRun) finish(ctx context.Context, tx *txn, actor string, c change, meta *[2]string, searchLength int64,
+	stories []any) error {
+	if len(stories) > 0 {
+		if _, err := tx.collect(ctx, cypherMergeStories, map[string]any{"rows": stories}); err != nil {
+			return err
+		}
+	}
+	if err := r.failHook(); err != nil {
+		return err
+	}
+	if searchLength != 0 {
+		if _, err := tx.collect(ctx, cypherAddSearchLength, map[string]any{"delta": searchLength}); err != nil {
+			return err
+		}
+	}
+	if meta != nil {
+		if _, err := tx.collect(ctx, cypherSetMeta, map[string]any{"name": meta[0], "version": meta[1]}); err != nil {
+			return err
+		}
+	}
+	return addChange(ctx, tx, actor, c)
 }
 
 func addChange(ctx context.Context, tx *txn, actor string, c change) error {

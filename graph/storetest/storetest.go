@@ -85,6 +85,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open(t)) })
+	t.Run("Disputes", func(t *testing.T) { testDisputes(t, open(t)) })
 	t.Run("Stories", func(t *testing.T) { testStories(t, open(t)) })
 	t.Run("Stories/Import", func(t *testing.T) { testStoriesImport(t, open(t)) })
 }

@@ -464,6 +464,21 @@ type builder struct {
 	problems  []string
 }
 
+// disputes reads the disputes an hmkg export wrote as JSON text; the
+// loader validates them like any others.
+func (b *builder) disputes(r record) []*graph.Dispute {
+	s := r.raw("disputes")
+	if s == "" {
+		return nil
+	}
+	var ds []*graph.Dispute
+	if err := json.Unmarshal([]byte(s), &ds); err != nil {
+		b.problem(r.where, "disputes: not the JSON an hmkg export writes: %v", err)
+		return nil
+	}
+	return ds
+}
+
 func (b *builder) problem(where, format string, args ...any) {
 	b.problems = append(b.problems, where+": "+fmt.Sprintf(format, args...))
 }
@@ -532,6 +547,7 @@ func (b *builder) nodes() {
 		if b.sh.hmkg {
 			n.Publisher = r.str("publisher")
 			n.SourceIDs = r.list("sources")
+			n.Disputes = b.disputes(r)
 		}
 		n.SourceIDs = addCitation(n.SourceIDs, b.cite)
 		b.outNodes = append(b.outNodes, n)
@@ -632,6 +648,10 @@ func (b *builder) relationships() {
 				rel.TensionIDs = append(rel.TensionIDs, id)
 			}
 			rel.SourceIDs = r.list("sources")
+			if st := graph.RelationshipStatus(strings.ToUpper(r.str("status"))); st != graph.StatusAsserted {
+				rel.Status = st
+			}
+			rel.Disputes = b.disputes(r)
 		}
 		rel.SourceIDs = addCitation(rel.SourceIDs, b.cite)
 		rel.ID = graph.RelationshipID(rel.From, rel.Type, rel.To, rel.Year)

@@ -114,18 +114,23 @@ func compareStores(t *testing.T, want *graph.Dataset, got graph.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A map carries the sources its facts cite; a dataset may also hold
-	// sources that only its disputes cite, which a map has no place for.
+	// A map carries the sources its facts and their disputes cite.
 	cited := map[string]bool{}
-	for _, n := range want.Nodes {
-		for _, id := range n.SourceIDs {
+	cite := func(ids []string, ds []*graph.Dispute) {
+		for _, id := range ids {
 			cited[id] = true
+		}
+		for _, d := range ds {
+			for _, id := range d.Sources() {
+				cited[id] = true
+			}
 		}
 	}
+	for _, n := range want.Nodes {
+		cite(n.SourceIDs, n.Disputes)
+	}
 	for _, r := range want.Relationships {
-		for _, id := range r.SourceIDs {
-			cited[id] = true
-		}
+		cite(r.SourceIDs, r.Disputes)
 	}
 	wantSources := slices.DeleteFunc(slices.Clone(want.Sources), func(s *graph.Source) bool { return !cited[s.ID] })
 	if stats.Nodes != len(want.Nodes) || stats.Relationships != len(want.Relationships) || stats.Sources != len(wantSources)+1 {

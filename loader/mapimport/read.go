@@ -291,7 +291,8 @@ func sourcesOf(t table) ([]*graph.Source, []string) {
 	var out []*graph.Source
 	var ps []string
 	for _, r := range t.records {
-		s := &graph.Source{ID: r.str("id"), Title: r.str("title"), URL: r.str("url"), Publisher: r.str("publisher")}
+		s := &graph.Source{ID: r.str("id"), Title: r.str("title"), URL: r.str("url"), Publisher: r.str("publisher"),
+			Kind: graph.SourceKind(strings.ToUpper(r.str("kind")))}
 		if y := r.str("year"); y != "" {
 			n, err := parseYear(y)
 			if err != nil {

@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Analysis() AnalysisResolver
 	Change() ChangeResolver
 	Community() CommunityResolver
+	Dispute() DisputeResolver
 	Event() EventResolver
 	GraphStats() GraphStatsResolver
 	Institution() InstitutionResolver
@@ -46,10 +47,12 @@ type ResolverRoot interface {
 	Organisation() OrganisationResolver
 	Path() PathResolver
 	Person() PersonResolver
+	Position() PositionResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	Report() ReportResolver
 	SearchHit() SearchHitResolver
+	Source() SourceResolver
 	Story() StoryResolver
 	StoryChange() StoryChangeResolver
 	StoryStep() StoryStepResolver
@@ -88,9 +91,32 @@ type ComplexityRoot struct {
 		Size    func(childComplexity int) int
 	}
 
+	Dispute struct {
+		About        func(childComplexity int) int
+		AboutKind    func(childComplexity int) int
+		Claim        func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Positions    func(childComplexity int) int
+		Relationship func(childComplexity int) int
+	}
+
+	DisputeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DisputeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Event struct {
 		Date          func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Institutions  func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -131,6 +157,7 @@ type ComplexityRoot struct {
 		ChallengedBy  func(childComplexity int) int
 		Country       func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -151,6 +178,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Challenged    func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		EndYear       func(childComplexity int) int
 		Events        func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -222,6 +250,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		FoundedYear   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -250,6 +279,7 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		LedOrFounded  func(childComplexity int) int
@@ -261,15 +291,21 @@ type ComplexityRoot struct {
 		Summary       func(childComplexity int) int
 	}
 
+	Position struct {
+		Says    func(childComplexity int) int
+		Sources func(childComplexity int) int
+	}
+
 	Query struct {
 		Analysis            func(childComplexity int, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) int
 		Changes             func(childComplexity int, first *int, before *string) int
 		CompareMovements    func(childComplexity int, a string, b string, asOf *int) int
-		ExportSubgraph      func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) int
-		Neighbourhood       func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) int
+		Disputes            func(childComplexity int, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) int
+		ExportSubgraph      func(childComplexity int, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) int
+		Neighbourhood       func(childComplexity int, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, includeDisputed *bool) int
 		Node                func(childComplexity int, id string) int
 		Nodes               func(childComplexity int, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) int
-		Paths               func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) int
+		Paths               func(childComplexity int, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, includeDisputed *bool) int
 		Relationship        func(childComplexity int, id string) int
 		Search              func(childComplexity int, text string, kinds []graph.Kind, first *int) int
 		ShortestPath        func(childComplexity int, from string, to string, maxLength *int, types []graph.RelType, asOf *int) int
@@ -283,9 +319,11 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
+		Disputes func(childComplexity int) int
 		From     func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Sources  func(childComplexity int) int
+		Status   func(childComplexity int) int
 		Summary  func(childComplexity int) int
 		Tensions func(childComplexity int) int
 		To       func(childComplexity int) int
@@ -313,6 +351,7 @@ type ComplexityRoot struct {
 	Report struct {
 		Degree        func(childComplexity int) int
 		Describes     func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Metrics       func(childComplexity int, asOf *int) int
@@ -332,6 +371,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
 		Publisher func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -407,6 +447,7 @@ type ComplexityRoot struct {
 
 	Tension struct {
 		Degree        func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		Episodes      func(childComplexity int, first *int, after *string) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -457,6 +498,10 @@ type ChangeResolver interface {
 type CommunityResolver interface {
 	Size(ctx context.Context, obj *analysis.Community) (int, error)
 	Members(ctx context.Context, obj *analysis.Community) ([]graph.Entity, error)
+}
+type DisputeResolver interface {
+	Node(ctx context.Context, obj *graph.Dispute) (graph.Entity, error)
+	Relationship(ctx context.Context, obj *graph.Dispute) (*graph.Relationship, error)
 }
 type EventResolver interface {
 	Sources(ctx context.Context, obj *graph.Event) ([]*graph.Source, error)
@@ -536,25 +581,29 @@ type PersonResolver interface {
 	LedOrFounded(ctx context.Context, obj *graph.Person) ([]graph.Entity, error)
 	Metrics(ctx context.Context, obj *graph.Person, asOf *int) (*analysis.NodeMetrics, error)
 }
+type PositionResolver interface {
+	Sources(ctx context.Context, obj *graph.Position) ([]*graph.Source, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Entity, error)
 	Relationship(ctx context.Context, id string) (*graph.Relationship, error)
 	Nodes(ctx context.Context, kinds []graph.Kind, where *graph.NodeFilter, orderBy []*graph.NodeOrder, first *int, after *string) (*model.NodeConnection, error)
 	Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*graph.SearchHit, error)
-	Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int) (*graph.Subgraph, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, direction *graph.Direction, types []graph.RelType, kinds []graph.Kind, asOf *int, limit *int, includeDisputed *bool) (*graph.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, maxLength *int, types []graph.RelType, asOf *int) (*graph.Path, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int) ([]*graph.Path, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, first *int, types []graph.RelType, asOf *int, includeDisputed *bool) ([]*graph.Path, error)
 	Source(ctx context.Context, id string) (*graph.Source, error)
 	Sources(ctx context.Context) ([]*graph.Source, error)
 	Stats(ctx context.Context) (*graph.Stats, error)
 	Changes(ctx context.Context, first *int, before *string) ([]*graph.Change, error)
-	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format) (*model.Export, error)
+	ExportSubgraph(ctx context.Context, seeds []string, depth *int, types []graph.RelType, kinds []graph.Kind, asOf *int, format export.Format, includeDisputed *bool) (*model.Export, error)
 	Analysis(ctx context.Context, seeds []string, depth *int, kinds []graph.Kind, types []graph.RelType, asOf *int) (*analysis.Result, error)
 	TensionMatrix(ctx context.Context, tensions []string, movements []string, asOf *int) ([]*lens.Cell, error)
 	TensionInstitutions(ctx context.Context, tension string, asOf *int, first *int) ([]*lens.InstitutionCount, error)
 	CompareMovements(ctx context.Context, a string, b string, asOf *int) (*lens.Comparison, error)
 	Stories(ctx context.Context, first *int, after *string) (*model.StoryConnection, error)
 	Story(ctx context.Context, id string) (*graph.Story, error)
+	Disputes(ctx context.Context, about []string, aboutKind *graph.DisputeSubject, claimContains *string, first *int, after *string) (*model.DisputeConnection, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *graph.Relationship) (graph.Entity, error)
@@ -562,6 +611,7 @@ type RelationshipResolver interface {
 
 	Tensions(ctx context.Context, obj *graph.Relationship) ([]*graph.Tension, error)
 	Sources(ctx context.Context, obj *graph.Relationship) ([]*graph.Source, error)
+	Status(ctx context.Context, obj *graph.Relationship) (graph.RelationshipStatus, error)
 }
 type ReportResolver interface {
 	Sources(ctx context.Context, obj *graph.Report) ([]*graph.Source, error)
@@ -574,6 +624,9 @@ type ReportResolver interface {
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *graph.SearchHit) (graph.Entity, error)
+}
+type SourceResolver interface {
+	Kind(ctx context.Context, obj *graph.Source) (*graph.SourceKind, error)
 }
 type StoryResolver interface {
 	CreatedAt(ctx context.Context, obj *graph.Story) (string, error)
@@ -735,6 +788,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Community.Size(childComplexity), true
 
+	case "Dispute.about":
+		if e.ComplexityRoot.Dispute.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.About(childComplexity), true
+	case "Dispute.aboutKind":
+		if e.ComplexityRoot.Dispute.AboutKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.AboutKind(childComplexity), true
+	case "Dispute.claim":
+		if e.ComplexityRoot.Dispute.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Claim(childComplexity), true
+	case "Dispute.node":
+		if e.ComplexityRoot.Dispute.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Node(childComplexity), true
+	case "Dispute.note":
+		if e.ComplexityRoot.Dispute.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Note(childComplexity), true
+	case "Dispute.positions":
+		if e.ComplexityRoot.Dispute.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Positions(childComplexity), true
+	case "Dispute.relationship":
+		if e.ComplexityRoot.Dispute.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Relationship(childComplexity), true
+
+	case "DisputeConnection.edges":
+		if e.ComplexityRoot.DisputeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Edges(childComplexity), true
+	case "DisputeConnection.nodes":
+		if e.ComplexityRoot.DisputeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Nodes(childComplexity), true
+	case "DisputeConnection.pageInfo":
+		if e.ComplexityRoot.DisputeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.PageInfo(childComplexity), true
+	case "DisputeConnection.totalCount":
+		if e.ComplexityRoot.DisputeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.TotalCount(childComplexity), true
+
+	case "DisputeEdge.cursor":
+		if e.ComplexityRoot.DisputeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Cursor(childComplexity), true
+	case "DisputeEdge.node":
+		if e.ComplexityRoot.DisputeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Node(childComplexity), true
+
 	case "Event.date":
 		if e.ComplexityRoot.Event.Date == nil {
 			break
@@ -747,6 +881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Degree(childComplexity), true
+	case "Event.disputes":
+		if e.ComplexityRoot.Event.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Disputes(childComplexity), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -946,6 +1086,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Degree(childComplexity), true
+	case "Institution.disputes":
+		if e.ComplexityRoot.Institution.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Institution.Disputes(childComplexity), true
 	case "Institution.foundedYear":
 		if e.ComplexityRoot.Institution.FoundedYear == nil {
 			break
@@ -1042,6 +1188,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Movement.Degree(childComplexity), true
+	case "Movement.disputes":
+		if e.ComplexityRoot.Movement.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Movement.Disputes(childComplexity), true
 	case "Movement.endYear":
 		if e.ComplexityRoot.Movement.EndYear == nil {
 			break
@@ -1399,6 +1551,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Degree(childComplexity), true
+	case "Organisation.disputes":
+		if e.ComplexityRoot.Organisation.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Disputes(childComplexity), true
 	case "Organisation.foundedYear":
 		if e.ComplexityRoot.Organisation.FoundedYear == nil {
 			break
@@ -1526,6 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Degree(childComplexity), true
+	case "Person.disputes":
+		if e.ComplexityRoot.Person.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Disputes(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1591,6 +1755,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Summary(childComplexity), true
 
+	case "Position.says":
+		if e.ComplexityRoot.Position.Says == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Says(childComplexity), true
+	case "Position.sources":
+		if e.ComplexityRoot.Position.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Sources(childComplexity), true
+
 	case "Query.analysis":
 		if e.ComplexityRoot.Query.Analysis == nil {
 			break
@@ -1624,6 +1801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CompareMovements(childComplexity, args["a"].(string), args["b"].(string), args["asOf"].(*int)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["about"].([]string), args["aboutKind"].(*graph.DisputeSubject), args["claimContains"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.exportSubgraph":
 		if e.ComplexityRoot.Query.ExportSubgraph == nil {
 			break
@@ -1634,7 +1822,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["format"].(export.Format)), true
+		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["seeds"].([]string), args["depth"].(*int), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["format"].(export.Format), args["includeDisputed"].(*bool)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -1646,7 +1834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["direction"].(*graph.Direction), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["direction"].(*graph.Direction), args["types"].([]graph.RelType), args["kinds"].([]graph.Kind), args["asOf"].(*int), args["limit"].(*int), args["includeDisputed"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1679,7 +1867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int), args["types"].([]graph.RelType), args["asOf"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int), args["types"].([]graph.RelType), args["asOf"].(*int), args["includeDisputed"].(*bool)), true
 	case "Query.relationship":
 		if e.ComplexityRoot.Query.Relationship == nil {
 			break
@@ -1781,6 +1969,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.TensionMatrix(childComplexity, args["tensions"].([]string), args["movements"].([]string), args["asOf"].(*int)), true
 
+	case "Relationship.disputes":
+		if e.ComplexityRoot.Relationship.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Disputes(childComplexity), true
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
 			break
@@ -1799,6 +1993,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Sources(childComplexity), true
+	case "Relationship.status":
+		if e.ComplexityRoot.Relationship.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Status(childComplexity), true
 	case "Relationship.summary":
 		if e.ComplexityRoot.Relationship.Summary == nil {
 			break
@@ -1893,6 +2093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Report.Describes(childComplexity), true
+	case "Report.disputes":
+		if e.ComplexityRoot.Report.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Disputes(childComplexity), true
 	case "Report.id":
 		if e.ComplexityRoot.Report.ID == nil {
 			break
@@ -1983,6 +2189,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.kind":
+		if e.ComplexityRoot.Source.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Kind(childComplexity), true
 	case "Source.publisher":
 		if e.ComplexityRoot.Source.Publisher == nil {
 			break
@@ -2280,6 +2492,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tension.Degree(childComplexity), true
+	case "Tension.disputes":
+		if e.ComplexityRoot.Tension.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tension.Disputes(childComplexity), true
 	case "Tension.episodes":
 		if e.ComplexityRoot.Tension.Episodes == nil {
 			break
@@ -2422,9 +2640,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("NodeFilter", ec.unmarshalInputNodeFilter),
 			graphql.NewInputUnmarshaler("NodeInput", ec.unmarshalInputNodeInput),
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
+			graphql.NewInputUnmarshaler("PositionInput", ec.unmarshalInputPositionInput),
 			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -2879,11 +3099,11 @@ type Query {
   "Full-text search over names, aliases and summaries, best first. ` + "`" + `first` + "`" + ` is at most 100."
   search(text: String!, kinds: [NodeKind!], first: Int = 10): [SearchHit!]!
   "Nodes within ` + "`" + `depth` + "`" + ` hops (at most 4) of a node, and the relationships among them. ` + "`" + `limit` + "`" + ` is at most 5000."
-  neighbourhood(id: ID!, depth: Int = 1, direction: Direction = BOTH, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, limit: Int = 500): Subgraph!
+  neighbourhood(id: ID!, depth: Int = 1, direction: Direction = BOTH, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, limit: Int = 500, includeDisputed: Boolean = true): Subgraph!
   "A shortest path between two nodes, following relationships either way; null when none within maxLength (at most 10)."
   shortestPath(from: ID!, to: ID!, maxLength: Int = 6, types: [RelationshipType!], asOf: Int): Path
   "Up to ` + "`" + `first` + "`" + ` (at most 20) shortest loopless paths, shortest first."
-  paths(from: ID!, to: ID!, maxLength: Int = 6, first: Int = 5, types: [RelationshipType!], asOf: Int): [Path!]!
+  paths(from: ID!, to: ID!, maxLength: Int = 6, first: Int = 5, types: [RelationshipType!], asOf: Int, includeDisputed: Boolean = true): [Path!]!
   "A source by id, or null."
   source(id: ID!): Source
   "Every source, sorted by id."
@@ -2898,7 +3118,7 @@ type Query {
   selection larger than the export cap (100000 nodes) is an error, never a
   partial file.
   """
-  exportSubgraph(seeds: [ID!], depth: Int = 1, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, format: ExportFormat!): Export!
+  exportSubgraph(seeds: [ID!], depth: Int = 1, types: [RelationshipType!], kinds: [NodeKind!], asOf: Int, format: ExportFormat!, includeDisputed: Boolean = true): Export!
 }
 
 input SourceInput {
@@ -3348,6 +3568,153 @@ extend type Mutation {
   "Accepts the current state of what step ` + "`" + `step` + "`" + ` (from 0) cites, clearing its stale mark."
   acceptStoryStep(storyId: ID!, step: Int!): Story!
 }
+
+# --- disputes (issue 11: source kinds, contested claims) ---
+
+"What a source is, so that a reader can judge it."
+enum SourceKind {
+  "The organisation, government body, court or person the fact is about, speaking for itself."
+  PRIMARY
+  "An account by someone else: news, encyclopedias, journals, histories."
+  SECONDARY
+  "A third party's copy of someone else's document."
+  MIRROR
+  "A library, court or web archive holding the original."
+  ARCHIVE
+}
+
+"Whether a relationship holds."
+enum RelationshipStatus {
+  "The sources agree that it holds."
+  ASSERTED
+  "Sources disagree about whether it holds, or about its type or endpoints (see its disputes)."
+  DISPUTED
+  "It was asserted and has been withdrawn."
+  RETRACTED
+}
+
+"What a dispute is about."
+enum DisputeSubject {
+  NODE
+  RELATIONSHIP
+}
+
+"A contested claim about a node or relationship: the positions taken, each with its own sources."
+type Dispute {
+  "The id of the node or relationship the claim is about."
+  about: ID!
+  aboutKind: DisputeSubject!
+  "The node the claim is about, when aboutKind is NODE."
+  node: Node
+  "The relationship the claim is about, when aboutKind is RELATIONSHIP."
+  relationship: Relationship
+  claim: String!
+  "The sides taken (at least two)."
+  positions: [Position!]!
+  note: String
+}
+
+"One side of a dispute and the sources that take it."
+type Position {
+  says: String!
+  sources: [Source!]!
+}
+
+type DisputeEdge {
+  cursor: String!
+  node: Dispute!
+}
+
+type DisputeConnection {
+  edges: [DisputeEdge!]!
+  nodes: [Dispute!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+extend type Source {
+  "What the source is; null when not recorded."
+  kind: SourceKind
+}
+
+extend interface Node {
+  "Contested claims about this node."
+  disputes: [Dispute!]!
+}
+
+extend type Movement {
+  disputes: [Dispute!]!
+}
+
+extend type Organisation {
+  disputes: [Dispute!]!
+}
+
+extend type Institution {
+  disputes: [Dispute!]!
+}
+
+extend type Report {
+  disputes: [Dispute!]!
+}
+
+extend type Person {
+  disputes: [Dispute!]!
+}
+
+extend type Event {
+  disputes: [Dispute!]!
+}
+
+extend type Tension {
+  disputes: [Dispute!]!
+}
+
+extend type Relationship {
+  "ASSERTED unless sources disagree about whether it holds (DISPUTED) or it was withdrawn (RETRACTED)."
+  status: RelationshipStatus!
+  "Contested claims about this relationship."
+  disputes: [Dispute!]!
+}
+
+extend type Query {
+  """
+  The recorded disputes, about nodes (by id) then relationships (by id).
+  ` + "`" + `about` + "`" + ` restricts to these node or relationship ids, ` + "`" + `aboutKind` + "`" + ` to one
+  subject kind, ` + "`" + `claimContains` + "`" + ` to claims containing the text (any case).
+  ` + "`" + `first` + "`" + ` is at most 500.
+  """
+  disputes(about: [ID!], aboutKind: DisputeSubject, claimContains: String, first: Int = 20, after: String): DisputeConnection!
+}
+
+"A dispute as written by upsertNode and upsertRelationship."
+input DisputeInput {
+  claim: String!
+  "At least two, each citing existing sources."
+  positions: [PositionInput!]!
+  note: String
+}
+
+input PositionInput {
+  says: String!
+  sourceIds: [ID!]!
+}
+
+extend input SourceInput {
+  kind: SourceKind
+}
+
+extend input NodeInput {
+  "The node's disputes; when omitted, an existing node keeps the ones it has."
+  disputes: [DisputeInput!]
+}
+
+extend input RelationshipInput {
+  "When omitted, an existing relationship keeps its status (a new one is ASSERTED)."
+  status: RelationshipStatus
+  "The relationship's disputes; when omitted, an existing relationship keeps the ones it has."
+  disputes: [DisputeInput!]
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3406,6 +3773,50 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
+func (ec *executionContext) childFields_Dispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "about":
+		return ec.fieldContext_Dispute_about(ctx, field)
+	case "aboutKind":
+		return ec.fieldContext_Dispute_aboutKind(ctx, field)
+	case "node":
+		return ec.fieldContext_Dispute_node(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Dispute_relationship(ctx, field)
+	case "claim":
+		return ec.fieldContext_Dispute_claim(ctx, field)
+	case "positions":
+		return ec.fieldContext_Dispute_positions(ctx, field)
+	case "note":
+		return ec.fieldContext_Dispute_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dispute", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DisputeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DisputeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DisputeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DisputeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DisputeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DisputeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3432,6 +3843,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_institutions(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Event_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Event_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -3510,6 +3923,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_challengedBy(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Institution_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Institution_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
 }
@@ -3558,6 +3973,8 @@ func (ec *executionContext) childFields_Movement(ctx context.Context, field grap
 		return ec.fieldContext_Movement_tensions(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Movement_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Movement_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Movement", field.Name)
 }
@@ -3674,6 +4091,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_people(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Organisation_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Organisation_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -3726,8 +4145,20 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_ledOrFounded(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Person_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Person_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "says":
+		return ec.fieldContext_Position_says(ctx, field)
+	case "sources":
+		return ec.fieldContext_Position_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
 
 func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3748,6 +4179,10 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_tensions(ctx, field)
 	case "sources":
 		return ec.fieldContext_Relationship_sources(ctx, field)
+	case "status":
+		return ec.fieldContext_Relationship_status(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Relationship_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
@@ -3812,6 +4247,8 @@ func (ec *executionContext) childFields_Report(ctx context.Context, field graphq
 		return ec.fieldContext_Report_describes(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Report_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Report_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
 }
@@ -3838,6 +4275,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_publisher(ctx, field)
 	case "year":
 		return ec.fieldContext_Source_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_Source_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -4002,6 +4441,8 @@ func (ec *executionContext) childFields_Tension(ctx context.Context, field graph
 		return ec.fieldContext_Tension_episodes(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Tension_metrics(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Tension_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tension", field.Name)
 }
@@ -4714,6 +5155,52 @@ func (ec *executionContext) field_Query_compareMovements_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_disputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "about",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["about"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "aboutKind",
+		func(ctx context.Context, v any) (*graph.DisputeSubject, error) {
+			return ec.unmarshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["aboutKind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "claimContains",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["claimContains"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4765,6 +5252,14 @@ func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context,
 		return nil, err
 	}
 	args["format"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg6
 	return args, nil
 }
 
@@ -4827,6 +5322,14 @@ func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg7
 	return args, nil
 }
 
@@ -4941,6 +5444,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDisputed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDisputed"] = arg6
 	return args, nil
 }
 
@@ -5776,6 +6287,368 @@ func (ec *executionContext) fieldContext_Community_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Dispute_about(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.About, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Dispute_aboutKind(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_aboutKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AboutKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.DisputeSubject) graphql.Marshaler {
+			return ec.marshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_aboutKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "DisputeSubject")
+}
+
+func (ec *executionContext) _Dispute_node(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dispute().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Entity) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_relationship(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dispute().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_claim(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_claim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dispute_positions(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dispute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dispute_note(ctx context.Context, field graphql.CollectedField, obj *graph.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DisputeEdge) graphql.Marshaler {
+			return ec.marshalNDisputeEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DisputeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisputeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DisputeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DisputeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6117,6 +6990,38 @@ func (ec *executionContext) fieldContext_Event_metrics(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Event_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -6898,6 +7803,38 @@ func (ec *executionContext) fieldContext_Institution_metrics(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Institution_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7395,6 +8332,38 @@ func (ec *executionContext) fieldContext_Movement_metrics(ctx context.Context, f
 	if fc.Args, err = ec.field_Movement_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Movement_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Movement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Movement_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Movement_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Movement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -8857,6 +9826,38 @@ func (ec *executionContext) fieldContext_Organisation_metrics(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9326,6 +10327,93 @@ func (ec *executionContext) fieldContext_Person_metrics(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_says(ctx context.Context, field graphql.CollectedField, obj *graph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_says(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Says, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_says(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
+}
+
+func (ec *executionContext) _Position_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9512,7 +10600,7 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["direction"].(*graph.Direction), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["direction"].(*graph.Direction), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["limit"].(*int), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Subgraph) graphql.Marshaler {
@@ -9600,7 +10688,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["asOf"].(*int), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Path) graphql.Marshaler {
@@ -9796,7 +10884,7 @@ func (ec *executionContext) _Query_exportSubgraph(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["format"].(export.Format))
+			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["seeds"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]graph.RelType), fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*int), fc.Args["format"].(export.Format), fc.Args["includeDisputed"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Export) graphql.Marshaler {
@@ -10094,6 +11182,50 @@ func (ec *executionContext) fieldContext_Query_story(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Disputes(ctx, fc.Args["about"].([]string), fc.Args["aboutKind"].(*graph.DisputeSubject), fc.Args["claimContains"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DisputeConnection) graphql.Marshaler {
+			return ec.marshalNDisputeConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10385,6 +11517,61 @@ func (ec *executionContext) fieldContext_Relationship_sources(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_status(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relationship().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.RelationshipStatus) graphql.Marshaler {
+			return ec.marshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, true, "RelationshipStatus")
+}
+
+func (ec *executionContext) _Relationship_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10955,6 +12142,38 @@ func (ec *executionContext) fieldContext_Report_metrics(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Report_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11123,6 +12342,29 @@ func (ec *executionContext) _Source_year(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Source_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SourceKind) graphql.Marshaler {
+			return ec.marshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "SourceKind")
 }
 
 func (ec *executionContext) _Story_id(ctx context.Context, field graphql.CollectedField, obj *graph.Story) (ret graphql.Marshaler) {
@@ -12570,6 +13812,38 @@ func (ec *executionContext) fieldContext_Tension_metrics(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Tension_disputes(ctx context.Context, field graphql.CollectedField, obj *graph.Tension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tension_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tension_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tension",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TensionCell_tension(ctx context.Context, field graphql.CollectedField, obj *lens.Cell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13927,6 +15201,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
+	var it model.DisputeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"claim", "positions", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "claim":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claim"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Claim = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalNPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisputeInput unmarshals raw into the DisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
+	var out model.DisputeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj any) (graph.NodeFilter, error) {
 	var it graph.NodeFilter
 	if obj == nil {
@@ -14057,7 +15387,7 @@ func (ec *executionContext) unmarshalInputNodeInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "name", "summary", "aliases", "region", "country", "category", "startYear", "endYear", "foundedYear", "year", "date", "publisher", "url", "role", "question", "sourceIds"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "summary", "aliases", "region", "country", "category", "startYear", "endYear", "foundedYear", "year", "date", "publisher", "url", "role", "question", "sourceIds", "disputes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14190,6 +15520,13 @@ func (ec *executionContext) unmarshalInputNodeInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.SourceIds = data
+		case "disputes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputes"))
+			data, err := ec.unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disputes = data
 		}
 	}
 	return it, nil
@@ -14257,6 +15594,55 @@ func (ec *executionContext) unmarshalInputNodeOrder(ctx context.Context, obj any
 func UnmarshalNodeOrder(ctx context.Context, raw any) (graph.NodeOrder, error) {
 	var out graph.NodeOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPositionInput(ctx context.Context, obj any) (model.PositionInput, error) {
+	var it model.PositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"says", "sourceIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "says":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("says"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Says = data
+		case "sourceIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPositionInput unmarshals raw into the PositionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPositionInput(ctx context.Context, raw any) (model.PositionInput, error) {
+	var out model.PositionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PositionInput", raw, &out)
 	return out, err
 }
 
@@ -14331,7 +15717,7 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "from", "to", "year", "summary", "tensionIds", "sourceIds"}
+	fieldsInOrder := [...]string{"id", "type", "from", "to", "year", "summary", "tensionIds", "sourceIds", "status", "disputes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14394,6 +15780,20 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 				return it, err
 			}
 			it.SourceIds = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "disputes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputes"))
+			data, err := ec.unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disputes = data
 		}
 	}
 	return it, nil
@@ -14422,7 +15822,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "url", "publisher", "year"}
+	fieldsInOrder := [...]string{"id", "title", "url", "publisher", "year", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14464,6 +15864,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Year = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
 		}
 	}
 	return it, nil
@@ -15014,6 +16421,157 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var disputeImplementors = []string{"Dispute"}
+
+func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, obj *graph.Dispute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dispute")
+		case "about":
+			out.Values[i] = ec._Dispute_about(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aboutKind":
+			out.Values[i] = ec._Dispute_aboutKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_node(ctx, field, obj)
+				})
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_relationship(ctx, field, obj)
+				})
+		case "claim":
+			out.Values[i] = ec._Dispute_claim(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positions":
+			out.Values[i] = ec._Dispute_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Dispute_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeConnectionImplementors = []string{"DisputeConnection"}
+
+func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DisputeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeConnection")
+		case "edges":
+			out.Values[i] = ec._DisputeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DisputeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DisputeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DisputeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeEdgeImplementors = []string{"DisputeEdge"}
+
+func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DisputeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeEdge")
+		case "cursor":
+			out.Values[i] = ec._DisputeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._DisputeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *graph.Event) graphql.Marshaler {
@@ -15091,6 +16649,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Event_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15336,6 +16899,11 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Institution_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Institution_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15490,6 +17058,11 @@ func (ec *executionContext) _Movement(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Movement_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Movement_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15962,6 +17535,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Organisation_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16137,6 +17715,50 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Person_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var positionImplementors = []string{"Position"}
+
+func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *graph.Position) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Position")
+		case "says":
+			out.Values[i] = ec._Position_says(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_sources(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16281,6 +17903,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_story(ctx, field)
 				})
+		case "disputes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_disputes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16367,6 +17995,17 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_sources(ctx, field, obj)
 				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_status(ctx, field, obj)
+				})
+		case "disputes":
+			out.Values[i] = ec._Relationship_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16585,6 +18224,11 @@ func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Report_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Report_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16655,28 +18299,34 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Source_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publisher":
 			out.Values[i] = ec._Source_publisher(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
 			out.Values[i] = ec._Source_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_kind(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17218,6 +18868,11 @@ func (ec *executionContext) _Tension(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tension_metrics(ctx, field, obj)
 				})
+		case "disputes":
+			out.Values[i] = ec._Tension_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17812,6 +19467,82 @@ func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgr
 	return ret
 }
 
+func (ec *executionContext) marshalNDispute2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Dispute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDispute2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDispute(ctx context.Context, sel ast.SelectionSet, v *graph.Dispute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dispute!")
+		return graphql.Null
+	}
+	return ec._Dispute(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisputeConnection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeConnection(ctx context.Context, sel ast.SelectionSet, v *model.DisputeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeConnection!")
+		return graphql.Null
+	}
+	return ec._DisputeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisputeEdge2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DisputeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisputeEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisputeEdge2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeEdge(ctx context.Context, sel ast.SelectionSet, v *model.DisputeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeEdge!")
+		return graphql.Null
+	}
+	return ec._DisputeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDisputeInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInput(ctx context.Context, v any) (*model.DisputeInput, error) {
+	res, err := ec.unmarshalInputDisputeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (graph.DisputeSubject, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.DisputeSubject(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisputeSubject2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, sel ast.SelectionSet, v graph.DisputeSubject) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DisputeSubject!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18261,6 +19992,49 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Position) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPosition2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐPosition(ctx context.Context, sel ast.SelectionSet, v *graph.Position) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Position!")
+		return graphql.Null
+	}
+	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPositionInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInputᚄ(ctx context.Context, v any) ([]*model.PositionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPositionInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐPositionInput(ctx context.Context, v any) (*model.PositionInput, error) {
+	res, err := ec.unmarshalInputPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18320,6 +20094,21 @@ func (ec *executionContext) marshalNRelationshipEdge2ᚖgithubᚗcomᚋhmkgᚋhm
 func (ec *executionContext) unmarshalNRelationshipInput2githubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐRelationshipInput(ctx context.Context, v any) (model.RelationshipInput, error) {
 	res, err := ec.unmarshalInputRelationshipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, v any) (graph.RelationshipStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.RelationshipStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipStatus2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, sel ast.SelectionSet, v graph.RelationshipStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRelationshipType2githubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelType(ctx context.Context, v any) (graph.RelType, error) {
@@ -18987,6 +20776,42 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgr
 	return res
 }
 
+func (ec *executionContext) unmarshalODisputeInput2ᚕᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]*model.DisputeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DisputeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDisputeInput2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋresolversᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, v any) (*graph.DisputeSubject, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.DisputeSubject(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODisputeSubject2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐDisputeSubject(ctx context.Context, sel ast.SelectionSet, v *graph.DisputeSubject) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -19185,6 +21010,25 @@ func (ec *executionContext) unmarshalORelationshipFilter2ᚖgithubᚗcomᚋhmkg�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, v any) (*graph.RelationshipStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.RelationshipStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationshipStatus2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelationshipStatus(ctx context.Context, sel ast.SelectionSet, v *graph.RelationshipStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalORelationshipType2ᚕgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐRelTypeᚄ(ctx context.Context, v any) ([]graph.RelType, error) {
 	if v == nil {
 		return nil, nil
@@ -19245,6 +21089,25 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraph
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx context.Context, v any) (*graph.SourceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.SourceKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSourceKind2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v *graph.SourceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) marshalOStory2ᚖgithubᚗcomᚋhmkgᚋhmkgᚋgraphᚐStory(ctx context.Context, sel ast.SelectionSet, v *graph.Story) graphql.Marshaler {

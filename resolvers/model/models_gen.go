@@ -12,6 +12,26 @@ import (
 	"github.com/hmkg/hmkg/graph/export"
 )
 
+type DisputeConnection struct {
+	Edges      []*DisputeEdge   `json:"edges"`
+	Nodes      []*graph.Dispute `json:"nodes"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type DisputeEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *graph.Dispute `json:"node"`
+}
+
+// A dispute as written by upsertNode and upsertRelationship.
+type DisputeInput struct {
+	Claim string `json:"claim"`
+	// At least two, each citing existing sources.
+	Positions []*PositionInput `json:"positions"`
+	Note      *string          `json:"note,omitempty"`
+}
+
 // An exported subgraph. Every export carries a manifest: dataset, selection, counts, generation time and the sources cited.
 type Export struct {
 	Format export.Format `json:"format"`
@@ -70,6 +90,8 @@ type NodeInput struct {
 	Question    *string    `json:"question,omitempty"`
 	// Ids of existing sources; at least one.
 	SourceIds []string `json:"sourceIds"`
+	// The node's disputes; when omitted, an existing node keeps the ones it has.
+	Disputes []*DisputeInput `json:"disputes,omitempty"`
 }
 
 type PageInfo struct {
@@ -77,6 +99,11 @@ type PageInfo struct {
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+type PositionInput struct {
+	Says      string   `json:"says"`
+	SourceIds []string `json:"sourceIds"`
 }
 
 type Query struct {
@@ -105,6 +132,10 @@ type RelationshipInput struct {
 	TensionIds []string      `json:"tensionIds,omitempty"`
 	// Ids of existing sources; at least one.
 	SourceIds []string `json:"sourceIds"`
+	// When omitted, an existing relationship keeps its status (a new one is ASSERTED).
+	Status *graph.RelationshipStatus `json:"status,omitempty"`
+	// The relationship's disputes; when omitted, an existing relationship keeps the ones it has.
+	Disputes []*DisputeInput `json:"disputes,omitempty"`
 }
 
 type RelationshipTypeCount struct {
@@ -113,11 +144,12 @@ type RelationshipTypeCount struct {
 }
 
 type SourceInput struct {
-	ID        string  `json:"id"`
-	Title     string  `json:"title"`
-	URL       string  `json:"url"`
-	Publisher *string `json:"publisher,omitempty"`
-	Year      *int    `json:"year,omitempty"`
+	ID        string            `json:"id"`
+	Title     string            `json:"title"`
+	URL       string            `json:"url"`
+	Publisher *string           `json:"publisher,omitempty"`
+	Year      *int              `json:"year,omitempty"`
+	Kind      *graph.SourceKind `json:"kind,omitempty"`
 }
 
 type StoryConnection struct {

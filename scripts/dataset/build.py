@@ -516,8 +516,8 @@ def dump(ds):
     for key in ("name", "version", "description"):
         lines.append(" %s: %s," % (json.dumps(key), json.dumps(ds[key], ensure_ascii=False)))
     parts = []
-    for key in ("sources", "nodes", "relationships"):
-        recs = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in ds[key]]
+    for key in ("sources", "nodes", "relationships", "disputes"):
+        recs = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in ds.get(key, [])]
         parts.append(" %s: [\n  %s\n ]" % (json.dumps(key), ",\n  ".join(recs)))
     lines.append(",\n".join(parts))
     lines.append("}")
@@ -562,11 +562,16 @@ def main():
         for p in problems:
             print("error:", p, file=sys.stderr)
         sys.exit(1)
+    write_json(kinds_path, kinds_cfg)
+    disputes = extras.disputes(second, load_json(os.path.join(HERE, "contradictions.json"), {"contradictions": []}), ids, ds)
+    problems += extras.load_disputes(ds, disputes["disputes"], kinds_cfg["sourceKinds"])
+    if problems:
+        for p in problems:
+            print("error:", p, file=sys.stderr)
+        sys.exit(1)
     with open(a.out, "w", encoding="utf-8") as f:
         f.write(dump(ds))
-    write_json(kinds_path, kinds_cfg)
-    write_json(os.path.join(HERE, "disputes.json"),
-               extras.disputes(second, load_json(os.path.join(HERE, "contradictions.json"), {"contradictions": []}), ids, ds))
+    write_json(os.path.join(HERE, "disputes.json"), disputes)
     with open(os.path.join(REPO, "data", "CHANGES.md"), "w", encoding="utf-8") as f:
         f.write(extras.changes_md(log, ids, fixes))
     stats = extras.stats(ds, origins, kinds_cfg["sourceKinds"])

@@ -100,10 +100,60 @@ def disputes(second, contradictions, ids, ds):
                 rec["unresolved"] = "about %s does not match one node or relationship of the dataset" % about
                 unresolved.append(about)
             out.append(rec)
-    return {"_comment": "Contested claims, ready to load once the model has disputes (issue 11 scope 3). "
-                        "about is a node id or relationship id of data/health-movements.json; each position "
+    return {"_comment": "Contested claims, loaded into data/health-movements.json's disputes section by build.py "
+                        "(without origin). about is a node id or relationship id of the dataset; each position "
                         "cites its own sources (dataset source ids).",
             "disputes": out}
+
+
+# A dispute about a relationship marks it DISPUTED when its claim asks
+# whether the relationship holds or who holds it (its existence, type or
+# endpoints: "Whether ...", "Who ..."); a dispute about a date, a figure or
+# another detail that every position accepts leaves it ASSERTED with the
+# dispute attached. Node disputes never change a relationship's status.
+HOLDING_CLAIM = ("Whether ", "Who ")
+
+
+def contests_holding(d):
+    return d["aboutKind"] == "relationship" and d["claim"].startswith(HOLDING_CLAIM)
+
+
+def load_disputes(ds, disputes, source_kinds):
+    """Puts what the model now holds into the dataset: each source's kind
+    (upper case, the API's enum), the disputes section (the model's fields
+    only: origin stays in disputes.json) and the DISPUTED status of the
+    relationships whose holding a dispute contests. Returns problems."""
+    problems = []
+    for s in ds["sources"]:
+        kind = source_kinds.get(s["id"])
+        if kind is None:
+            problems.append("source %s has no kind" % s["id"])
+            continue
+        s["kind"] = kind.upper()
+    rels = {r.get("id") or "%s:%s:%s%s" % (r["from"], r["type"], r["to"], ":%d" % r["year"] if r.get("year") else ""): r
+            for r in ds["relationships"]}
+    nodes = {n["id"] for n in ds["nodes"]}
+    out = []
+    for d in disputes:
+        if d.get("unresolved"):
+            problems.append("dispute %r: %s" % (d["claim"], d["unresolved"]))
+            continue
+        if (d["about"] not in nodes) if d["aboutKind"] == "node" else (d["about"] not in rels):
+            problems.append("dispute %r: about %s is not in the dataset" % (d["claim"], d["about"]))
+            continue
+        if any(not p["sourceIds"] for p in d["positions"]):
+            # The model wants every side cited by a dataset source; a side
+            # read elsewhere stays in disputes.json until a source is found.
+            print("dispute left out (a side cites no dataset source): %s: %s" % (d["about"], d["claim"]))
+            continue
+        rec = {"about": d["about"], "aboutKind": d["aboutKind"], "claim": d["claim"], "positions": d["positions"]}
+        if d.get("note"):
+            rec["note"] = d["note"]
+        out.append(rec)
+        if contests_holding(d):
+            rels[d["about"]]["status"] = "DISPUTED"
+    ds["disputes"] = out
+    return problems
 
 
 def changes_md(log, ids, fixes):

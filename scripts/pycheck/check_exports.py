@@ -26,7 +26,7 @@ import igraph
 import networkx as nx
 
 NODE_YEARS = ("startYear", "endYear", "foundedYear", "year")
-LISTS = ("aliases", "sources", "tensions")
+LISTS = ("aliases", "sources", "tensions", "disputes")  # disputes: a JSON array of objects
 
 
 class Problems(list):

@@ -603,6 +603,33 @@ describe('dashboard', () => {
     await shot('09-whole-graph');
   });
 
+  test('a disputed relationship is drawn dashed and its details list each side with sources', async () => {
+    // A fresh page with a shared view of the two ends: the relationship among them is drawn.
+    const rel = 'judith-heumann:LED:section-504-sit-in:1977';
+    const p = await context.newPage();
+    p.setDefaultTimeout(15_000);
+    await p.goto(`${BASE}/?n=judith-heumann,section-504-sit-in`);
+    await p.evaluate(() => window.hmkg.ready);
+    await p.waitForFunction((id) => window.hmkg.cy.getElementById(`e:${id}`).nonempty(), rel);
+    await settle(p);
+    const drawn = await p.evaluate((id) => {
+      const e = window.hmkg.cy.getElementById(`e:${id}`);
+      const plain = window.hmkg.cy.edges().filter((x) => x.data('status') === 'ASSERTED')[0];
+      return { cls: e.hasClass('disputed'), style: e.style('line-style'), plain: plain ? plain.style('line-style') : 'solid' };
+    }, rel);
+    assert.deepEqual(drawn, { cls: true, style: 'dashed', plain: 'solid' });
+    assert.match(await p.locator('#dispute-legend').textContent(), /Disputed/);
+    await p.evaluate((id) => window.hmkg.cy.getElementById(`e:${id}`).emit('tap'), rel);
+    await p.locator('#details-body .dispute').waitFor();
+    assert.match(await p.locator('#rel-status').textContent(), /^Disputed/);
+    const sides = await p.locator('#details-body .dispute .position').allTextContents();
+    assert.ok(sides.length >= 2, `sides listed: ${sides.length}`);
+    assert.ok(sides.some((t) => /Kitty Cone/.test(t)), 'the Kitty Cone position is listed');
+    assert.ok((await p.locator('#details-body .dispute .position a[href^="http"]').count()) >= sides.length, 'every side cites a source');
+    await p.screenshot({ path: join(SHOTS, '11-disputed.png') });
+    await p.close();
+  });
+
   test('no errors in the browser console', () => {
     // The API-failure test provokes failed requests on purpose; nothing else may log errors.
     const unexpected = consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|503|Search failed|Connecting to the graph/.test(e));

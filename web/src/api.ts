@@ -1,5 +1,6 @@
 // api.ts: the dashboard's only door to the server: POST /graphql (same origin).
 
+import type { DisputeData } from './disputes';
 import { ApiError, codeForStatus, fromResponse, unreachable } from './errors';
 import type * as G from './generated/graphql';
 import type { PathNode, PathRel } from './paths';
@@ -52,7 +53,7 @@ export const NODE_FIELDS = `
   ... on Event { year }
 `;
 
-export const REL_FIELDS = `id type year summary from { id } to { id }`;
+export const REL_FIELDS = `id type year summary status from { id } to { id }`;
 
 /**
  * Wire<T> is a generated schema type as it arrives: an enum field (kind,
@@ -65,7 +66,7 @@ export type RawNode = Wire<G.Node, 'id' | 'kind' | 'name'> &
   Partial<Pick<G.Movement, 'startYear'> & Pick<G.Organisation, 'foundedYear'> & Pick<G.Report, 'year'>>;
 
 /** RawRel is REL_FIELDS. */
-export type RawRel = Wire<G.Relationship, 'id' | 'type' | 'year' | 'summary'> & { from: Pick<G.Node, 'id'>; to: Pick<G.Node, 'id'> };
+export type RawRel = Wire<G.Relationship, 'id' | 'type' | 'year' | 'summary'> & { status?: string; from: Pick<G.Node, 'id'>; to: Pick<G.Node, 'id'> };
 
 /**
  * toNode maps the API's node onto the view's, with its asOf year. A kind the
@@ -79,7 +80,9 @@ export function toNode(r: RawNode): GNode {
 /** toEdge maps the API's relationship onto the view's; an unknown type is kept as it is. */
 export function toEdge(r: RawRel): GEdge {
   if (typeof r.type !== 'string' || r.type === '') throw new ApiError(`relationship ${r.id} came without a type`);
-  return { id: r.id, type: r.type, from: r.from.id, to: r.to.id, year: r.year ?? null, summary: r.summary ?? null };
+  const e: GEdge = { id: r.id, type: r.type, from: r.from.id, to: r.to.id, year: r.year ?? null, summary: r.summary ?? null };
+  if (r.status && r.status !== 'ASSERTED') e.status = r.status;
+  return e;
 }
 
 export interface SearchResult {
@@ -156,6 +159,8 @@ interface ExportNode {
 interface ExportEdge {
   id: string;
   type: string;
+  /** ASSERTED, DISPUTED or RETRACTED (exports carry it). */
+  status?: string;
   source: string;
   target: string;
   year?: number | null;
@@ -187,7 +192,7 @@ export async function subgraph(ids: readonly string[] | null, asOf: number | nul
   }
   const nodes = (body.nodes ?? []).map(toNode);
   const edges = (body.edges ?? body.links ?? []).map((e) =>
-    toEdge({ id: e.id, type: e.type, year: e.year ?? null, summary: e.summary ?? null, from: { id: e.source }, to: { id: e.target } }),
+    toEdge({ id: e.id, type: e.type, year: e.year ?? null, summary: e.summary ?? null, status: e.status, from: { id: e.source }, to: { id: e.target } }),
   );
   return { nodes, edges };
 }
@@ -227,7 +232,7 @@ export interface NodeDetails {
   relationshipTotal: number;
 }
 
-const SOURCE_FIELDS = `id title url publisher year`;
+const SOURCE_FIELDS = `id title url publisher year kind`;
 
 export async function nodeDetails(id: string, asOf: number | null): Promise<NodeDetails | null> {
   const d = await gql<{ node: Record<string, unknown> | null }>(
@@ -292,6 +297,8 @@ export async function nodeDetails(id: string, asOf: number | null): Promise<Node
 }
 
 export type RelationshipDetails = Wire<G.Relationship, 'id' | 'type' | 'year' | 'summary' | 'sources'> & {
+  status: string;
+  disputes: DisputeData[];
   from: Pick<G.Node, 'id' | 'name'>;
   to: Pick<G.Node, 'id' | 'name'>;
   tensions: Pick<G.Tension, 'id' | 'name'>[];
@@ -301,7 +308,8 @@ export async function relationshipDetails(id: string): Promise<RelationshipDetai
   const d = await gql<{ relationship: RelationshipDetails | null }>(
     `query Rel($id: ID!) {
       relationship(id: $id) {
-        id type year summary from { id name } to { id name } tensions { id name } sources { ${SOURCE_FIELDS} }
+        id type year summary status from { id name } to { id name } tensions { id name } sources { ${SOURCE_FIELDS} }
+        disputes { claim note positions { says sources { ${SOURCE_FIELDS} } } }
       }
     }`,
     { id },

@@ -1,6 +1,7 @@
 // details.ts: the details panel (a node's properties, actions and sources, or
 // a relationship's) and selection, which opens it.
 
+import { disputeSection, statusLabel } from './disputes';
 import * as api from './api';
 import type { App } from './app';
 import { citeLinks, nodeCitation, relCitation } from './cite';
@@ -112,6 +113,7 @@ export function mountDetails(app: App): void {
     dl.append(el('dt', {}, 'Type'), el('dd', {}, relLabel(r.type)));
     if (r.year !== null) dl.append(el('dt', {}, 'Year'), el('dd', {}, String(r.year)));
     if (r.tensions.length > 0) dl.append(el('dt', {}, 'Tensions'), el('dd', {}, r.tensions.map((t) => t.name).join(', ')));
+    dl.append(el('dt', {}, 'Status'), el('dd', { id: 'rel-status' }, statusLabel(r.status)));
     detailsBody.replaceChildren(
       el('h3', {}, 'Relationship'),
       el('p', {}, from, ` —${relLabel(r.type)}→ `, to),
@@ -120,6 +122,7 @@ export function mountDetails(app: App): void {
       el('h4', {}, `Sources (${r.sources.length})`),
       sourceList(r.sources),
       ...(r.sources.length > 0 ? [citeLinks(relCitation(r), `${r.from.id}-${r.type}-${r.to.id}-sources`, r.sources.length, 'The sources of this relationship and of its two ends')] : []),
+      disputeSection(r.disputes),
     );
   }
 

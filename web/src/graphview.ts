@@ -2,6 +2,7 @@
 // visible; draw() brings it in line in one batch, runLayout() places nodes,
 // and taps, zoom and keyboard panning are wired here.
 
+import { EDGE_CLASSES, edgeClass } from './disputes';
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import type { App, RenderOptions } from './app';
@@ -171,7 +172,8 @@ export function mountGraphView(app: App): void {
         if (cy.getElementById(eid(e.id)).nonempty()) continue;
         edgeDefs.push({
           group: 'edges',
-          data: { id: eid(e.id), ref: e.id, source: nid(e.from), target: nid(e.to), type: e.type, label: relLabel(e.type) },
+          data: { id: eid(e.id), ref: e.id, source: nid(e.from), target: nid(e.to), type: e.type, label: relLabel(e.type), status: e.status ?? 'ASSERTED' },
+          classes: edgeClass(e.status) ?? '',
         });
       }
       if (edgeDefs.length > 0) cy.add(edgeDefs);
@@ -194,6 +196,8 @@ export function mountGraphView(app: App): void {
         e.toggleClass('labelled', labelEdges);
         e.toggleClass('selected', view.selectedEdge === ref);
         e.toggleClass('path', view.highlight.edges.has(ref));
+        const drawnAs = edgeClass(view.edges.get(ref)?.status);
+        for (const c of EDGE_CLASSES) e.toggleClass(c, drawnAs === c);
       });
     });
     $('empty').hidden = view.nodes.size > 0;

@@ -21,6 +21,7 @@ import * as api from './api';
 import { mountActions } from './actions';
 import type { App, RenderOptions } from './app';
 import { mountDetails } from './details';
+import { disputeLegend } from './disputes';
 import { $ } from './dom';
 import { mountExporting } from './exporting';
 import { mountFeedback } from './feedback';
@@ -37,6 +38,7 @@ import { mountPresentation } from './stories/present';
 import { mountStartPage } from './stories/start';
 
 const view = emptyView();
+$('types').after(disputeLegend());
 const cy = createCy($('cy'));
 
 function render(opts: RenderOptions = {}): void {

@@ -28,6 +28,8 @@ export interface GEdge {
   to: string;
   year: number | null;
   summary: string | null;
+  /** status is set only when the relationship is not ASSERTED (DISPUTED, RETRACTED). */
+  status?: string;
 }
 
 /** View is everything the user has put on screen and how they look at it. */

@@ -1,5 +1,6 @@
 // style.ts: how each kind looks (colour and shape), shared by the graph and the legend.
 
+import { DISPUTE_STYLE } from './disputes';
 import { KINDS, type Kind, type NodeKind } from './vocab';
 
 export interface KindLook {
@@ -119,6 +120,7 @@ export function cyStyle(): unknown[] {
       },
     },
     { selector: 'edge.labelled', style: { label: 'data(label)', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8 } },
+    ...DISPUTE_STYLE,
     { selector: '.hidden', style: { display: 'none' } },
     { selector: 'node.pinned', style: { 'border-width': 3, 'border-color': '#111', 'border-style': 'double' } },
     { selector: 'edge.path', style: { 'line-color': '#b5179e', 'target-arrow-color': '#b5179e', width: 4, 'z-index': 10 } },

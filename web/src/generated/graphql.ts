@@ -59,6 +59,8 @@ export type Source = {
   url: Scalars['String']['output'];
   publisher: Maybe<Scalars['String']['output']>;
   year: Maybe<Scalars['Int']['output']>;
+  /** What the source is; null when not recorded. */
+  kind: Maybe<SourceKind>;
 };
 
 /** Any vertex of the graph. */
@@ -76,6 +78,8 @@ export type Node = {
   degree: Scalars['Int']['output'];
   /** This node's figures over the whole graph as of `asOf` (null when the node did not exist then). Cached like `analysis`. */
   metrics: Maybe<NodeMetrics>;
+  /** Contested claims about this node. */
+  disputes: Array<Dispute>;
 };
 
 
@@ -116,6 +120,7 @@ export type Movement = Node & {
   /** Tensions exemplified by relationships touching this movement. */
   tensions: Array<Tension>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -153,6 +158,7 @@ export type Organisation = Node & {
   /** People who founded or led it. */
   people: Array<Person>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -190,6 +196,7 @@ export type Institution = Node & {
   /** Nodes that challenged or targeted this institution. */
   challengedBy: Array<Node>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -224,6 +231,7 @@ export type Report = Node & {
   /** What this report describes. */
   describes: Array<Node>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -255,6 +263,7 @@ export type Person = Node & {
   /** Organisations, events and movements this person founded, led or organised. */
   ledOrFounded: Array<Node>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -290,6 +299,7 @@ export type Event = Node & {
   /** Institutions the event involved. */
   institutions: Array<Institution>;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -322,6 +332,7 @@ export type Tension = Node & {
   /** Relationships (episodes) that exemplify this tension. */
   episodes: RelationshipConnection;
   metrics: Maybe<NodeMetrics>;
+  disputes: Array<Dispute>;
 };
 
 
@@ -359,6 +370,10 @@ export type Relationship = {
   tensions: Array<Tension>;
   /** The sources that back this relationship (at least one). */
   sources: Array<Source>;
+  /** ASSERTED unless sources disagree about whether it holds (DISPUTED) or it was withdrawn (RETRACTED). */
+  status: RelationshipStatus;
+  /** Contested claims about this relationship. */
+  disputes: Array<Dispute>;
 };
 
 export type PageInfo = {
@@ -552,6 +567,13 @@ export type Query = {
   stories: StoryConnection;
   /** The story with this id, or null. */
   story: Maybe<Story>;
+  /**
+   * The recorded disputes, about nodes (by id) then relationships (by id).
+   * `about` restricts to these node or relationship ids, `aboutKind` to one
+   * subject kind, `claimContains` to claims containing the text (any case).
+   * `first` is at most 500.
+   */
+  disputes: DisputeConnection;
 };
 
 
@@ -589,6 +611,7 @@ export type QueryNeighbourhoodArgs = {
   kinds: InputMaybe<Array<NodeKind>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -608,6 +631,7 @@ export type QueryPathsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   types: InputMaybe<Array<RelationshipType>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -629,6 +653,7 @@ export type QueryExportSubgraphArgs = {
   kinds: InputMaybe<Array<NodeKind>>;
   asOf: InputMaybe<Scalars['Int']['input']>;
   format: ExportFormat;
+  includeDisputed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -672,12 +697,22 @@ export type QueryStoryArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryDisputesArgs = {
+  about: InputMaybe<Array<Scalars['ID']['input']>>;
+  aboutKind: InputMaybe<DisputeSubject>;
+  claimContains: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after: InputMaybe<Scalars['String']['input']>;
+};
+
 export type SourceInput = {
   id: Scalars['ID']['input'];
   title: Scalars['String']['input'];
   url: Scalars['String']['input'];
   publisher: InputMaybe<Scalars['String']['input']>;
   year: InputMaybe<Scalars['Int']['input']>;
+  kind: InputMaybe<SourceKind>;
 };
 
 export type NodeInput = {
@@ -700,6 +735,8 @@ export type NodeInput = {
   question: InputMaybe<Scalars['String']['input']>;
   /** Ids of existing sources; at least one. */
   sourceIds: Array<Scalars['ID']['input']>;
+  /** The node's disputes; when omitted, an existing node keeps the ones it has. */
+  disputes: InputMaybe<Array<DisputeInput>>;
 };
 
 export type RelationshipInput = {
@@ -713,6 +750,10 @@ export type RelationshipInput = {
   tensionIds: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Ids of existing sources; at least one. */
   sourceIds: Array<Scalars['ID']['input']>;
+  /** When omitted, an existing relationship keeps its status (a new one is ASSERTED). */
+  status: InputMaybe<RelationshipStatus>;
+  /** The relationship's disputes; when omitted, an existing relationship keeps the ones it has. */
+  disputes: InputMaybe<Array<DisputeInput>>;
 };
 
 /** Mutations require `Authorization: Bearer <key>` with a key the operator configured. */
@@ -1134,4 +1175,81 @@ export type StoryInput = {
   author: InputMaybe<Scalars['String']['input']>;
   /** 1 to 50 steps. */
   steps: Array<StoryStepInput>;
+};
+
+/** What a source is, so that a reader can judge it. */
+export const SourceKind = {
+  /** The organisation, government body, court or person the fact is about, speaking for itself. */
+  PRIMARY: 'PRIMARY',
+  /** An account by someone else: news, encyclopedias, journals, histories. */
+  SECONDARY: 'SECONDARY',
+  /** A third party's copy of someone else's document. */
+  MIRROR: 'MIRROR',
+  /** A library, court or web archive holding the original. */
+  ARCHIVE: 'ARCHIVE'
+} as const;
+
+export type SourceKind = typeof SourceKind[keyof typeof SourceKind];
+/** Whether a relationship holds. */
+export const RelationshipStatus = {
+  /** The sources agree that it holds. */
+  ASSERTED: 'ASSERTED',
+  /** Sources disagree about whether it holds, or about its type or endpoints (see its disputes). */
+  DISPUTED: 'DISPUTED',
+  /** It was asserted and has been withdrawn. */
+  RETRACTED: 'RETRACTED'
+} as const;
+
+export type RelationshipStatus = typeof RelationshipStatus[keyof typeof RelationshipStatus];
+/** What a dispute is about. */
+export const DisputeSubject = {
+  NODE: 'NODE',
+  RELATIONSHIP: 'RELATIONSHIP'
+} as const;
+
+export type DisputeSubject = typeof DisputeSubject[keyof typeof DisputeSubject];
+/** A contested claim about a node or relationship: the positions taken, each with its own sources. */
+export type Dispute = {
+  /** The id of the node or relationship the claim is about. */
+  about: Scalars['ID']['output'];
+  aboutKind: DisputeSubject;
+  /** The node the claim is about, when aboutKind is NODE. */
+  node: Maybe<Node>;
+  /** The relationship the claim is about, when aboutKind is RELATIONSHIP. */
+  relationship: Maybe<Relationship>;
+  claim: Scalars['String']['output'];
+  /** The sides taken (at least two). */
+  positions: Array<Position>;
+  note: Maybe<Scalars['String']['output']>;
+};
+
+/** One side of a dispute and the sources that take it. */
+export type Position = {
+  says: Scalars['String']['output'];
+  sources: Array<Source>;
+};
+
+export type DisputeEdge = {
+  cursor: Scalars['String']['output'];
+  node: Dispute;
+};
+
+export type DisputeConnection = {
+  edges: Array<DisputeEdge>;
+  nodes: Array<Dispute>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A dispute as written by upsertNode and upsertRelationship. */
+export type DisputeInput = {
+  claim: Scalars['String']['input'];
+  /** At least two, each citing existing sources. */
+  positions: Array<PositionInput>;
+  note: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PositionInput = {
+  says: Scalars['String']['input'];
+  sourceIds: Array<Scalars['ID']['input']>;
 };
