@@ -344,7 +344,8 @@ func TestOneErrorStory(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs bytes.Buffer
+			// Locked: work that outlives its request's deadline may still log.
+			var logs lockedBuffer
 			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			h := httpapi.New(httpapi.Config{Store: tc.store, Logger: log, RequestTimeout: 50 * time.Millisecond})
 			c := &client{tb: t, h: h}

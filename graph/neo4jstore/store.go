@@ -55,6 +55,10 @@ type Config struct {
 	// context has no deadline, and the upper bound for one that has;
 	// default 30s. Imports get ImportTimeout instead.
 	MaxTxTimeout time.Duration
+	// MaxConnectionPoolSize caps the driver's connections to Neo4j
+	// (0: the driver's default, 100). Requests beyond it queue for a
+	// connection until their deadline.
+	MaxConnectionPoolSize int
 	// ImportTimeout is the transaction timeout of an Import without a
 	// deadline; default 30m.
 	ImportTimeout time.Duration
@@ -157,7 +161,14 @@ func New(cfg Config) (*Store, error) {
 	})
 	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.SocketConnectTimeout = cfg.ConnectTimeout
-		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout + time.Second
+		// Waiting for a pooled connection is queueing under load, not an
+		// outage: it may last as long as a request may (the request's own
+		// deadline ends it sooner). A dead server is noticed by the dial
+		// instead, within SocketConnectTimeout.
+		c.ConnectionAcquisitionTimeout = cfg.MaxTxTimeout
+		if cfg.MaxConnectionPoolSize > 0 {
+			c.MaxConnectionPoolSize = cfg.MaxConnectionPoolSize
+		}
 		c.MaxTransactionRetryTime = cfg.RetryTime
 		c.ConnectionLivenessCheckTimeout = 30 * time.Second
 		c.Log = driverLog{s.circuit}
@@ -385,6 +396,10 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	var tokenExpired *neo4j.TokenExpiredError
 	var n4e *neo4j.Neo4jError
 	switch {
+	case errors.As(err, &conn) && poolExhausted(conn):
+		// Every pooled connection is busy: hmkg is overloaded, Neo4j is
+		// not gone, so the circuit stays closed.
+		return graph.TimeoutError(op, err)
 	case errors.As(err, &conn):
 		s.circuit.trip(err)
 		return graph.E(op, graph.EUNAVAILABLE, msgUnavailable, err)
@@ -416,4 +431,18 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 func timedOut(err error) bool {
 	var n4e *neo4j.Neo4jError
 	return errors.As(err, &n4e) && strings.Contains(n4e.Code, "Transaction.TransactionTimedOut")
+}
+
+// poolExhausted reports whether a connectivity error only says that no
+// pooled connection became free in time (the driver's PoolTimeout and
+// PoolFull, internal types that it wraps in ConnectivityError).
+func poolExhausted(conn *neo4j.ConnectivityError) bool {
+	if conn.Inner == nil {
+		return false
+	}
+	switch fmt.Sprintf("%T", conn.Inner) {
+	case "*errorutil.PoolTimeout", "*errorutil.PoolFull":
+		return true
+	}
+	return false
 }
