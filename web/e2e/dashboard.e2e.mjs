@@ -552,7 +552,8 @@ describe('dashboard', () => {
     assert.match(await newer.locator('#types label', { has: newer.locator('input[data-type="ORBITS"]') }).textContent(), /orbits\s*1/);
     // Its filter works like the others.
     await newer.locator('#kinds input[data-kind="PLANET"]').uncheck();
-    assert.equal(await newer.evaluate(() => window.hmkg.cy.$('[ref = "planet-x"]').visible()), false);
+    // The filter is applied on the next render: wait for it rather than race it.
+    await newer.waitForFunction(() => !window.hmkg.cy.$('[ref = "planet-x"]').visible(), null, { timeout: 10_000 });
     await newer.screenshot({ path: join(SHOTS, '10-unknown-kind.png') });
 
     // TIMEOUT (extensions.code) reads as a clear message with a retry.
