@@ -1,5 +1,9 @@
 package resolvers_test
 
+// resolvers_test.go drives real GraphQL documents through the HTTP handler
+// on both stores; its shared client and store helpers live here with the
+// tests that use them, which makes it over 500 lines.
+
 import (
 	"bytes"
 	"context"

@@ -13,6 +13,9 @@
 // cost is O(n·m) time (betweenness, closeness and brokerage run one
 // breadth-first search per node) and O(n+m) memory, so selections are
 // capped at MaxNodes nodes.
+//
+// The metrics share one index-based graph and one breadth-first search,
+// so they stay in one file although it is over 500 lines.
 package analysis
 
 import (

@@ -1,5 +1,9 @@
 package memstore
 
+// read.go holds the embedded store's read paths (lookups, filtered pages,
+// relationships, stats); they share the index helpers below, which is why
+// the file is a little over 500 lines.
+
 import (
 	"cmp"
 	"context"

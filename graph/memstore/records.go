@@ -3,6 +3,8 @@ package memstore
 // The in-memory records of nodes and relationships and the operations that
 // keep the indexes over them consistent; Store and its life cycle are in
 // store.go.
+// They are one file (over 500 lines) because every index update must be
+// read next to the record change it follows.
 
 import (
 	"encoding/binary"

@@ -1,5 +1,9 @@
 package neo4jstore
 
+// write.go holds every write of the Neo4j store (upserts, deletes, the
+// batched import and its audit entries) so that their transaction shapes
+// read side by side; it is a little over 500 lines for that reason.
+
 import (
 	"context"
 	"encoding/json"

@@ -1,5 +1,9 @@
 package storetest
 
+// reads.go is the conformance suite's read half: one check per rule of the
+// Store contract, each comparing both stores against the naive model; the
+// list is long (over 500 lines) because the contract is.
+
 import (
 	"context"
 	"fmt"

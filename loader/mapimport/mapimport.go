@@ -9,6 +9,10 @@
 // same nodes and relationships instead of duplicating them. Every imported
 // node and relationship cites the Citation source the user names; maps
 // exported by hmkg also keep the sources they carry.
+//
+// This file (over 500 lines) holds the conversion shared by every format:
+// ids, kinds, types, years and the problem list; the readers of each
+// format are in read.go and the mapping file in mapping.go.
 package mapimport
 
 import (

@@ -2,6 +2,8 @@
 // playwright-core (which never downloads a browser), against a real
 // `hmkg serve` at HMKG_URL. Run by scripts/web-test; screenshots of the main
 // states go to HMKG_SCREENSHOTS (default test-output/dashboard).
+// The tests share one browser and one page, in the order a user would go,
+// which is why they are one file of over 500 lines.
 //
 //   HMKG_URL=http://127.0.0.1:8080 node --test e2e/dashboard.e2e.mjs
 
