@@ -179,20 +179,20 @@ func TestBadAuthorizationOnlyMattersToMutations(t *testing.T) {
 			httptest.NewRequest(http.MethodGet, "/export?format=json&seed=act-up", nil),
 		} {
 			req.Header.Set(bad[0], bad[1])
-			if rec := do(c.h, req); rec.Code != http.StatusOK {
+			if rec := do(c.H, req); rec.Code != http.StatusOK {
 				t.Errorf("%s %s with a wrong key: %d %.200s", req.Method, req.URL, rec.Code, rec.Body)
 			}
 		}
 		del := `mutation { deleteNode(id: "act-up") }`
 		for name, header := range map[string][]string{"wrong key": bad, "no key": nil} {
-			rec := do(c.h, gqlRequest(http.MethodPost, del, header...))
+			rec := do(c.H, gqlRequest(http.MethodPost, del, header...))
 			code, _ := errorOf(t, rec)
 			if rec.Code != http.StatusUnauthorized || code != "UNAUTHENTICATED" {
 				t.Errorf("mutation with %s: status %d code %q", name, rec.Code, code)
 			}
 		}
 		var out struct{ Node struct{ Name string } }
-		c.ok(`{ node(id: "act-up") { name } }`, nil, &out)
+		c.OK(`{ node(id: "act-up") { name } }`, nil, &out)
 		if out.Node.Name == "" {
 			t.Error("a refused mutation deleted act-up")
 		}
@@ -217,7 +217,7 @@ func TestErrorsQuoteAShortPrefix(t *testing.T) {
 			"changes":      `{ changes(before: "` + long + `") { id } }`,
 			"enum":         `{ nodes(kinds: [` + strings.ToUpper(long) + `]) { totalCount } }`,
 		} {
-			res := c.post(q, nil)
+			res := c.Post(q, nil)
 			if len(res.Errors) == 0 {
 				t.Errorf("%s: no error", name)
 				continue
@@ -226,7 +226,7 @@ func TestErrorsQuoteAShortPrefix(t *testing.T) {
 		}
 		for _, target := range []string{"/export?format=json&depth=" + long, "/export?format=" + long,
 			"/export?format=json&" + long + "=1", "/export?format=json&seed=" + long, "/export?format=json&type=" + long} {
-			rec := get(c.h, target)
+			rec := get(c.H, target)
 			_, msg := errorOf(t, rec)
 			check(target[:30], msg)
 		}
@@ -274,8 +274,8 @@ func TestExportConcurrencyCap(t *testing.T) {
 		t.Errorf("the refusal took %v", d)
 	}
 	// GraphQL's exportSubgraph shares the slots.
-	c := &client{tb: t, h: h}
-	if res := c.post(`{ exportSubgraph(seeds: ["fda"], format: JSON) { nodeCount } }`, nil); res.code() != "TOO_MANY_REQUESTS" {
+	c := &client{TB: t, H: h}
+	if res := c.Post(`{ exportSubgraph(seeds: ["fda"], format: JSON) { nodeCount } }`, nil); res.Code() != "TOO_MANY_REQUESTS" {
 		t.Errorf("exportSubgraph while the slots are full: %+v", res.Errors)
 	}
 	close(gs.gate)
@@ -293,7 +293,7 @@ func TestExportConcurrencyCap(t *testing.T) {
 func TestOneAsOfRule(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
 		for _, year := range []int{99999, -99999} {
-			rec := get(c.h, fmt.Sprintf("/export?format=json&seed=act-up&asOf=%d", year))
+			rec := get(c.H, fmt.Sprintf("/export?format=json&seed=act-up&asOf=%d", year))
 			code, httpMsg := errorOf(t, rec)
 			if rec.Code != http.StatusBadRequest || code != "BAD_USER_INPUT" {
 				t.Errorf("/export asOf=%d: status %d code %q", year, rec.Code, code)
@@ -304,9 +304,9 @@ func TestOneAsOfRule(t *testing.T) {
 				`query($y: Int) { exportSubgraph(seeds: ["act-up"], asOf: $y, format: JSON) { nodeCount } }`,
 				`query($y: Int) { shortestPath(from: "act-up", to: "fda", asOf: $y) { length } }`,
 			} {
-				res := c.post(q, map[string]any{"y": year})
-				if res.code() != "BAD_USER_INPUT" {
-					t.Errorf("asOf %d in %.60s: code %q", year, q, res.code())
+				res := c.Post(q, map[string]any{"y": year})
+				if res.Code() != "BAD_USER_INPUT" {
+					t.Errorf("asOf %d in %.60s: code %q", year, q, res.Code())
 				} else if msg := res.Errors[0].Message; !strings.Contains(msg, "asOf") || !strings.HasSuffix(httpMsg, strings.TrimPrefix(msg, "asOf: ")) {
 					t.Errorf("asOf %d: GraphQL says %q, /export says %q", year, msg, httpMsg)
 				}
@@ -348,10 +348,10 @@ func TestOneErrorStory(t *testing.T) {
 			var logs lockedBuffer
 			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			h := httpapi.New(httpapi.Config{Store: tc.store, Logger: log, RequestTimeout: 50 * time.Millisecond})
-			c := &client{tb: t, h: h}
-			res := c.post(`{ search(text: "aids") { score } }`, nil)
-			if res.code() != tc.code {
-				t.Fatalf("code %q, want %q: %+v", res.code(), tc.code, res.Errors)
+			c := &client{TB: t, H: h}
+			res := c.Post(`{ search(text: "aids") { score } }`, nil)
+			if res.Code() != tc.code {
+				t.Fatalf("code %q, want %q: %+v", res.Code(), tc.code, res.Errors)
 			}
 			if strings.Contains(res.Errors[0].Message, "secret") || strings.Contains(res.Errors[0].Message, "7687") {
 				t.Errorf("driver text reached the client: %q", res.Errors[0].Message)

@@ -17,7 +17,7 @@ import (
 
 func TestGraphQLOverHTTP(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
-		res := c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ node(id: "act-up") { name } }`), nil)
+		res := c.Raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ node(id: "act-up") { name } }`), nil)
 		if res.Status != http.StatusOK || len(res.Errors) > 0 {
 			t.Fatalf("GET query: status %d errors %+v", res.Status, res.Errors)
 		}
@@ -34,7 +34,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 				}
 			}
 		}
-		c.ok(`{ stats { datasetName nodeCount kinds { kind count } } }`, nil, &st)
+		c.OK(`{ stats { datasetName nodeCount kinds { kind count } } }`, nil, &st)
 		sum := 0
 		for _, k := range st.Stats.Kinds {
 			sum += k.Count
@@ -50,7 +50,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		for _, p := range []string{"/healthz", "/readyz"} {
 			req := httptest.NewRequest(http.MethodGet, p, nil)
 			rec := httptest.NewRecorder()
-			c.h.ServeHTTP(rec, req)
+			c.H.ServeHTTP(rec, req)
 			b, _ := io.ReadAll(rec.Body)
 			if rec.Code != http.StatusOK {
 				t.Errorf("%s: %d %s", p, rec.Code, b)
@@ -77,10 +77,10 @@ func TestCORSAllowList(t *testing.T) {
 
 func TestRequestTimeoutAnswersWithTimeout(t *testing.T) {
 	h := httpapi.New(httpapi.Config{Store: slowStore{memstoreWithCurated(t)}, RequestTimeout: 50 * time.Millisecond})
-	c := &client{tb: t, h: h}
-	res := c.post(`{ search(text: "aids") { score } }`, nil)
-	if res.code() != "TIMEOUT" {
-		t.Errorf("slow request: code %q, errors %+v", res.code(), res.Errors)
+	c := &client{TB: t, H: h}
+	res := c.Post(`{ search(text: "aids") { score } }`, nil)
+	if res.Code() != "TIMEOUT" {
+		t.Errorf("slow request: code %q, errors %+v", res.Code(), res.Errors)
 	}
 }
 

@@ -27,8 +27,8 @@ func storySite(t *testing.T, cfg httpapi.Config) http.Handler {
 	cfg.APIKeys = keys
 	cfg.Dashboard = web.NewHandler(fstest.MapFS{"index.html": page("dashboard"), "embed.html": page("embed"), "graphiql.html": page("graphiql")})
 	h := httpapi.New(cfg)
-	c := &client{tb: t, h: h}
-	res := c.post(`mutation($in: StoryInput!) { upsertStory(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	c := &client{TB: t, H: h}
+	res := c.Post(`mutation($in: StoryInput!) { upsertStory(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": "act-up-story", "title": "ACT UP & its <chapters>", "summary": "How ACT UP grew.",
 		"steps": []any{
 			map[string]any{"view": map[string]any{"seeds": []string{"act-up"}, "depth": 1}, "caption": "**ACT UP** was founded in 1987.", "citedNodeIds": []string{"act-up"}},

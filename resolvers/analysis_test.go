@@ -96,7 +96,7 @@ func TestAnalysisSameOnEveryStore(t *testing.T) {
 		results[t.Name()] = map[string]analysisJSON{}
 		for name, vars := range selections {
 			var got analysisJSON
-			c.ok(analysisQuery, vars, &got)
+			c.OK(analysisQuery, vars, &got)
 			a := got.Analysis
 			// The figures are Analyze's over the export selection.
 			sel := export.Selection{Direction: graph.DirectionBoth, MaxNodes: analysis.MaxNodes}
@@ -175,7 +175,7 @@ func TestAnalysisSameOnEveryStore(t *testing.T) {
 func TestNodeMetricsAndCacheInvalidation(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, s graph.Store) {
 		var whole analysisJSON
-		c.ok(`{ analysis { nodes { `+metricsFields+` } } }`, nil, &whole)
+		c.OK(`{ analysis { nodes { `+metricsFields+` } } }`, nil, &whole)
 		var byID = map[string]metricsJSON{}
 		for _, m := range whole.Analysis.Nodes {
 			byID[m.Node.ID] = m
@@ -184,7 +184,7 @@ func TestNodeMetricsAndCacheInvalidation(t *testing.T) {
 			Node struct{ Metrics *metricsJSON }
 		}
 		q := `query($id: ID!, $asOf: Int) { node(id: $id) { metrics(asOf: $asOf) { ` + metricsFields + ` } } }`
-		c.ok(q, map[string]any{"id": "act-up"}, &one)
+		c.OK(q, map[string]any{"id": "act-up"}, &one)
 		if one.Node.Metrics == nil {
 			t.Fatal("act-up has no metrics")
 		}
@@ -193,7 +193,7 @@ func TestNodeMetricsAndCacheInvalidation(t *testing.T) {
 		}
 		before := *one.Node.Metrics
 		// A node founded after asOf has no metrics then.
-		c.ok(q, map[string]any{"id": "act-up", "asOf": 1950}, &one)
+		c.OK(q, map[string]any{"id": "act-up", "asOf": 1950}, &one)
 		if one.Node.Metrics != nil {
 			t.Errorf("act-up (founded 1987) has metrics as of 1950: %+v", one.Node.Metrics)
 		}
@@ -201,26 +201,26 @@ func TestNodeMetricsAndCacheInvalidation(t *testing.T) {
 		// A mutation: a new organisation tied to act-up raises its degree.
 		node := map[string]any{"in": map[string]any{"id": "metrics-test-org", "kind": "ORGANISATION", "name": "Metrics Test Org",
 			"summary": "Made by the tests.", "sourceIds": []string{"nesta-blog-2016"}}}
-		if res := c.post(`mutation($in: NodeInput!) { upsertNode(input: $in) { id } }`, node, auth()...); len(res.Errors) > 0 {
+		if res := c.Post(`mutation($in: NodeInput!) { upsertNode(input: $in) { id } }`, node, auth()...); len(res.Errors) > 0 {
 			t.Fatal(res.Errors)
 		}
 		rel := map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "metrics-test-org", "to": "act-up", "sourceIds": []string{"nesta-blog-2016"}}}
-		if res := c.post(`mutation($in: RelationshipInput!) { upsertRelationship(input: $in) { id } }`, rel, auth()...); len(res.Errors) > 0 {
+		if res := c.Post(`mutation($in: RelationshipInput!) { upsertRelationship(input: $in) { id } }`, rel, auth()...); len(res.Errors) > 0 {
 			t.Fatal(res.Errors)
 		}
-		c.ok(q, map[string]any{"id": "act-up"}, &one)
+		c.OK(q, map[string]any{"id": "act-up"}, &one)
 		if one.Node.Metrics == nil || one.Node.Metrics.Degree != before.Degree+1 || one.Node.Metrics.InDegree != before.InDegree+1 {
 			t.Errorf("after a new relationship to act-up: %+v, want degree %d", one.Node.Metrics, before.Degree+1)
 		}
 		var after analysisJSON
-		c.ok(`{ analysis { nodeCount } }`, nil, &after)
+		c.OK(`{ analysis { nodeCount } }`, nil, &after)
 		if after.Analysis.NodeCount != len(whole.Analysis.Nodes)+1 {
 			t.Errorf("after adding a node the analysis has %d nodes, want %d", after.Analysis.NodeCount, len(whole.Analysis.Nodes)+1)
 		}
-		if res := c.post(`mutation { deleteNode(id: "metrics-test-org") }`, nil, auth()...); len(res.Errors) > 0 {
+		if res := c.Post(`mutation { deleteNode(id: "metrics-test-org") }`, nil, auth()...); len(res.Errors) > 0 {
 			t.Fatal(res.Errors)
 		}
-		c.ok(q, map[string]any{"id": "act-up"}, &one)
+		c.OK(q, map[string]any{"id": "act-up"}, &one)
 		if d := sameMetrics(*one.Node.Metrics, before); d != "" {
 			t.Errorf("after deleting the node again, %s differs: %+v vs %+v", d, *one.Node.Metrics, before)
 		}
@@ -238,9 +238,9 @@ func TestAnalysisBadInput(t *testing.T) {
 			{`{ tensionInstitutions(tension: "no-such-tension") { count } }`, "NOT_FOUND", "no-such-tension"},
 			{`{ compareMovements(a: "aids-movement", b: "aids-movement") { a { movement { id } } } }`, "BAD_USER_INPUT", "aids-movement"},
 		} {
-			res := c.post(tc.doc, nil)
-			if res.code() != tc.code || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, tc.says) {
-				t.Errorf("%s: code %q, errors %+v; want %s naming %q", tc.doc, res.code(), res.Errors, tc.code, tc.says)
+			res := c.Post(tc.doc, nil)
+			if res.Code() != tc.code || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, tc.says) {
+				t.Errorf("%s: code %q, errors %+v; want %s naming %q", tc.doc, res.Code(), res.Errors, tc.code, tc.says)
 			}
 		}
 	})
@@ -264,7 +264,7 @@ func TestTensionsLens(t *testing.T) {
 				}
 			}
 		}
-		c.ok(`{ tensionMatrix { tension { id } movement { id } decade count episodes { id year sources { id url } } } }`, nil, &m)
+		c.OK(`{ tensionMatrix { tension { id } movement { id } decade count episodes { id year sources { id url } } } }`, nil, &m)
 		want, err := lens.Matrix(ctx, s, lens.Query{})
 		if err != nil {
 			t.Fatal(err)
@@ -294,7 +294,7 @@ func TestTensionsLens(t *testing.T) {
 				Count  int
 			}
 		}
-		c.ok(`{ tensionMatrix(asOf: 1999) { decade count } }`, nil, &early)
+		c.OK(`{ tensionMatrix(asOf: 1999) { decade count } }`, nil, &early)
 		if len(early.TensionMatrix) == 0 || len(early.TensionMatrix) >= len(m.TensionMatrix) {
 			t.Errorf("as of 1999: %d cells of %d", len(early.TensionMatrix), len(m.TensionMatrix))
 		}
@@ -312,7 +312,7 @@ func TestTensionsLens(t *testing.T) {
 				Episodes    []struct{ ID string }
 			}
 		}
-		c.ok(`query($t: ID!) { tensionInstitutions(tension: $t, first: 3) { institution { id kind } count episodes { id } } }`, map[string]any{"t": tension}, &ti)
+		c.OK(`query($t: ID!) { tensionInstitutions(tension: $t, first: 3) { institution { id kind } count episodes { id } } }`, map[string]any{"t": tension}, &ti)
 		top, err := lens.TopInstitutions(ctx, s, tension, nil, 3)
 		if err != nil {
 			t.Fatal(err)
@@ -344,7 +344,7 @@ func TestTensionsLens(t *testing.T) {
 				SharedOrganisations []struct{ ID, Kind string }
 			}
 		}
-		c.ok(`{ compareMovements(a: "aids-movement", b: "breast-cancer-movement") {
+		c.OK(`{ compareMovements(a: "aids-movement", b: "breast-cancer-movement") {
 			a { movement { id } members { id } tensions { tension { id } count } timeline { id year } }
 			b { movement { id } members { id } tensions { tension { id } count } timeline { id year } }
 			sharedInstitutions { id kind } sharedOrganisations { id kind } } }`, nil, &cmp)
@@ -391,10 +391,10 @@ func BenchmarkAnalysisQuery(b *testing.B) {
 	c := newClient(b, s)
 	q := `{ analysis { nodeCount modularity brokers(first: 10) { node { id } brokerage } } }`
 	var out analysisJSON
-	c.ok(q, nil, &out)
+	c.OK(q, nil, &out)
 	b.Run("cached", func(b *testing.B) {
 		for b.Loop() {
-			c.ok(q, nil, &out)
+			c.OK(q, nil, &out)
 		}
 	})
 	b.Run("invalidated", func(b *testing.B) {
@@ -403,7 +403,7 @@ func BenchmarkAnalysisQuery(b *testing.B) {
 			if err := s.UpsertSource(context.Background(), src, "bench"); err != nil {
 				b.Fatal(err)
 			}
-			c.ok(q, nil, &out)
+			c.OK(q, nil, &out)
 		}
 	})
 }
@@ -444,7 +444,7 @@ func TestReadmeLensExample(t *testing.T) {
 				Count       int
 			}
 		}
-		c.ok(doc, nil, &out)
+		c.OK(doc, nil, &out)
 		a := out.Analysis
 		if a.NodeCount != 215 || a.EdgeCount != 394 || len(a.Communities) != 9 {
 			t.Errorf("analysis: %d nodes, %d edges, %d communities; README says 215, 394, 9", a.NodeCount, a.EdgeCount, len(a.Communities))
@@ -479,17 +479,17 @@ func TestAnalysisCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, s)
-	res := c.post(`{ analysis { nodeCount } }`, nil)
-	if res.code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "10000") {
-		t.Fatalf("whole graph of %d nodes: code %q, errors %+v", len(d.Nodes), res.code(), res.Errors)
+	res := c.Post(`{ analysis { nodeCount } }`, nil)
+	if res.Code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "10000") {
+		t.Fatalf("whole graph of %d nodes: code %q, errors %+v", len(d.Nodes), res.Code(), res.Errors)
 	}
-	res = c.post(`{ node(id: "tension-0") { metrics { degree } } }`, nil)
-	if res.code() != "BAD_USER_INPUT" {
-		t.Errorf("Node.metrics over the cap: code %q, errors %+v", res.code(), res.Errors)
+	res = c.Post(`{ node(id: "tension-0") { metrics { degree } } }`, nil)
+	if res.Code() != "BAD_USER_INPUT" {
+		t.Errorf("Node.metrics over the cap: code %q, errors %+v", res.Code(), res.Errors)
 	}
 	// A seeded selection within the cap is answered.
 	var out analysisJSON
-	c.ok(`{ analysis(seeds: ["tension-0"], depth: 1) { nodeCount } }`, nil, &out)
+	c.OK(`{ analysis(seeds: ["tension-0"], depth: 1) { nodeCount } }`, nil, &out)
 	if out.Analysis.NodeCount < 1 {
 		t.Errorf("seeded selection: %d nodes", out.Analysis.NodeCount)
 	}

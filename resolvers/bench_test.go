@@ -22,6 +22,7 @@ import (
 	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/graph/neo4jstore/neo4jtest"
 	"github.com/hmkg/hmkg/httpapi"
+	"github.com/hmkg/hmkg/internal/apitest"
 )
 
 // benchGraph is a loaded store plus the ids and words the workload uses.
@@ -81,7 +82,7 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 	g.nodes, g.rels = len(d.Nodes), len(d.Relationships)
 	var s graph.Store = memstore.New()
 	if name == "neo4j-curated" {
-		s = openNeo4j(b)
+		s = apitest.OpenNeo4j(b)
 	}
 	start := time.Now()
 	if err := s.Import(context.Background(), d, "bench"); err != nil {

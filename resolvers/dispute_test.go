@@ -17,7 +17,7 @@ func TestDisputesAPI(t *testing.T) {
 		var src struct {
 			Source struct{ Kind *string }
 		}
-		c.ok(`{ source(id: "tac-chronology") { kind } }`, nil, &src)
+		c.OK(`{ source(id: "tac-chronology") { kind } }`, nil, &src)
 		if src.Source.Kind == nil || *src.Source.Kind != "MIRROR" {
 			t.Errorf("tac-chronology kind = %v, want MIRROR", src.Source.Kind)
 		}
@@ -40,7 +40,7 @@ func TestDisputesAPI(t *testing.T) {
 			}
 			Other struct{ Status string }
 		}
-		c.ok(`query($id: ID!) {
+		c.OK(`query($id: ID!) {
 			relationship(id: $id) { status disputes { about aboutKind claim note relationship { id } node { id }
 				positions { says sources { id kind } } } }
 			other: relationship(id: "32-charities-demand-routine-nhs-prep-by-april-2019:DESCRIBES:accountability:2018") { status }
@@ -61,7 +61,7 @@ func TestDisputesAPI(t *testing.T) {
 		var node struct {
 			Node struct{ Disputes []dispute }
 		}
-		c.ok(`{ node(id: "durban-global-march-for-treatment") { disputes { about aboutKind claim node { id } positions { says } } } }`, nil, &node)
+		c.OK(`{ node(id: "durban-global-march-for-treatment") { disputes { about aboutKind claim node { id } positions { says } } } }`, nil, &node)
 		if len(node.Node.Disputes) < 2 || node.Node.Disputes[0].AboutKind != "NODE" || node.Node.Disputes[0].Node == nil ||
 			node.Node.Disputes[0].Node.ID != "durban-global-march-for-treatment" {
 			t.Errorf("Durban disputes: %+v", node.Node.Disputes)
@@ -77,7 +77,7 @@ func TestDisputesAPI(t *testing.T) {
 			Claim   struct{ TotalCount int }
 			ByAbout struct{ TotalCount int }
 		}
-		c.ok(`{
+		c.OK(`{
 			all: disputes(first: 10) { totalCount nodes { about aboutKind } pageInfo { hasNextPage } }
 			rels: disputes(aboutKind: RELATIONSHIP) { totalCount }
 			claim: disputes(claimContains: "504 SIT-IN") { totalCount }
@@ -87,15 +87,15 @@ func TestDisputesAPI(t *testing.T) {
 			list.Rels.TotalCount != 3 || list.Claim.TotalCount != 1 || list.ByAbout.TotalCount != len(node.Node.Disputes) {
 			t.Errorf("disputes listing: %+v", list)
 		}
-		if res := c.post(`{ disputes(first: 501) { totalCount } }`, nil); res.code() != "BAD_USER_INPUT" {
-			t.Errorf("first: 501 gave %s", res.code())
+		if res := c.Post(`{ disputes(first: 501) { totalCount } }`, nil); res.Code() != "BAD_USER_INPUT" {
+			t.Errorf("first: 501 gave %s", res.Code())
 		}
 
 		type sub struct {
 			Relationships []struct{ ID, Status string }
 		}
 		var nb struct{ With, Without sub }
-		c.ok(`{
+		c.OK(`{
 			with: neighbourhood(id: "section-504-sit-in") { relationships { id status } }
 			without: neighbourhood(id: "section-504-sit-in", includeDisputed: false) { relationships { id status } }
 		}`, nil, &nb)
@@ -116,7 +116,7 @@ func TestDisputesAPI(t *testing.T) {
 		var ps struct {
 			With, Without []struct{ Relationships []struct{ ID string } }
 		}
-		c.ok(`{
+		c.OK(`{
 			with: paths(from: "judith-heumann", to: "section-504-sit-in", maxLength: 1) { relationships { id } }
 			without: paths(from: "judith-heumann", to: "section-504-sit-in", maxLength: 1, includeDisputed: false) { relationships { id } }
 		}`, nil, &ps)
@@ -131,7 +131,7 @@ func TestDisputesAPI(t *testing.T) {
 				RelationshipCount int
 			}
 		}
-		c.ok(`{
+		c.OK(`{
 			with: exportSubgraph(seeds: ["section-504-sit-in"], format: JSON) { content downloadUrl relationshipCount }
 			without: exportSubgraph(seeds: ["section-504-sit-in"], format: JSON, includeDisputed: false) { content downloadUrl relationshipCount }
 		}`, nil, &ex)
@@ -151,7 +151,7 @@ func TestDisputeMutations(t *testing.T) {
 	c := newClient(t, memstoreWithCurated(t))
 	post := func(q string, vars map[string]any) *gqlResponse {
 		t.Helper()
-		return c.post(q, vars, auth()...)
+		return c.Post(q, vars, auth()...)
 	}
 	// Editing the summary alone keeps the status and the dispute.
 	res := post(`mutation { upsertRelationship(input: {type: LED, from: "judith-heumann", to: "section-504-sit-in", year: 1977,
@@ -167,7 +167,7 @@ func TestDisputeMutations(t *testing.T) {
 	}
 	res = post(`mutation { upsertNode(input: {id: "tac", kind: ORGANISATION, name: "TAC", sourceIds: ["tac-pr-2001"],
 		disputes: [{claim: "One side", positions: [{says: "a", sourceIds: ["tac-pr-2001"]}]}]}) { id } }`, nil)
-	if res.code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "at least 2") {
+	if res.Code() != "BAD_USER_INPUT" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, "at least 2") {
 		t.Errorf("one-sided dispute: %s %+v", res.Data, res.Errors)
 	}
 	res = post(`mutation { upsertSource(input: {id: "src-new", title: "New", url: "https://example.org/new", kind: ARCHIVE}) { kind } }`, nil)

@@ -30,7 +30,7 @@ func TestExportSubgraphGraphQL(t *testing.T) {
 			}
 		}
 		var out result
-		c.ok(q, map[string]any{"f": "JSON"}, &out)
+		c.OK(q, map[string]any{"f": "JSON"}, &out)
 		e := out.ExportSubgraph
 		if e.NodeCount != len(want.Nodes) || e.RelationshipCount != len(want.Relationships) || e.NodeCount < 3 {
 			t.Errorf("counts %d/%d, neighbourhood has %d/%d", e.NodeCount, e.RelationshipCount, len(want.Nodes), len(want.Relationships))
@@ -52,7 +52,7 @@ func TestExportSubgraphGraphQL(t *testing.T) {
 			t.Errorf("content has %d nodes, %d edges, manifest %+v", len(doc.Nodes), len(doc.Edges), doc.Graph.Counts)
 		}
 
-		c.ok(q, map[string]any{"f": "CSV"}, &out)
+		c.OK(q, map[string]any{"f": "CSV"}, &out)
 		if out.ExportSubgraph.ContentBase64 == nil || out.ExportSubgraph.Content != nil {
 			t.Fatalf("CSV export = %+v", out.ExportSubgraph)
 		}
@@ -64,15 +64,15 @@ func TestExportSubgraphGraphQL(t *testing.T) {
 			t.Errorf("CSV content is not a zip: %v", err)
 		}
 
-		res := c.post(`{ exportSubgraph(seeds: ["no-such-node"], format: GEXF) { nodeCount } }`, nil)
-		if res.code() != "NOT_FOUND" {
+		res := c.Post(`{ exportSubgraph(seeds: ["no-such-node"], format: GEXF) { nodeCount } }`, nil)
+		if res.Code() != "NOT_FOUND" {
 			t.Errorf("unknown seed: %+v", res.Errors)
 		}
-		res = c.post(`{ exportSubgraph(seeds: ["act-up"], depth: 9, format: GEXF) { nodeCount } }`, nil)
-		if res.code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "depth") {
+		res = c.Post(`{ exportSubgraph(seeds: ["act-up"], depth: 9, format: GEXF) { nodeCount } }`, nil)
+		if res.Code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "depth") {
 			t.Errorf("depth 9: %+v", res.Errors)
 		}
-		res = c.post(`{ exportSubgraph(format: DOT) { nodeCount } }`, nil)
+		res = c.Post(`{ exportSubgraph(format: DOT) { nodeCount } }`, nil)
 		if len(res.Errors) == 0 {
 			t.Error("format DOT accepted")
 		}

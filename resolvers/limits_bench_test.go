@@ -12,8 +12,8 @@ func BenchmarkFragmentFanOut(b *testing.B) {
 	c := newClient(b, memstore.New())
 	q := fragmentFanOut(12, 4)
 	for b.Loop() {
-		if res := c.post(q+" ", nil); res.code() != "QUERY_TOO_COMPLEX" {
-			b.Fatalf("code %q", res.code())
+		if res := c.Post(q+" ", nil); res.Code() != "QUERY_TOO_COMPLEX" {
+			b.Fatalf("code %q", res.Code())
 		}
 	}
 }
@@ -23,8 +23,8 @@ func BenchmarkDuplicatedFields(b *testing.B) {
 	c := newClient(b, memstore.New())
 	q := `{ node(id: "act-up") {` + repeat(" id", 9000) + ` } }`
 	for b.Loop() {
-		if res := c.post(q, nil); res.code() != "QUERY_TOO_COMPLEX" {
-			b.Fatalf("code %q", res.code())
+		if res := c.Post(q, nil); res.Code() != "QUERY_TOO_COMPLEX" {
+			b.Fatalf("code %q", res.Code())
 		}
 	}
 }

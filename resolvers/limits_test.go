@@ -56,30 +56,30 @@ func TestFragmentFanOutIsRefused(t *testing.T) {
 	}
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
 		for _, b := range bombs {
-			res := c.post(b.doc, nil)
-			if res.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "once fragments are merged") {
-				t.Errorf("%s (%d bytes): code %q, errors %+v", b.name, len(b.doc), res.code(), res.Errors)
+			res := c.Post(b.doc, nil)
+			if res.Code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "once fragments are merged") {
+				t.Errorf("%s (%d bytes): code %q, errors %+v", b.name, len(b.doc), res.Code(), res.Errors)
 			}
 		}
 		// Two fields per level, 30 levels: each set is narrow, the
 		// expansion is 2^30 fields; depth catches it first, and the
 		// expanded size catches it within the depth limit.
-		res := c.post(nestedFanOut(30), nil)
-		if res.code() != "QUERY_TOO_COMPLEX" {
-			t.Errorf("nested fan-out: code %q, errors %+v", res.code(), res.Errors)
+		res := c.Post(nestedFanOut(30), nil)
+		if res.Code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("nested fan-out: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		wideShallow := `query { node(id: "act-up") { ...F0 } }` + "\n"
 		for i := range 14 {
 			wideShallow += fmt.Sprintf("fragment F%d on Node { ...F%d ... on Node { ...F%d } }\n", i, i+1, i+1)
 		}
 		wideShallow += "fragment F14 on Node { relationships { nodes { id } } }\n"
-		res = c.post(wideShallow, nil)
-		if res.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "fields once fragments are") {
-			t.Errorf("wide shallow fan-out: code %q, errors %+v", res.code(), res.Errors)
+		res = c.Post(wideShallow, nil)
+		if res.Code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "fields once fragments are") {
+			t.Errorf("wide shallow fan-out: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		// A fragment used many times but expanding to little is fine.
 		var got struct{ Node struct{ ID string } }
-		c.ok(fragmentFanOut(3, 2), nil, &got)
+		c.OK(fragmentFanOut(3, 2), nil, &got)
 		if got.Node.ID != "act-up" {
 			t.Errorf("small fan-out: node %+v", got)
 		}
@@ -90,19 +90,19 @@ func TestDuplicatedFieldsAreRefused(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
 		// 9,000 copies of one field, as the campaign sent (90 KB).
 		q := `{ node(id: "act-up") {` + strings.Repeat(" id", 9000) + ` } }`
-		res := c.post(q, nil)
-		if res.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "9000 fields") {
-			t.Errorf("9,000 duplicated fields: code %q, errors %+v", res.code(), res.Errors)
+		res := c.Post(q, nil)
+		if res.Code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "9000 fields") {
+			t.Errorf("9,000 duplicated fields: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		// The same through inline fragments.
 		q = `{ node(id: "act-up") {` + strings.Repeat(" ... on Node { name id }", 1000) + ` } }`
-		if res := c.post(q, nil); res.code() != "QUERY_TOO_COMPLEX" {
-			t.Errorf("duplicates in inline fragments: code %q, errors %+v", res.code(), res.Errors)
+		if res := c.Post(q, nil); res.Code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("duplicates in inline fragments: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		// Up to the limit is answered.
 		q = `{ node(id: "act-up") {` + strings.Repeat(" id", resolvers.DefaultMaxSelectionFields) + ` } }`
 		var got struct{ Node struct{ ID string } }
-		c.ok(q, nil, &got)
+		c.OK(q, nil, &got)
 		if got.Node.ID != "act-up" {
 			t.Errorf("500 duplicated fields: node %+v", got)
 		}
@@ -123,7 +123,7 @@ func TestStandardIntrospectionQueries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := c.post(string(doc), nil)
+			res := c.Post(string(doc), nil)
 			if len(res.Errors) > 0 {
 				t.Errorf("%s: %+v", filepath.Base(f), res.Errors)
 				continue
@@ -143,14 +143,14 @@ func TestStandardIntrospectionQueries(t *testing.T) {
 		}
 		// Introspection keeps a bound of its own.
 		deep := `{ __type(name: "Node") { ` + strings.Repeat("ofType { ", 25) + "name" + strings.Repeat(" }", 25) + " } }"
-		if res := c.post(deep, nil); res.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "introspection") {
-			t.Errorf("25-level introspection: code %q, errors %+v", res.code(), res.Errors)
+		if res := c.Post(deep, nil); res.Code() != "QUERY_TOO_COMPLEX" || !strings.Contains(res.Errors[0].Message, "introspection") {
+			t.Errorf("25-level introspection: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		// Off, it is refused.
 		off := httpapi.New(httpapi.Config{Store: s, Logger: slog.New(slog.DiscardHandler)})
 		doc, _ := os.ReadFile(files[0])
-		if res := (&client{tb: t, h: off}).post(string(doc), nil); res.code() != "BAD_REQUEST" || !strings.Contains(res.Errors[0].Message, "introspection") {
-			t.Errorf("introspection with introspection off: code %q, errors %+v", res.code(), res.Errors)
+		if res := (&client{TB: t, H: off}).Post(string(doc), nil); res.Code() != "BAD_REQUEST" || !strings.Contains(res.Errors[0].Message, "introspection") {
+			t.Errorf("introspection with introspection off: code %q, errors %+v", res.Code(), res.Errors)
 		}
 	})
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -20,109 +19,26 @@ import (
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/httpapi"
+	"github.com/hmkg/hmkg/internal/apitest"
 	"github.com/hmkg/hmkg/resolvers"
 )
 
-const testKey = "test-key-0123456789abcdef"
+// The shared test client and stores (internal/apitest), under the names
+// these tests use.
+type (
+	gqlResponse = apitest.Response
+	client      = apitest.Client
+)
 
-// gqlResponse is a GraphQL response with the HTTP status it came with.
-type gqlResponse struct {
-	Status      int
-	ContentType string
-	Data        json.RawMessage `json:"data"`
-	Errors      []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
+const testKey = apitest.TestKey
 
-func (r *gqlResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-// client sends GraphQL documents through the real HTTP handler.
-type client struct {
-	tb testing.TB
-	h  http.Handler
-}
-
-func newClient(tb testing.TB, store graph.Store) *client {
-	tb.Helper()
-	keys, err := httpapi.ParseAPIKeys("tester:" + testKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h := httpapi.New(httpapi.Config{Store: store, APIKeys: keys, Introspection: true})
-	return &client{tb: tb, h: h}
-}
-
-func (c *client) post(query string, vars map[string]any, header ...string) *gqlResponse {
-	c.tb.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		c.tb.Fatal(err)
-	}
-	return c.raw(http.MethodPost, "/graphql", body, header...)
-}
-
-func (c *client) raw(method, target string, body []byte, header ...string) *gqlResponse {
-	c.tb.Helper()
-	req := httptest.NewRequest(method, target, bytes.NewReader(body))
-	if method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	c.h.ServeHTTP(rec, req)
-	res := &gqlResponse{Status: rec.Code, ContentType: rec.Header().Get("Content-Type")}
-	if err := json.Unmarshal(rec.Body.Bytes(), res); err != nil {
-		c.tb.Fatalf("response is not JSON (status %d): %v\n%s", rec.Code, err, rec.Body.String())
-	}
-	return res
-}
-
-// ok sends a document that must succeed and decodes its data into out.
-func (c *client) ok(query string, vars map[string]any, out any) {
-	c.tb.Helper()
-	res := c.post(query, vars)
-	if len(res.Errors) > 0 {
-		c.tb.Fatalf("unexpected errors: %+v", res.Errors)
-	}
-	if err := json.Unmarshal(res.Data, out); err != nil {
-		c.tb.Fatalf("decode data: %v\n%s", err, res.Data)
-	}
-}
-
-func auth() []string { return []string{"Authorization", "Bearer " + testKey} }
-
-// curatedStore returns each store under test loaded with the curated data.
-func curatedStores(t *testing.T) map[string]graph.Store {
-	t.Helper()
-	d, err := data.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stores := openStores(t)
-	for name, s := range stores {
-		if err := s.Import(context.Background(), d, "test"); err != nil {
-			t.Fatalf("%s: import curated data: %v", name, err)
-		}
-	}
-	return stores
-}
-
-func eachStore(t *testing.T, f func(t *testing.T, c *client, s graph.Store)) {
-	for name, s := range curatedStores(t) {
-		t.Run(name, func(t *testing.T) { f(t, newClient(t, s), s) })
-	}
-}
+var (
+	newClient     = apitest.NewClient
+	auth          = apitest.Auth
+	eachStore     = apitest.EachStore
+	curatedStores = apitest.CuratedStores
+	openStores    = apitest.OpenStores
+)
 
 func TestReadmeExamples(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
@@ -137,7 +53,7 @@ func TestReadmeExamples(t *testing.T) {
 					}
 				}
 			}
-			c.ok(`{ node(id: "aids-movement") { name ... on Movement { challenged { id name sources { url } } } } }`, nil, &out)
+			c.OK(`{ node(id: "aids-movement") { name ... on Movement { challenged { id name sources { url } } } } }`, nil, &out)
 			if len(out.Node.Challenged) < 3 {
 				t.Fatalf("AIDS movement challenged %d institutions, want several: %+v", len(out.Node.Challenged), out.Node.Challenged)
 			}
@@ -165,7 +81,7 @@ func TestReadmeExamples(t *testing.T) {
 					}
 				}
 			}
-			c.ok(`{ shortestPath(from: "act-up", to: "nhs-england") { length nodes { id } relationships { type from { id } to { id } sources { url } } } }`, nil, &out)
+			c.OK(`{ shortestPath(from: "act-up", to: "nhs-england") { length nodes { id } relationships { type from { id } to { id } sources { url } } } }`, nil, &out)
 			p := out.ShortestPath
 			if p == nil {
 				t.Fatal("no path from act-up to nhs-england")
@@ -205,8 +121,8 @@ func TestReadmeExamples(t *testing.T) {
 				}
 			}
 			var then, now sub
-			c.ok(q, map[string]any{"asOf": 1990}, &then)
-			c.ok(q, nil, &now)
+			c.OK(q, map[string]any{"asOf": 1990}, &then)
+			c.OK(q, nil, &now)
 			if len(then.Neighbourhood.Nodes) < 2 {
 				t.Fatalf("neighbourhood as of 1990 has %d nodes", len(then.Neighbourhood.Nodes))
 			}
@@ -253,7 +169,7 @@ func TestNodesFilterSortPage(t *testing.T) {
 		var after any
 		for i := 0; ; i++ {
 			var p page
-			c.ok(q, map[string]any{"after": after}, &p)
+			c.OK(q, map[string]any{"after": after}, &p)
 			if i == 0 && p.Nodes.PageInfo.HasPreviousPage || i > 0 && !p.Nodes.PageInfo.HasPreviousPage {
 				t.Errorf("page %d: hasPreviousPage = %v", i, p.Nodes.PageInfo.HasPreviousPage)
 			}
@@ -289,7 +205,7 @@ func TestNodesFilterSortPage(t *testing.T) {
 				}
 			}
 		}
-		c.ok(`{ nodes(where: {AND: [{kinds: [ORGANISATION]}, {yearFrom: 1980, yearTo: 1990}], NOT: {nameContains: "zzz"}},
+		c.OK(`{ nodes(where: {AND: [{kinds: [ORGANISATION]}, {yearFrom: 1980, yearTo: 1990}], NOT: {nameContains: "zzz"}},
 			orderBy: [{field: YEAR, direction: DESC}], first: 100) { totalCount nodes { id ... on Organisation { foundedYear } } } }`, nil, &f)
 		if f.Nodes.TotalCount == 0 {
 			t.Fatal("no organisation founded in the 1980s")
@@ -306,7 +222,7 @@ func TestNodesFilterSortPage(t *testing.T) {
 		var h struct {
 			Nodes struct{ Nodes []struct{ ID string } }
 		}
-		c.ok(`{ nodes(where: {hasRelationship: {type: CHALLENGED, direction: OUT, otherId: "fda"}}, first: 50) { nodes { id } } }`, nil, &h)
+		c.OK(`{ nodes(where: {hasRelationship: {type: CHALLENGED, direction: OUT, otherId: "fda"}}, first: 50) { nodes { id } } }`, nil, &h)
 		found := false
 		for _, n := range h.Nodes.Nodes {
 			found = found || n.ID == "act-up"
@@ -326,7 +242,7 @@ func TestSearch(t *testing.T) {
 					Node  struct{ ID string }
 				}
 			}
-			c.ok(`query($t: String!) { search(text: $t, first: 5) { score node { id } } }`, map[string]any{"t": text}, &out)
+			c.OK(`query($t: String!) { search(text: $t, first: 5) { score node { id } } }`, map[string]any{"t": text}, &out)
 			if len(out.Search) == 0 || out.Search[0].Node.ID != "act-up" {
 				t.Errorf("search %q: top hits %+v, want act-up first", text, out.Search)
 			}
@@ -339,7 +255,7 @@ func TestSearch(t *testing.T) {
 		var k struct {
 			Search []struct{ Node struct{ Kind string } }
 		}
-		c.ok(`{ search(text: "breast cancer", kinds: [REPORT, EVENT], first: 20) { node { kind } } }`, nil, &k)
+		c.OK(`{ search(text: "breast cancer", kinds: [REPORT, EVENT], first: 20) { node { kind } } }`, nil, &k)
 		for _, h := range k.Search {
 			if h.Node.Kind != "REPORT" && h.Node.Kind != "EVENT" {
 				t.Errorf("kinds filter let a %s through", h.Node.Kind)
@@ -367,8 +283,8 @@ func TestErrorsCarryCodes(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				res := c.post(tc.query, nil)
-				if got := res.code(); got != tc.code {
+				res := c.Post(tc.query, nil)
+				if got := res.Code(); got != tc.code {
 					t.Errorf("code = %q, want %q (errors %+v)", got, tc.code, res.Errors)
 				}
 				if len(res.Errors) > 0 && res.Errors[0].Message == "" {
@@ -376,7 +292,7 @@ func TestErrorsCarryCodes(t *testing.T) {
 				}
 			})
 		}
-		res := c.post(`{ node(id: "act-up") { colour } }`, nil)
+		res := c.Post(`{ node(id: "act-up") { colour } }`, nil)
 		if strings.Contains(strings.ToLower(res.Errors[0].Message), "did you mean") {
 			t.Errorf("suggestions are on: %q", res.Errors[0].Message)
 		}
@@ -394,35 +310,35 @@ func TestMutationsNeedAKeyAndAreAudited(t *testing.T) {
 		node := map[string]any{"in": map[string]any{"id": "test-collective", "kind": "ORGANISATION", "name": "Test Collective",
 			"summary": "A collective made by the tests.", "foundedYear": 2001, "sourceIds": []string{"nesta-blog-2016"}}}
 
-		res := c.post(upsert, node)
-		if res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("mutation without a key: code %q, errors %+v", res.code(), res.Errors)
+		res := c.Post(upsert, node)
+		if res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("mutation without a key: code %q, errors %+v", res.Code(), res.Errors)
 		}
-		res = c.post(upsert, node, "Authorization", "Bearer wrong-key-wrong-key")
-		if res.Status != http.StatusUnauthorized || res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("mutation with a wrong key: status %d code %q", res.Status, res.code())
+		res = c.Post(upsert, node, "Authorization", "Bearer wrong-key-wrong-key")
+		if res.Status != http.StatusUnauthorized || res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("mutation with a wrong key: status %d code %q", res.Status, res.Code())
 		}
 		if _, err := s.Node(ctx, "test-collective"); graph.ErrorCode(err) != graph.ENOTFOUND {
 			t.Fatalf("a refused mutation wrote: %v", err)
 		}
 
-		res = c.post(upsert, node, auth()...)
+		res = c.Post(upsert, node, auth()...)
 		if len(res.Errors) > 0 {
 			t.Fatalf("upsertNode with a key: %+v", res.Errors)
 		}
 		rel := `mutation($in: RelationshipInput!) { upsertRelationship(input: $in) { id type from { id } to { id } year sources { id } } }`
-		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{}}}, auth()...)
-		if res.code() != "BAD_USER_INPUT" {
-			t.Errorf("relationship without sources: code %q", res.code())
+		res = c.Post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{}}}, auth()...)
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Errorf("relationship without sources: code %q", res.Code())
 		}
-		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "no-such-node", "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
-		if res.code() != "BAD_USER_INPUT" {
-			t.Errorf("relationship to a missing node: code %q", res.code())
+		res = c.Post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "no-such-node", "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
+		if res.Code() != "BAD_USER_INPUT" {
+			t.Errorf("relationship to a missing node: code %q", res.Code())
 		}
 		var created struct {
 			UpsertRelationship struct{ ID string }
 		}
-		res = c.post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
+		res = c.Post(rel, map[string]any{"in": map[string]any{"type": "PARTNERED_WITH", "from": "test-collective", "to": "act-up", "year": 2002, "sourceIds": []string{"nesta-blog-2016"}}}, auth()...)
 		if len(res.Errors) > 0 {
 			t.Fatalf("upsertRelationship: %+v", res.Errors)
 		}
@@ -431,13 +347,13 @@ func TestMutationsNeedAKeyAndAreAudited(t *testing.T) {
 		var changes struct {
 			Changes []struct{ Actor, Action, TargetID string }
 		}
-		c.ok(`{ changes(first: 5) { actor action targetId } }`, nil, &changes)
+		c.OK(`{ changes(first: 5) { actor action targetId } }`, nil, &changes)
 		if len(changes.Changes) < 2 || changes.Changes[0].TargetID != created.UpsertRelationship.ID ||
 			changes.Changes[0].Actor != "tester" || changes.Changes[1].TargetID != "test-collective" {
 			t.Errorf("audit log = %+v", changes.Changes)
 		}
 
-		res = c.post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
+		res = c.Post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
 		if len(res.Errors) > 0 {
 			t.Fatalf("deleteNode: %+v", res.Errors)
 		}
@@ -448,9 +364,9 @@ func TestMutationsNeedAKeyAndAreAudited(t *testing.T) {
 		if after.Nodes != before.Nodes || after.Relationships != before.Relationships {
 			t.Errorf("after create+delete: %d nodes, %d relationships; before %d, %d", after.Nodes, after.Relationships, before.Nodes, before.Relationships)
 		}
-		res = c.post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
-		if res.code() != "NOT_FOUND" {
-			t.Errorf("deleting a missing node: code %q", res.code())
+		res = c.Post(`mutation { deleteNode(id: "test-collective") }`, nil, auth()...)
+		if res.Code() != "NOT_FOUND" {
+			t.Errorf("deleting a missing node: code %q", res.Code())
 		}
 	})
 }
@@ -458,8 +374,8 @@ func TestMutationsNeedAKeyAndAreAudited(t *testing.T) {
 func TestAbuseIsRefused(t *testing.T) {
 	eachStore(t, func(t *testing.T, c *client, _ graph.Store) {
 		deep := `{ node(id: "act-up") { ` + strings.Repeat(`relationships { nodes { from { `, 8) + `id` + strings.Repeat(` } } }`, 8) + ` } }`
-		if res := c.post(deep, nil); res.code() != "QUERY_TOO_COMPLEX" {
-			t.Errorf("deep nesting: code %q, errors %+v", res.code(), res.Errors)
+		if res := c.Post(deep, nil); res.Code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("deep nesting: code %q, errors %+v", res.Code(), res.Errors)
 		}
 		var aliases strings.Builder
 		aliases.WriteString("{")
@@ -467,35 +383,35 @@ func TestAbuseIsRefused(t *testing.T) {
 			aliases.WriteString(" a" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + `: node(id: "act-up") { id }`)
 		}
 		aliases.WriteString("}")
-		if res := c.post(aliases.String(), nil); res.code() != "QUERY_TOO_COMPLEX" {
-			t.Errorf("alias flood: code %q", res.code())
+		if res := c.Post(aliases.String(), nil); res.Code() != "QUERY_TOO_COMPLEX" {
+			t.Errorf("alias flood: code %q", res.Code())
 		}
 		wide := `{ nodes(first: 500) { nodes { relationships(first: 500) { nodes { from { id } to { id } sources { url } } } } } }`
-		if res := c.post(wide, nil); res.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
-			t.Errorf("expensive query: code %q", res.code())
+		if res := c.Post(wide, nil); res.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("expensive query: code %q", res.Code())
 		}
 		tokens := `{ node(id: "act-up") { ` + strings.Repeat("id ", 20000) + `} }`
-		if res := c.post(tokens, nil); len(res.Errors) == 0 {
+		if res := c.Post(tokens, nil); len(res.Errors) == 0 {
 			t.Error("a 20,000-token document was accepted")
 		}
 		huge := bytes.Repeat([]byte(" "), 2<<20)
 		body := append([]byte(`{"query": "{ stats { nodeCount } }"`), huge...)
 		body = append(body, '}')
-		res := c.raw(http.MethodPost, "/graphql", body)
+		res := c.Raw(http.MethodPost, "/graphql", body)
 		if res.Status < 400 || len(res.Errors) == 0 {
 			t.Errorf("2 MiB body: status %d, errors %+v", res.Status, res.Errors)
 		}
-		res = c.raw(http.MethodPost, "/graphql", []byte(`{"query": `))
+		res = c.Raw(http.MethodPost, "/graphql", []byte(`{"query": `))
 		if res.Status != http.StatusBadRequest {
 			t.Errorf("truncated JSON: status %d", res.Status)
 		}
-		res = c.raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`mutation { deleteNode(id: "act-up") }`), nil, auth()...)
+		res = c.Raw(http.MethodGet, "/graphql?query="+url.QueryEscape(`mutation { deleteNode(id: "act-up") }`), nil, auth()...)
 		if res.Status < 400 {
 			t.Errorf("mutation over GET: status %d", res.Status)
 		}
 		// After all that, the server still answers.
 		var st struct{ Stats struct{ NodeCount int } }
-		c.ok(`{ stats { nodeCount } }`, nil, &st)
+		c.OK(`{ stats { nodeCount } }`, nil, &st)
 		if st.Stats.NodeCount < 300 {
 			t.Errorf("nodeCount = %d after abuse", st.Stats.NodeCount)
 		}
@@ -543,7 +459,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
 		cs := &countingStore{Store: s}
 		// No loader waits: the planner fetches each level in one call.
-		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
+		c := &client{TB: t, H: httpapi.New(httpapi.Config{Store: cs})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id sources { url }
 			relationships(first: 20) { nodes { from { id name } to { id name } sources { url } tensions { name } } } } } }`
 		// On Neo4j, also count the Cypher statements the store sends.
@@ -558,7 +474,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 			var out struct {
 				Nodes struct{ Nodes []struct{ ID string } }
 			}
-			c.ok(q, map[string]any{"n": n}, &out)
+			c.OK(q, map[string]any{"n": n}, &out)
 			if len(out.Nodes.Nodes) != n {
 				t.Fatalf("got %d nodes, want %d", len(out.Nodes.Nodes), n)
 			}
@@ -605,8 +521,8 @@ func TestForgedCursorsAreRefused(t *testing.T) {
 				`query($c: String) { nodes(after: $c) { totalCount } }`,
 				`query($c: String) { node(id: "act-up") { relationships(after: $c) { totalCount } } }`,
 			} {
-				if res := c.post(q, map[string]any{"c": cur}); res.code() != "BAD_USER_INPUT" {
-					t.Errorf("cursor %s in %.40s: code %q, errors %+v", raw, q, res.code(), res.Errors)
+				if res := c.Post(q, map[string]any{"c": cur}); res.Code() != "BAD_USER_INPUT" {
+					t.Errorf("cursor %s in %.40s: code %q, errors %+v", raw, q, res.Code(), res.Errors)
 				}
 			}
 		}
@@ -621,8 +537,8 @@ func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
 			Search []struct{ Score float64 }
 			Nodes  struct{ Nodes []struct{ ID string } }
 		}
-		c.ok(`{ search(text: "health") { score } nodes { nodes { id } } }`, nil, &omitted)
-		c.ok(`query($n: Int) { search(text: "health", first: $n) { score } nodes(first: $n) { nodes { id } } }`, map[string]any{"n": nil}, &null)
+		c.OK(`{ search(text: "health") { score } nodes { nodes { id } } }`, nil, &omitted)
+		c.OK(`query($n: Int) { search(text: "health", first: $n) { score } nodes(first: $n) { nodes { id } } }`, map[string]any{"n": nil}, &null)
 		first, _ := resolvers.DefaultInt("Query", "search", "first")
 		page, _ := resolvers.DefaultInt("Query", "nodes", "first")
 		if first != 10 || page != graph.DefaultPageSize {
@@ -641,7 +557,7 @@ func TestNullArgumentsTakeTheSchemaDefault(t *testing.T) {
 func TestPlannedKindFieldsAreBatched(t *testing.T) {
 	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
 		cs := &countingStore{Store: s}
-		c := &client{tb: t, h: httpapi.New(httpapi.Config{Store: cs})}
+		c := &client{TB: t, H: httpapi.New(httpapi.Config{Store: cs})}
 		q := `query($n: Int) { nodes(first: $n, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id degree
 			... on Movement { organisations { id degree } events { id } challenged { id name } tensions { id episodes(first: 3) { nodes { id from { id } } } } }
 			... on Organisation { movements { id } people { id } }
@@ -655,7 +571,7 @@ func TestPlannedKindFieldsAreBatched(t *testing.T) {
 			var out struct {
 				Nodes struct{ Nodes []struct{ ID string } }
 			}
-			c.ok(q, map[string]any{"n": n}, &out)
+			c.OK(q, map[string]any{"n": n}, &out)
 			if len(out.Nodes.Nodes) != n {
 				t.Fatalf("got %d nodes, want %d", len(out.Nodes.Nodes), n)
 			}

@@ -25,7 +25,7 @@ func deepNot(n int) map[string]any {
 
 func wantBadInput(t *testing.T, what string, res *gqlResponse, msg string, took time.Duration) {
 	t.Helper()
-	if res.code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, msg) {
+	if res.Code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, msg) {
 		t.Errorf("%s: errors %+v, want BAD_USER_INPUT mentioning %q", what, res.Errors, msg)
 	}
 	if took > 2*time.Second {
@@ -51,7 +51,7 @@ func TestFilterBoundsCountVariables(t *testing.T) {
 			{"too long a string", map[string]any{"nameContains": strings.Repeat("x", graph.MaxFilterString+1)}, "nameContains"},
 		} {
 			start := time.Now()
-			res := c.post(q, map[string]any{"w": c0.w})
+			res := c.Post(q, map[string]any{"w": c0.w})
 			wantBadInput(t, c0.name, res, c0.msg, time.Since(start))
 		}
 		// At the bound the filter runs: NOT nested an even number of times
@@ -62,7 +62,7 @@ func TestFilterBoundsCountVariables(t *testing.T) {
 				Nodes      []struct{ ID string }
 			}
 		}
-		c.ok(q, map[string]any{"w": deepNot(graph.MaxFilterDepth - 2)}, &out)
+		c.OK(q, map[string]any{"w": deepNot(graph.MaxFilterDepth - 2)}, &out)
 		if out.Nodes.TotalCount != 1 || len(out.Nodes.Nodes) != 1 || out.Nodes.Nodes[0].ID != "act-up" {
 			t.Errorf("filter at the depth bound: %+v", out.Nodes)
 		}
@@ -94,7 +94,7 @@ func TestForgedCursors(t *testing.T) {
 		for qn, q := range queries {
 			for name, cur := range forged {
 				start := time.Now()
-				res := c.post(q, map[string]any{"a": cur})
+				res := c.Post(q, map[string]any{"a": cur})
 				wantBadInput(t, qn+" after "+name, res, "is not a cursor returned by this API", time.Since(start))
 				if len(res.Errors) > 0 && len(res.Errors[0].Message) > 200 {
 					t.Errorf("%s after %s: message of %d bytes echoes the input", qn, name, len(res.Errors[0].Message))
@@ -103,7 +103,7 @@ func TestForgedCursors(t *testing.T) {
 		}
 		// The last cursor below the bound is accepted and gives an empty page.
 		var out struct{ Nodes struct{ TotalCount int } }
-		c.ok(queries["nodes"], map[string]any{"a": enc(fmt.Sprintf("offset:%d", graph.MaxOffset-1))}, &out)
+		c.OK(queries["nodes"], map[string]any{"a": enc(fmt.Sprintf("offset:%d", graph.MaxOffset-1))}, &out)
 		if out.Nodes.TotalCount == 0 {
 			t.Errorf("the last cursor: total %d", out.Nodes.TotalCount)
 		}
@@ -121,7 +121,7 @@ func TestOneAsOfRule(t *testing.T) {
 				"whole export":   `query($y: Int) { exportSubgraph(asOf: $y, format: JSON) { filename } }`,
 			} {
 				start := time.Now()
-				res := c.post(q, map[string]any{"y": y})
+				res := c.Post(q, map[string]any{"y": y})
 				wantBadInput(t, fmt.Sprintf("%s asOf %d", name, y), res, fmt.Sprintf("asOf: %d", y), time.Since(start))
 			}
 		}

@@ -56,12 +56,12 @@ func TestStoriesOverGraphQL(t *testing.T) {
 				}
 			}
 		}
-		c.ok(`{ stories(first: 3) { totalCount nodes { id stale } pageInfo { hasNextPage endCursor } } }`, nil, &list)
+		c.OK(`{ stories(first: 3) { totalCount nodes { id stale } pageInfo { hasNextPage endCursor } } }`, nil, &list)
 		if list.Stories.TotalCount != 8 || len(list.Stories.Nodes) != 3 || !list.Stories.PageInfo.HasNextPage {
 			t.Fatalf("first page of curated stories: %+v", list.Stories)
 		}
 		first := list.Stories.Nodes[2].ID
-		c.ok(`query($after: String) { stories(first: 10, after: $after) { totalCount nodes { id stale } pageInfo { hasNextPage endCursor } } }`,
+		c.OK(`query($after: String) { stories(first: 10, after: $after) { totalCount nodes { id stale } pageInfo { hasNextPage endCursor } } }`,
 			map[string]any{"after": list.Stories.PageInfo.EndCursor}, &list)
 		if len(list.Stories.Nodes) != 5 || list.Stories.PageInfo.HasNextPage || list.Stories.Nodes[0].ID <= first {
 			t.Fatalf("second page: %+v", list.Stories)
@@ -71,8 +71,8 @@ func TestStoriesOverGraphQL(t *testing.T) {
 				t.Errorf("curated story %s is stale", n.ID)
 			}
 		}
-		if res := c.post(`{ stories(after: "bm9wZQ==") { totalCount } }`, nil); res.code() != "BAD_USER_INPUT" {
-			t.Errorf("forged cursor: code %q", res.code())
+		if res := c.Post(`{ stories(after: "bm9wZQ==") { totalCount } }`, nil); res.Code() != "BAD_USER_INPUT" {
+			t.Errorf("forged cursor: code %q", res.Code())
 		}
 
 		in := map[string]any{"in": map[string]any{
@@ -87,11 +87,11 @@ func TestStoriesOverGraphQL(t *testing.T) {
 			},
 		}}
 		upsert := `mutation($in: StoryInput!) { upsertStory(input: $in) { ` + storyFields + ` } }`
-		if res := c.post(upsert, in); res.code() != "UNAUTHENTICATED" {
-			t.Fatalf("upsertStory without a key: code %q", res.code())
+		if res := c.Post(upsert, in); res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("upsertStory without a key: code %q", res.Code())
 		}
 		var created struct{ UpsertStory storyOut }
-		res := c.post(upsert, in, auth()...)
+		res := c.Post(upsert, in, auth()...)
 		if len(res.Errors) > 0 {
 			t.Fatalf("upsertStory: %+v", res.Errors)
 		}
@@ -111,7 +111,7 @@ func TestStoriesOverGraphQL(t *testing.T) {
 
 		bad := map[string]any{"in": map[string]any{"id": "bad-story", "title": "Bad", "steps": []any{
 			map[string]any{"caption": "Cites nothing real.", "view": map[string]any{"seeds": []string{"act-up"}}, "citedNodeIds": []string{"no-such-node"}}}}}
-		if res := c.post(upsert, bad, auth()...); res.code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "no-such-node") {
+		if res := c.Post(upsert, bad, auth()...); res.Code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "no-such-node") {
 			t.Errorf("story citing a missing node: %+v", res.Errors)
 		}
 
@@ -126,7 +126,7 @@ func TestStoriesOverGraphQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		var read struct{ Story storyOut }
-		c.ok(`{ story(id: "test-story") { `+storyFields+` } }`, nil, &read)
+		c.OK(`{ story(id: "test-story") { `+storyFields+` } }`, nil, &read)
 		if !read.Story.Stale || read.Story.Steps[0].Stale || !read.Story.Steps[1].Stale {
 			t.Fatalf("after changing the cited relationship: story %v, steps %v %v", read.Story.Stale, read.Story.Steps[0].Stale, read.Story.Steps[1].Stale)
 		}
@@ -135,11 +135,11 @@ func TestStoriesOverGraphQL(t *testing.T) {
 		}
 
 		accept := `mutation { acceptStoryStep(storyId: "test-story", step: 1) { version stale steps { stale } } }`
-		if res := c.post(accept, nil); res.code() != "UNAUTHENTICATED" {
-			t.Errorf("acceptStoryStep without a key: code %q", res.code())
+		if res := c.Post(accept, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("acceptStoryStep without a key: code %q", res.Code())
 		}
 		var accepted struct{ AcceptStoryStep storyOut }
-		res = c.post(accept, nil, auth()...)
+		res = c.Post(accept, nil, auth()...)
 		if len(res.Errors) > 0 {
 			t.Fatalf("acceptStoryStep: %+v", res.Errors)
 		}
@@ -151,17 +151,17 @@ func TestStoriesOverGraphQL(t *testing.T) {
 		var changes struct {
 			Changes []struct{ Actor, Action, TargetID string }
 		}
-		c.ok(`{ changes(first: 3) { actor action targetId } }`, nil, &changes)
+		c.OK(`{ changes(first: 3) { actor action targetId } }`, nil, &changes)
 		if len(changes.Changes) < 3 || changes.Changes[0].Action != graph.ActionAcceptStoryStep || changes.Changes[2].Action != graph.ActionUpsertStory ||
 			changes.Changes[0].TargetID != "test-story" || changes.Changes[0].Actor != "tester" {
 			t.Errorf("audit log: %+v", changes.Changes)
 		}
 
-		if res := c.post(`mutation { deleteStory(id: "test-story") }`, nil, auth()...); len(res.Errors) > 0 {
+		if res := c.Post(`mutation { deleteStory(id: "test-story") }`, nil, auth()...); len(res.Errors) > 0 {
 			t.Fatalf("deleteStory: %+v", res.Errors)
 		}
-		if res := c.post(`{ story(id: "test-story") { id } }`, nil); res.code() != "NOT_FOUND" {
-			t.Errorf("deleted story: code %q", res.code())
+		if res := c.Post(`{ story(id: "test-story") { id } }`, nil); res.Code() != "NOT_FOUND" {
+			t.Errorf("deleted story: code %q", res.Code())
 		}
 	})
 }
