@@ -37,8 +37,22 @@ func sized(p *int, def, limit int) int {
 
 func times(n int) func(int) int { return func(c int) int { return 1 + n*c } }
 
+// relComplexity prices a kind's relationships field; relsFirst is the
+// schema's default page (the same on every kind, read from Node).
 func relComplexity(c int, _ *graph.Direction, _ []graph.RelType, _ *int, first *int, _ *string) int {
-	return 1 + sized(first, 50, graph.MaxPageSize)*c
+	return 1 + sized(first, relsFirst, graph.MaxPageSize)*c
+}
+
+var relsFirst = schemaDefault("Node", "relationships", "first", graph.MaxPageSize)
+
+// schemaDefault is the schema's default of an Int argument, so that the
+// cost of an omitted argument is priced at the value the field will use;
+// an argument without one is priced at its cap.
+func schemaDefault(typeName, field, arg string, limit int) int {
+	if n, ok := DefaultInt(typeName, field, arg); ok {
+		return n
+	}
+	return limit
 }
 
 func complexityRoot() generated.ComplexityRoot {
@@ -47,21 +61,23 @@ func complexityRoot() generated.ComplexityRoot {
 	src := times(5)
 
 	c.Query.Nodes = func(ch int, _ []graph.Kind, _ *graph.NodeFilter, _ []*graph.NodeOrder, first *int, _ *string) int {
-		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
+		return 1 + sized(first, schemaDefault("Query", "nodes", "first", graph.MaxPageSize), graph.MaxPageSize)*ch
 	}
 	c.Query.Search = func(ch int, _ string, _ []graph.Kind, first *int) int {
-		return 1 + sized(first, 10, graph.MaxSearchResults)*ch
+		return 1 + sized(first, schemaDefault("Query", "search", "first", graph.MaxSearchResults), graph.MaxSearchResults)*ch
 	}
 	c.Query.Neighbourhood = func(ch int, _ string, _ *int, _ *graph.Direction, _ []graph.RelType, _ []graph.Kind, _ *int, limit *int, _ *bool) int {
-		return 1 + sized(limit, 500, graph.MaxNeighbourhoodSize)*ch
+		return 1 + sized(limit, schemaDefault("Query", "neighbourhood", "limit", graph.MaxNeighbourhoodSize), graph.MaxNeighbourhoodSize)*ch
 	}
 	c.Query.Paths = func(ch int, _, _ string, maxLength, first *int, _ []graph.RelType, _ *int, _ *bool) int {
-		return 1 + sized(first, 5, graph.MaxPaths)*ch
+		return 1 + sized(first, schemaDefault("Query", "paths", "first", graph.MaxPaths), graph.MaxPaths)*ch
 	}
 	c.Query.Disputes = func(ch int, _ []string, _ *graph.DisputeSubject, _ *string, first *int, _ *string) int {
-		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
+		return 1 + sized(first, schemaDefault("Query", "disputes", "first", graph.MaxPageSize), graph.MaxPageSize)*ch
 	}
-	c.Query.Changes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 20, graph.MaxPageSize)*ch }
+	c.Query.Changes = func(ch int, first *int, _ *string) int {
+		return 1 + sized(first, schemaDefault("Query", "changes", "first", graph.MaxPageSize), graph.MaxPageSize)*ch
+	}
 	c.Query.Sources = times(500)
 	// One path or subgraph element holds up to its length in nodes.
 	c.Path.Nodes = times(graph.MaxPathLength)
@@ -75,7 +91,9 @@ func complexityRoot() generated.ComplexityRoot {
 	c.Person.Relationships = relComplexity
 	c.Event.Relationships = relComplexity
 	c.Tension.Relationships = relComplexity
-	c.Tension.Episodes = func(ch int, first *int, _ *string) int { return 1 + sized(first, 50, graph.MaxPageSize)*ch }
+	c.Tension.Episodes = func(ch int, first *int, _ *string) int {
+		return 1 + sized(first, schemaDefault("Tension", "episodes", "first", graph.MaxPageSize), graph.MaxPageSize)*ch
+	}
 
 	c.Movement.Sources, c.Organisation.Sources, c.Institution.Sources = src, src, src
 	c.Report.Sources, c.Person.Sources, c.Event.Sources, c.Tension.Sources = src, src, src, src
@@ -89,7 +107,7 @@ func complexityRoot() generated.ComplexityRoot {
 	lensComplexity(&c)
 	// Stories (story.go): a page of stories, their steps and citations.
 	c.Query.Stories = func(ch int, first *int, _ *string) int {
-		return 1 + sized(first, graph.DefaultPageSize, graph.MaxPageSize)*ch
+		return 1 + sized(first, schemaDefault("Query", "stories", "first", graph.MaxPageSize), graph.MaxPageSize)*ch
 	}
 	c.Story.Steps, c.StoryStep.CitedNodes, c.StoryStep.CitedRelationships = list, list, list
 	return c

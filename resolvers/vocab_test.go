@@ -65,3 +65,17 @@ func strs[T ~string](vs []T) []string {
 	}
 	return out
 }
+
+// TestCostUsesSchemaDefaults: the cost of an omitted argument is priced at
+// the schema's default (one place states it), not at a copy in Go.
+func TestCostUsesSchemaDefaults(t *testing.T) {
+	for _, c := range []struct{ typ, field, arg string }{
+		{"Node", "relationships", "first"}, {"Query", "nodes", "first"}, {"Query", "search", "first"},
+		{"Query", "neighbourhood", "limit"}, {"Query", "paths", "first"}, {"Query", "changes", "first"},
+		{"Query", "disputes", "first"}, {"Query", "stories", "first"}, {"Tension", "episodes", "first"},
+	} {
+		if _, ok := DefaultInt(c.typ, c.field, c.arg); !ok {
+			t.Errorf("%s.%s(%s) has no default in schema.graphqls: its cost would be priced at its cap", c.typ, c.field, c.arg)
+		}
+	}
+}
