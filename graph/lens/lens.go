@@ -132,26 +132,44 @@ func Matrix(ctx context.Context, r Reader, q Query) ([]*Cell, error) {
 // relationships leading to it.
 func Members(ctx context.Context, r Reader, movements []string) (map[string]map[string]bool, error) {
 	out := make(map[string]map[string]bool, len(movements))
+	// frontiers[m] are the members of m found at the last step; each step
+	// asks the store once for the PART_OF relationships into all of them.
+	frontiers := make(map[string]map[string]bool, len(movements))
 	for _, m := range movements {
-		set := map[string]bool{m: true}
-		frontier := []string{m}
-		for depth := 0; depth < MemberDepth && len(frontier) > 0; depth++ {
-			rels, err := r.Relationships(ctx, graph.RelQuery{NodeIDs: frontier, Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}})
-			if err != nil {
-				return nil, fmt.Errorf("lens: members of %s: %w", m, err)
+		out[m] = map[string]bool{m: true}
+		frontiers[m] = map[string]bool{m: true}
+	}
+	for depth := 0; depth < MemberDepth; depth++ {
+		var ids []string
+		for _, f := range frontiers {
+			for id := range f {
+				ids = append(ids, id)
 			}
-			var next []string
-			for _, rel := range rels {
-				if rel.Type != graph.RelPartOf || set[rel.From] || !slices.Contains(frontier, rel.To) {
-					continue
-				}
-				set[rel.From] = true
-				next = append(next, rel.From)
-			}
-			slices.Sort(next)
-			frontier = slices.Compact(next)
 		}
-		out[m] = set
+		if len(ids) == 0 {
+			break
+		}
+		slices.Sort(ids)
+		rels, err := r.Relationships(ctx, graph.RelQuery{NodeIDs: slices.Compact(ids), Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}})
+		if err != nil {
+			return nil, fmt.Errorf("lens: members of %d movements: %w", len(movements), err)
+		}
+		next := make(map[string]map[string]bool, len(movements))
+		for _, rel := range rels {
+			if rel.Type != graph.RelPartOf {
+				continue
+			}
+			for m, f := range frontiers {
+				if f[rel.To] && !out[m][rel.From] {
+					out[m][rel.From] = true
+					if next[m] == nil {
+						next[m] = map[string]bool{}
+					}
+					next[m][rel.From] = true
+				}
+			}
+		}
+		frontiers = next
 	}
 	return out, nil
 }
