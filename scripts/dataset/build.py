@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Build data/health-movements.json from the researched facts files.
 
+One file (over 500 lines) because the build is one ordered pipeline: read,
+merge corrections (merge.py), add extras (extras.py), check, write; its steps
+share the id and source tables built at the start.
+
 Usage (from the repository root):
 
     python3 scripts/dataset/build.py [FACTS_JSON [FACTS2_JSON]] [-o OUT] [--init-ids] [--report]
