@@ -92,18 +92,24 @@ func PlanByParts(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error
 	return out, nil
 }
 
-// NodePlan asks for nodes by id together with the sources they cite.
+// NodePlan asks for nodes by id together with the sources they cite and,
+// when Rels is set, the next nesting level: the nodes' relationships as
+// Rels asks (its Query.NodeIDs is ignored: the nodes found are used).
 type NodePlan struct {
 	IDs     []string
 	Sources bool
+	Rels    *RelPlan
 }
 
 // NodePlanResult answers a NodePlan: Nodes as NodesByID(IDs) returns them
 // (in the order of IDs, nil for missing ones), Sources as SourcesByID
-// returns the cited sources, missing ones left out, in no particular order.
+// returns the cited sources, missing ones left out, in no particular order,
+// and Rels (when asked) as PlanRelationships answers Rels for the nodes
+// found.
 type NodePlanResult struct {
 	Nodes   []*Node
 	Sources []*Source
+	Rels    *RelPlanResult
 }
 
 // NodePlanner is implemented by stores that answer a NodePlan in one step;
@@ -113,7 +119,7 @@ type NodePlanner interface {
 }
 
 // PlanNodes answers p with s's NodePlanner when it has one, or with
-// NodesByID and SourcesByID.
+// NodesByID, SourcesByID and PlanByParts.
 func PlanNodes(ctx context.Context, s Store, p NodePlan) (*NodePlanResult, error) {
 	if np, ok := s.(NodePlanner); ok {
 		return np.PlanNodes(ctx, p)
@@ -121,15 +127,26 @@ func PlanNodes(ctx context.Context, s Store, p NodePlan) (*NodePlanResult, error
 	return PlanNodesByParts(ctx, s, p)
 }
 
-// PlanNodesByParts answers p with NodesByID and SourcesByID.
+// PlanNodesByParts answers p with NodesByID, SourcesByID and PlanByParts.
 func PlanNodesByParts(ctx context.Context, s Store, p NodePlan) (*NodePlanResult, error) {
 	ns, err := s.NodesByID(ctx, p.IDs)
 	if err != nil {
 		return nil, err
 	}
 	out := &NodePlanResult{Nodes: ns}
-	if !p.Sources {
-		return out, nil
+	if out.Sources, err = citedSources(ctx, s, p.Sources, ns); err != nil {
+		return nil, err
+	}
+	if out.Rels, err = nestedRels(ctx, s, p.Rels, ns); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// citedSources returns the sources the nodes ns cite, when asked.
+func citedSources(ctx context.Context, s Store, asked bool, ns []*Node) ([]*Source, error) {
+	if !asked {
+		return nil, nil
 	}
 	var sids []string
 	seen := map[string]bool{}
@@ -144,16 +161,137 @@ func PlanNodesByParts(ctx context.Context, s Store, p NodePlan) (*NodePlanResult
 			}
 		}
 	}
-	if len(sids) > 0 {
-		ss, err := s.SourcesByID(ctx, sids)
-		if err != nil {
+	if len(sids) == 0 {
+		return nil, nil
+	}
+	ss, err := s.SourcesByID(ctx, sids)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Source
+	for _, src := range ss {
+		if src != nil {
+			out = append(out, src)
+		}
+	}
+	return out, nil
+}
+
+// nestedRels answers rp for the nodes ns by parts, when asked.
+func nestedRels(ctx context.Context, s Store, rp *RelPlan, ns []*Node) (*RelPlanResult, error) {
+	if rp == nil {
+		return nil, nil
+	}
+	q := *rp
+	q.Query.NodeIDs = nil
+	for _, n := range ns {
+		if n != nil {
+			q.Query.NodeIDs = append(q.Query.NodeIDs, n.ID)
+		}
+	}
+	if len(q.Query.NodeIDs) == 0 {
+		if err := q.Query.Normalize(); err != nil {
 			return nil, err
 		}
-		for _, src := range ss {
-			if src != nil {
-				out.Sources = append(out.Sources, src)
-			}
-		}
+		return &RelPlanResult{Relationships: []*Relationship{}}, nil
+	}
+	return PlanByParts(ctx, s, q)
+}
+
+// PagePlan asks for a page of nodes (Nodes(Query)) with the sources they
+// cite and, when Rels is set, their relationships level, like NodePlan.
+type PagePlan struct {
+	Query   NodeQuery
+	Sources bool
+	Rels    *RelPlan
+}
+
+// PagePlanResult answers a PagePlan: Page as Nodes(Query) returns it, the
+// rest as in NodePlanResult.
+type PagePlanResult struct {
+	Page    *NodePage
+	Sources []*Source
+	Rels    *RelPlanResult
+}
+
+// PagePlanner is implemented by stores that answer a PagePlan in one step;
+// optional like RelPlanner.
+type PagePlanner interface {
+	PlanPage(ctx context.Context, p PagePlan) (*PagePlanResult, error)
+}
+
+// PlanPage answers p with s's PagePlanner when it has one, or with the
+// ordinary calls.
+func PlanPage(ctx context.Context, s Store, p PagePlan) (*PagePlanResult, error) {
+	if pp, ok := s.(PagePlanner); ok {
+		return pp.PlanPage(ctx, p)
+	}
+	return PlanPageByParts(ctx, s, p)
+}
+
+// PlanPageByParts answers p with Nodes, SourcesByID and PlanByParts.
+func PlanPageByParts(ctx context.Context, s Store, p PagePlan) (*PagePlanResult, error) {
+	page, err := s.Nodes(ctx, p.Query)
+	if err != nil {
+		return nil, err
+	}
+	out := &PagePlanResult{Page: page}
+	if out.Sources, err = citedSources(ctx, s, p.Sources, page.Nodes); err != nil {
+		return nil, err
+	}
+	if out.Rels, err = nestedRels(ctx, s, p.Rels, page.Nodes); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SearchPlan asks for Search(Query) with the sources the hits' nodes cite
+// and, when Rels is set, their relationships level, like NodePlan.
+type SearchPlan struct {
+	Query   SearchQuery
+	Sources bool
+	Rels    *RelPlan
+}
+
+// SearchPlanResult answers a SearchPlan: Hits as Search(Query) returns
+// them, the rest as in NodePlanResult.
+type SearchPlanResult struct {
+	Hits    []SearchHit
+	Sources []*Source
+	Rels    *RelPlanResult
+}
+
+// SearchPlanner is implemented by stores that answer a SearchPlan in one
+// step; optional like RelPlanner.
+type SearchPlanner interface {
+	PlanSearch(ctx context.Context, p SearchPlan) (*SearchPlanResult, error)
+}
+
+// PlanSearch answers p with s's SearchPlanner when it has one, or with the
+// ordinary calls.
+func PlanSearch(ctx context.Context, s Store, p SearchPlan) (*SearchPlanResult, error) {
+	if sp, ok := s.(SearchPlanner); ok {
+		return sp.PlanSearch(ctx, p)
+	}
+	return PlanSearchByParts(ctx, s, p)
+}
+
+// PlanSearchByParts answers p with Search, SourcesByID and PlanByParts.
+func PlanSearchByParts(ctx context.Context, s Store, p SearchPlan) (*SearchPlanResult, error) {
+	hits, err := s.Search(ctx, p.Query)
+	if err != nil {
+		return nil, err
+	}
+	out := &SearchPlanResult{Hits: hits}
+	ns := make([]*Node, len(hits))
+	for i := range hits {
+		ns[i] = hits[i].Node
+	}
+	if out.Sources, err = citedSources(ctx, s, p.Sources, ns); err != nil {
+		return nil, err
+	}
+	if out.Rels, err = nestedRels(ctx, s, p.Rels, ns); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

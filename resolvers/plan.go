@@ -42,6 +42,10 @@ var typeNames = map[graph.Kind]string{
 	graph.KindTension:      "Tension",
 }
 
+// typeOrder lists typeNames' values in a fixed order, so that planning is
+// deterministic.
+var typeOrder = []string{"Movement", "Organisation", "Institution", "Report", "Person", "Event", "Tension"}
+
 // relatedSpec is a kind's field listing the nodes at the other end of
 // relationships of fixed types (see Resolver.related).
 type relatedSpec struct {
@@ -129,6 +133,53 @@ func (p *planner) done(ctx context.Context, err error) {
 	if err != nil {
 		slog.DebugContext(ctx, "planning stopped; resolvers fetch the rest", "err", err)
 	}
+}
+
+// root returns what the store call of a root field can answer together
+// with its nodes, whose selections are sels: whether any selects the
+// nodes' sources, and the first relationships level any of them selects
+// (on any node type; relationships, degree, a related-nodes field or a
+// movement's tensions or members). The levels below are planned as usual
+// by nodes, which then finds these ones known.
+func (p *planner) root(sels []ast.SelectionSet) rootPlan {
+	var rp rootPlan
+	for _, sel := range sels {
+		for _, tn := range typeOrder {
+			for _, f := range graphql.CollectFields(p.opCtx, sel, []string{tn, "Node"}) {
+				if f.Name == "sources" {
+					rp.sources = true
+				}
+				if rp.rels != nil {
+					continue
+				}
+				var k relKey
+				var endpoints, sources bool
+				switch name := f.Name; {
+				case name == "relationships":
+					var ok bool
+					if k, ok = p.relArgs(f); !ok {
+						continue
+					}
+					endpoints, sources = p.relWants(p.connection(f.Selections))
+				case name == "degree":
+					k = newRelKey("", graph.DirectionBoth, nil, nil)
+				case name == "tensions" && tn == "Movement":
+					k, endpoints = newRelKey("", graph.DirectionBoth, nil, nil), true
+				case name == "challenged" && tn == "Movement":
+					k, endpoints = newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil), true
+				default:
+					spec, ok := relatedFields[tn+"."+name]
+					if !ok {
+						continue
+					}
+					k, endpoints = newRelKey("", spec.dir, spec.types, nil), true
+				}
+				rp.key = k
+				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources}
+			}
+		}
+	}
+	return rp
 }
 
 // job is one store call of a level: a field (with its arguments) of every

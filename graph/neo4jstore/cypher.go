@@ -20,13 +20,22 @@ const cypherAwaitIndexes = "CALL db.awaitIndexes(300)"
 // relMap projects a relationship r between a and b into the map toRel reads.
 const relMap = "r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}"
 
+// nodeProperties are the stored properties toNode reads: every field of a
+// graph.Node, but not the search index's searchText, nameKeys and dl, which
+// are the largest properties of a node and never leave the database.
+const nodeProperties = ".id, .kind, .name, .summary, .aliases, .region, .country, .category, " +
+	".startYear, .endYear, .foundedYear, .year, .date, .publisher, .url, .role, .question, .sources, .disputes"
+
+// nodeMap projects the node variable v into the map toNode reads.
+func nodeMap(v string) string { return v + " {" + nodeProperties + "}" }
+
 // Reads.
-const (
-	cypherNode = "MATCH (n:Node {id: $id}) RETURN n"
+var (
+	cypherNode = "MATCH (n:Node {id: $id}) RETURN " + nodeMap("n") + " AS n"
 
 	cypherNodesByID = `UNWIND $ids AS id
 MATCH (n:Node {id: id})
-RETURN id, n`
+RETURN id, ` + nodeMap("n") + ` AS n`
 
 	cypherSourcesByID = `UNWIND $ids AS id
 MATCH (s:Source {id: id})

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -28,18 +29,47 @@ func TestProfilePlans(t *testing.T) {
 	if err := s.Import(ctx, d, "profile"); err != nil {
 		t.Fatal(err)
 	}
-	stmts := []struct {
+	type stmt struct {
 		name, cypher string
 		params       map[string]any
-	}{
-		{"node with sources", cypherPlanNodes, map[string]any{"ids": []string{"act-up"}, "sources": true}},
-		{"CHALLENGED with endpoints and sources", cypherPlanRelationships[graph.DirectionBoth],
-			map[string]any{"ids": []string{"act-up"}, "types": []string{"CHALLENGED"}, "asOf": nil, "endpoints": true, "sources": true}},
-		{"20 nodes' relationships with endpoints and sources", cypherPlanRelationships[graph.DirectionBoth],
-			map[string]any{"ids": []string{"act-up", "nhs-england", "aids-movement", "who", "fda"}, "types": []string{}, "asOf": nil, "endpoints": true, "sources": true}},
-		{"members (IN PART_OF) with endpoints", cypherPlanRelationships[graph.DirectionIn],
-			map[string]any{"ids": []string{"aids-movement", "disability-rights-movement"}, "types": []string{"PART_OF"}, "asOf": nil, "endpoints": true, "sources": false}},
 	}
+	var stmts []stmt
+	// Issue 10's six questions as the store answers them (see
+	// resolvers/bench_test.go's ratioQuestions).
+	nodes := func(name string, ids []string, sources bool, rp *graph.RelPlan) {
+		params := map[string]any{"ids": ids, "sources": sources}
+		dir, err := relLevelParams(rp, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, stmt{name, cypherPlanNodes[dir], params})
+	}
+	nodes("node with its sources", []string{"act-up"}, true, nil)
+	nodes("act-up's CHALLENGED relationships with endpoints and sources", []string{"act-up"}, false,
+		&graph.RelPlan{Query: graph.RelQuery{Types: []graph.RelType{graph.RelChallenged}}, Endpoints: true, Sources: true})
+	sq := graph.SearchQuery{Text: "ACT UP", Limit: 10}
+	if err := sq.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	params := searchParams(sq)
+	params["sources"] = false
+	if _, err := relLevelParams(nil, params); err != nil {
+		t.Fatal(err)
+	}
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", cypherPlanSearch[graph.DirectionBoth], params})
+	reach := map[string]any{"seeds": []string{"act-up"}, "types": []any{}, "kinds": []any{}, "asOf": nil,
+		"assertedOnly": false, "room": int64(graph.MaxNeighbourhoodSize)}
+	stmts = append(stmts, stmt{"2-hop neighbourhood: reach", fmt.Sprintf(cypherReachTemplate, relPattern[graph.DirectionBoth], 2), reach})
+	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", fmt.Sprintf(cypherPathsTemplate, 1, 8),
+		map[string]any{"from": "act-up", "to": "nhs-england", "types": []any{}, "asOf": nil, "assertedOnly": false}})
+	page, params, err := planPageStatement(graph.PagePlan{
+		Query: graph.NodeQuery{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindMovement}},
+			OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Limit: 20},
+		Rels: &graph.RelPlan{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts = append(stmts, stmt{"20 movements with their PART_OF members", page, params})
 	for _, st := range stmts {
 		res, err := neo4j.ExecuteQuery(ctx, s.driver, "PROFILE "+st.cypher, st.params, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.db))

@@ -26,10 +26,10 @@ import (
 // Hop bounds are not parameters in Cypher; these templates take validated
 // small integers (depth 1..graph.MaxDepth, groups 1..graph.MaxPaths, length
 // 1..graph.MaxPathLength) through %d.
-const (
+var (
 	cypherSeeds = `UNWIND $seeds AS id
 OPTIONAL MATCH (s:Node {id: id})
-RETURN id, s`
+RETURN id, ` + nodeMap("s") + ` AS s`
 
 	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds
 MATCH p = ANY SHORTEST (s) ((a)%s(b) WHERE ` + relOK + ` AND (size($kinds) = 0 OR b.kind IN $kinds)){1,%d} (m)
@@ -37,20 +37,20 @@ WHERE NOT m.id IN $seeds
 WITH m, min(length(p)) AS d
 ORDER BY d, m.id
 LIMIT $room
-RETURN m, d`
+RETURN ` + nodeMap("m") + ` AS m, d`
 
 	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids
 MATCH (a)-[r]->(b) WHERE b.id IN $ids AND ` + relOK + `
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 
-	cypherEndpoints = "MATCH (n:Node) WHERE n.id IN [$from, $to] RETURN n"
+	cypherEndpoints = "MATCH (n:Node) WHERE n.id IN [$from, $to] RETURN " + nodeMap("n") + " AS n"
 
 	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to})
 MATCH p = SHORTEST %d GROUPS (s) ((a)-[r]-(b) WHERE ` + relOK + `){1,%d} (t)
 WITH p, [n IN nodes(p) | n.id] AS ids
 WITH p, size(ids) = size(reduce(seen = [], id IN ids | CASE WHEN id IN seen THEN seen ELSE seen + id END)) AS simple
 RETURN length(p) AS len, simple,
-  CASE WHEN simple THEN nodes(p) END AS ns,
+  CASE WHEN simple THEN [n IN nodes(p) | ` + nodeMap("n") + `] END AS ns,
   CASE WHEN simple THEN [r IN relationships(p) | ` + relMap + `] END AS rs`
 )
 
