@@ -11,6 +11,93 @@ type RelPlan struct {
 	Endpoints bool
 	// Sources asks for the sources every relationship cites.
 	Sources bool
+	// Fields says what the relationships and endpoints must hold (nil:
+	// everything).
+	Fields *Fields
+}
+
+// Fields names what a planned read must fill in of the nodes and
+// relationships it returns beyond what every reader needs: a node's ID,
+// Kind, Name and SourceIDs, a relationship's ID, Type, From, To, SourceIDs,
+// TensionIDs and Status. Names are those of NodeFieldNames and RelFieldNames (the
+// JSON names of the struct fields). A nil *Fields asks for everything, and
+// a store may always fill in more: what a planned read returns equals the
+// ordinary read's answer trimmed with TrimNode and TrimRel.
+type Fields struct {
+	Node []string
+	Rel  []string
+}
+
+// NodeFieldNames are the optional fields of a Node, by JSON name.
+var NodeFieldNames = []string{"summary", "aliases", "region", "country", "category", "startYear", "endYear",
+	"foundedYear", "year", "date", "publisher", "url", "role", "question", "disputes"}
+
+// RelFieldNames are the optional fields of a Relationship, by JSON name.
+var RelFieldNames = []string{"year", "summary", "disputes"}
+
+// TrimNode returns a copy of n holding only what f asks for; n itself when
+// f is nil.
+func (f *Fields) TrimNode(n *Node) *Node {
+	if f == nil || n == nil {
+		return n
+	}
+	c := &Node{ID: n.ID, Kind: n.Kind, Name: n.Name, SourceIDs: n.SourceIDs}
+	for _, name := range f.Node {
+		switch name {
+		case "summary":
+			c.Summary = n.Summary
+		case "aliases":
+			c.Aliases = n.Aliases
+		case "region":
+			c.Region = n.Region
+		case "country":
+			c.Country = n.Country
+		case "category":
+			c.Category = n.Category
+		case "startYear":
+			c.StartYear = n.StartYear
+		case "endYear":
+			c.EndYear = n.EndYear
+		case "foundedYear":
+			c.FoundedYear = n.FoundedYear
+		case "year":
+			c.Year = n.Year
+		case "date":
+			c.Date = n.Date
+		case "publisher":
+			c.Publisher = n.Publisher
+		case "url":
+			c.URL = n.URL
+		case "role":
+			c.Role = n.Role
+		case "question":
+			c.Question = n.Question
+		case "disputes":
+			c.Disputes = n.Disputes
+		}
+	}
+	return c
+}
+
+// TrimRel returns a copy of r holding only what f asks for; r itself when
+// f is nil.
+func (f *Fields) TrimRel(r *Relationship) *Relationship {
+	if f == nil || r == nil {
+		return r
+	}
+	c := &Relationship{ID: r.ID, Type: r.Type, From: r.From, To: r.To, SourceIDs: r.SourceIDs, TensionIDs: r.TensionIDs,
+		Status: r.Status}
+	for _, name := range f.Rel {
+		switch name {
+		case "year":
+			c.Year = r.Year
+		case "summary":
+			c.Summary = r.Summary
+		case "disputes":
+			c.Disputes = r.Disputes
+		}
+	}
+	return c
 }
 
 // RelPlanResult answers a RelPlan. Relationships are exactly what
@@ -99,6 +186,8 @@ type NodePlan struct {
 	IDs     []string
 	Sources bool
 	Rels    *RelPlan
+	// Fields says what the nodes must hold (nil: everything).
+	Fields *Fields
 }
 
 // NodePlanResult answers a NodePlan: Nodes as NodesByID(IDs) returns them
@@ -204,6 +293,7 @@ type PagePlan struct {
 	Query   NodeQuery
 	Sources bool
 	Rels    *RelPlan
+	Fields  *Fields
 }
 
 // PagePlanResult answers a PagePlan: Page as Nodes(Query) returns it, the
@@ -251,6 +341,7 @@ type SearchPlan struct {
 	Query   SearchQuery
 	Sources bool
 	Rels    *RelPlan
+	Fields  *Fields
 }
 
 // SearchPlanResult answers a SearchPlan: Hits as Search(Query) returns

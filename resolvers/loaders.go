@@ -60,6 +60,18 @@ type loaders struct {
 	rels    map[relKey][]*graph.Relationship
 	// episodes maps a tension id to the relationships that exemplify it.
 	episodes map[string][]*graph.Relationship
+	// fields is what the planned reads fill in of nodes and relationships
+	// (planfields.go), once the planner has read the operation; nil:
+	// everything.
+	fields      *graph.Fields
+	fieldsKnown bool
+}
+
+// plannedFields returns what planned reads fill in (see fields).
+func (l *loaders) plannedFields() *graph.Fields {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fields
 }
 
 func newLoaders(store graph.Store) *loaders {
@@ -127,7 +139,7 @@ type rootPlan struct {
 // loadNodesPlanned loads nodes with what rp folds in, in one store step
 // (graph.NodePlan); the nodes in the order of ids, nil for missing ones.
 func (l *loaders) loadNodesPlanned(ctx context.Context, ids []string, rp rootPlan) ([]*graph.Node, error) {
-	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: ids, Sources: rp.sources, Rels: rp.rels})
+	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: ids, Sources: rp.sources, Rels: rp.rels, Fields: l.plannedFields()})
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +235,8 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 		q.NodeIDs = need
 		var rels []*graph.Relationship
 		if endpoints || sources {
-			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources})
+			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources,
+				Fields: l.plannedFields()})
 			if err != nil {
 				return nil, err
 			}

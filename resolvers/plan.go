@@ -81,7 +81,9 @@ func (r *Resolver) plan(ctx context.Context) *planner {
 	if opCtx == nil {
 		return nil
 	}
-	return &planner{l: r.loadersFor(ctx), opCtx: opCtx}
+	l := r.loadersFor(ctx)
+	l.requestFields(opCtx)
+	return &planner{l: l, opCtx: opCtx}
 }
 
 // fieldSelection is the selection under the field being resolved.
@@ -175,7 +177,7 @@ func (p *planner) root(sels []ast.SelectionSet) rootPlan {
 					k, endpoints = newRelKey("", spec.dir, spec.types, nil), true
 				}
 				rp.key = k
-				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources}
+				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources, Fields: p.l.plannedFields()}
 			}
 		}
 	}

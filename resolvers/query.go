@@ -87,7 +87,8 @@ func (r *Resolver) queryNodes(ctx context.Context, kinds []graph.Kind, where *gr
 		// when selected, in one store step.
 		sels := p.connection(fieldSelection(ctx))
 		rp := p.root(sels)
-		res, err := graph.PlanPage(ctx, r.Store, graph.PagePlan{Query: q, Sources: rp.sources, Rels: rp.rels})
+		res, err := graph.PlanPage(ctx, r.Store, graph.PagePlan{Query: q, Sources: rp.sources, Rels: rp.rels,
+			Fields: p.l.plannedFields()})
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +127,8 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 		// level when selected, in one store step.
 		sels = p.under(fieldSelection(ctx), "node")
 		rp = p.root(sels)
-		if res, err = graph.PlanSearch(ctx, r.Store, graph.SearchPlan{Query: q, Sources: rp.sources, Rels: rp.rels}); err != nil {
+		if res, err = graph.PlanSearch(ctx, r.Store, graph.SearchPlan{Query: q, Sources: rp.sources, Rels: rp.rels,
+			Fields: p.l.plannedFields()}); err != nil {
 			return nil, err
 		}
 		hits = res.Hits

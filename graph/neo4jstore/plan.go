@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -25,13 +26,13 @@ var relPatterns = map[graph.Direction]string{
 }
 
 // nodeSourcesPart binds ss, the sources cited by the nodes ns when $sources.
-const nodeSourcesPart = `
+var nodeSourcesPart = `
 CALL (ns) {
   UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n
   UNWIND coalesce(n.sources, []) AS sid
   WITH DISTINCT sid
   MATCH (s:Source {id: sid})
-  RETURN collect(s) AS ss
+  RETURN collect(` + sourceMap + `) AS ss
 }`
 
 // relsOfPart binds rs, the relationships of the nodes ns (when $rels)
@@ -49,7 +50,7 @@ CALL (ns) {
 
 // relLevelPart binds rns, the endpoints of rs when $endpoints, and rss, the
 // sources rs cite when $relSources, each gathered once.
-const relLevelPart = `
+var relLevelPart = `
 CALL (rs) {
   UNWIND CASE WHEN $endpoints THEN rs ELSE [] END AS r
   UNWIND [startNode(r), endNode(r)] AS n
@@ -60,33 +61,54 @@ CALL (rs) {
   UNWIND coalesce(r.sources, []) AS sid
   WITH DISTINCT sid
   MATCH (s:Source {id: sid})
-  RETURN collect(s) AS rss
+  RETURN collect(` + sourceMap + `) AS rss
 }`
 
-// relLevelReturn are the columns decodeRelLevel reads.
-var relLevelReturn = "[r IN rs | " + relMap + "] AS rels, [n IN rns | " + nodeMap("n") + "] AS rns, rss"
+// relLevelReturn are the columns decodeRelLevel reads, holding what f
+// asks for.
+func relLevelReturn(f *graph.Fields) string {
+	return "[r IN rs | " + relMapFor(f) + "] AS rels, [n IN rns | " + nodeMapFor("n", f) + "] AS rns, rss"
+}
 
 // nodesTail follows a statement that bound ns: the nodes' sources and
-// relationships level. Its columns: ns (projected), ss, rels, rns, rss.
-func nodesTail(dir graph.Direction) string {
+// relationships level. Its columns: ns (projected as nf asks), ss, rels,
+// rns, rss (as rf asks).
+func nodesTail(dir graph.Direction, nf, rf *graph.Fields) string {
 	return nodeSourcesPart + relsOfPart(dir) + relLevelPart + `
-RETURN [n IN ns | ` + nodeMap("n") + `] AS ns, ss, ` + relLevelReturn
+RETURN [n IN ns | ` + nodeMapFor("n", nf) + `] AS ns, ss, ` + relLevelReturn(rf)
 }
 
-// planRelationshipsFor answers a graph.RelPlan in one statement: the
+// statements caches the planned statements by what they are built from
+// (the statement text depends only on the direction and the fields).
+var statements sync.Map
+
+func cachedStatement(key string, build func() string) string {
+	if v, ok := statements.Load(key); ok {
+		return v.(string)
+	}
+	s := build()
+	statements.Store(key, s)
+	return s
+}
+
+// planRelationshipsStatement answers a graph.RelPlan in one statement: the
 // relationships exactly as cypherRelationships selects them, then (when
 // asked) their endpoints and the sources they cite.
-func planRelationshipsFor(dir graph.Direction) string {
-	return `UNWIND $ids AS id
+func planRelationshipsStatement(dir graph.Direction, f *graph.Fields) string {
+	return cachedStatement("rels "+string(dir)+fieldsKey(f), func() string {
+		return `UNWIND $ids AS id
 MATCH (a:Node {id: id})
 WITH collect(a) AS ns` + relsOfPart(dir) + relLevelPart + `
-RETURN ` + relLevelReturn
+RETURN ` + relLevelReturn(f)
+	})
 }
 
-var cypherPlanRelationships = map[graph.Direction]string{
-	graph.DirectionOut:  planRelationshipsFor(graph.DirectionOut),
-	graph.DirectionIn:   planRelationshipsFor(graph.DirectionIn),
-	graph.DirectionBoth: planRelationshipsFor(graph.DirectionBoth),
+// relFields are the fields of p's relationships level, if any.
+func relFields(p *graph.RelPlan) *graph.Fields {
+	if p == nil {
+		return nil
+	}
+	return p.Fields
 }
 
 // relLevelParams sets the parameters of the relationships level for rp
@@ -184,7 +206,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 		return nil, err
 	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.RelPlanResult, error) {
-		rec, err := tx.single(ctx, cypherPlanRelationships[dir], params)
+		rec, err := tx.single(ctx, planRelationshipsStatement(dir, p.Fields), params)
 		if err != nil {
 			return nil, err
 		}
@@ -196,17 +218,14 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	return out, nil
 }
 
-// cypherPlanNodes answers a graph.NodePlan in one statement, by direction
-// of the relationships level.
-var cypherPlanNodes = func() map[graph.Direction]string {
-	m := map[graph.Direction]string{}
-	for dir := range relPatterns {
-		m[dir] = `UNWIND $ids AS id
+// planNodesStatement answers a graph.NodePlan in one statement.
+func planNodesStatement(dir graph.Direction, nf, rf *graph.Fields) string {
+	return cachedStatement("nodes "+string(dir)+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+		return `UNWIND $ids AS id
 MATCH (n:Node {id: id})
-WITH collect(n) AS ns` + nodesTail(dir)
-	}
-	return m
-}()
+WITH collect(n) AS ns` + nodesTail(dir, nf, rf)
+	})
+}
 
 // PlanNodes answers nodes with their sources and relationships level in
 // one round trip (graph.NodePlanner).
@@ -224,7 +243,7 @@ func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePla
 		return r, nil
 	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.NodePlanResult, error) {
-		rec, err := tx.single(ctx, cypherPlanNodes[dir], params)
+		rec, err := tx.single(ctx, planNodesStatement(dir, p.Fields, relFields(p.Rels)), params)
 		if err != nil {
 			return nil, err
 		}
@@ -270,7 +289,7 @@ func planPageStatement(p graph.PagePlan) (string, map[string]any, error) {
 	cypher := `CALL () { MATCH (n:Node) WHERE ` + where + ` RETURN count(n) AS total }
 CALL () { MATCH (n:Node) WHERE ` + where + `
   WITH n ORDER BY ` + orderBy(q.OrderBy) + ` SKIP $offset LIMIT $limit
-  RETURN collect(n) AS ns }` + nodesTail(dir) + `, total`
+  RETURN collect(n) AS ns }` + nodesTail(dir, p.Fields, relFields(p.Rels)) + `, total`
 	return cypher, c.params, nil
 }
 

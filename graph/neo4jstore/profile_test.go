@@ -42,7 +42,7 @@ func TestProfilePlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmts = append(stmts, stmt{name, cypherPlanNodes[dir], params})
+		stmts = append(stmts, stmt{name, planNodesStatement(dir, nil, relFields(rp)), params})
 	}
 	nodes("node with its sources", []string{"act-up"}, true, nil)
 	nodes("act-up's CHALLENGED relationships with endpoints and sources", []string{"act-up"}, false,
@@ -56,7 +56,7 @@ func TestProfilePlans(t *testing.T) {
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}
-	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", cypherPlanSearch[graph.DirectionBoth], params})
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(graph.DirectionBoth, nil, nil), params})
 	reach := map[string]any{"seeds": []string{"act-up"}, "types": []any{}, "kinds": []any{}, "asOf": nil,
 		"assertedOnly": false, "room": int64(graph.MaxNeighbourhoodSize)}
 	stmts = append(stmts, stmt{"2-hop neighbourhood: reach", fmt.Sprintf(cypherReachTemplate, relPattern[graph.DirectionBoth], 2), reach})

@@ -83,19 +83,18 @@ WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
     / (tf[i] + $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl)) END) AS score
 WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
 
-// cypherPlanSearch answers a graph.SearchPlan in one statement: the hits
-// exactly as cypherSearch ranks them, then the planned levels (plan.go).
-var cypherPlanSearch = func() map[graph.Direction]string {
-	m := map[graph.Direction]string{}
-	for dir := range relPatterns {
-		m[dir] = `CALL () {
+// planSearchStatement answers a graph.SearchPlan in one statement: the
+// hits exactly as cypherSearch ranks them, then the planned levels
+// (plan.go).
+func planSearchStatement(dir graph.Direction, nf, rf *graph.Fields) string {
+	return cachedStatement("search "+string(dir)+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+		return `CALL () {
 ` + searchScores + `
   WITH node, score ORDER BY score DESC, node.id LIMIT $limit
   RETURN collect(node) AS ns, collect(score) AS scores
-}` + nodesTail(dir) + `, scores`
-	}
-	return m
-}()
+}` + nodesTail(dir, nf, rf) + `, scores`
+	})
+}
 
 // searchParams returns the parameters of cypherSearch for q, normalised,
 // or nil when q has no terms (no hits).
@@ -142,7 +141,7 @@ func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.Sear
 		return r, nil
 	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.SearchPlanResult, error) {
-		rec, err := tx.single(ctx, cypherPlanSearch[dir], params)
+		rec, err := tx.single(ctx, planSearchStatement(dir, p.Fields, relFields(p.Rels)), params)
 		if err != nil {
 			return nil, err
 		}
