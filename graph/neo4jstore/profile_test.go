@@ -36,17 +36,20 @@ func TestProfilePlans(t *testing.T) {
 	var stmts []stmt
 	// Issue 10's six questions as the store answers them (see
 	// resolvers/bench_test.go's ratioQuestions).
-	nodes := func(name string, ids []string, sources bool, rp *graph.RelPlan) {
+	// Fields are those the resolvers ask for (resolvers/planfields.go).
+	nodes := func(name string, ids []string, sources bool, f *graph.Fields, rp *graph.RelPlan) {
 		params := map[string]any{"ids": ids, "sources": sources}
 		dir, err := relLevelParams(rp, params)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmts = append(stmts, stmt{name, planNodesStatement(dir, nil, relFields(rp)), params})
+		stmts = append(stmts, stmt{name, planNodesStatement(dir, f, relFields(rp)), params})
 	}
-	nodes("node with its sources", []string{"act-up"}, true, nil)
-	nodes("act-up's CHALLENGED relationships with endpoints and sources", []string{"act-up"}, false,
-		&graph.RelPlan{Query: graph.RelQuery{Types: []graph.RelType{graph.RelChallenged}}, Endpoints: true, Sources: true})
+	nodes("node with its sources", []string{"act-up"}, true, &graph.Fields{Node: []string{"summary"}}, nil)
+	challenged := &graph.Fields{Rel: []string{"year", "summary"}}
+	nodes("act-up's CHALLENGED relationships with endpoints and sources", []string{"act-up"}, false, challenged,
+		&graph.RelPlan{Query: graph.RelQuery{Types: []graph.RelType{graph.RelChallenged}}, Endpoints: true, Sources: true,
+			Fields: challenged})
 	sq := graph.SearchQuery{Text: "ACT UP", Limit: 10}
 	if err := sq.Normalize(); err != nil {
 		t.Fatal(err)
@@ -56,16 +59,17 @@ func TestProfilePlans(t *testing.T) {
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}
-	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(graph.DirectionBoth, nil, nil), params})
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(graph.DirectionBoth, &graph.Fields{}, nil), params})
 	reach := map[string]any{"seeds": []string{"act-up"}, "types": []any{}, "kinds": []any{}, "asOf": nil,
 		"assertedOnly": false, "room": int64(graph.MaxNeighbourhoodSize)}
 	stmts = append(stmts, stmt{"2-hop neighbourhood: reach", fmt.Sprintf(cypherReachTemplate, relPattern[graph.DirectionBoth], 2), reach})
-	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", fmt.Sprintf(cypherPathsTemplate, 1, 8),
+	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", fmt.Sprintf(cypherFirstPathsTemplate, 1, 8),
 		map[string]any{"from": "act-up", "to": "nhs-england", "types": []any{}, "asOf": nil, "assertedOnly": false}})
-	page, params, err := planPageStatement(graph.PagePlan{
+	page, params, err := planPageStatement(graph.PagePlan{Fields: &graph.Fields{},
 		Query: graph.NodeQuery{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindMovement}},
 			OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Limit: 20},
-		Rels: &graph.RelPlan{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true}})
+		Rels: &graph.RelPlan{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true,
+			Fields: &graph.Fields{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
