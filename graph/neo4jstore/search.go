@@ -62,9 +62,9 @@ func searchText(n *graph.Node) (string, string, int) {
 // of nodes and avgdl the mean dl; the arithmetic follows the embedded
 // store's operation order so that both compute the same floating-point sums.
 var cypherSearch = searchScores + `
-RETURN ` + nodeMap("node") + ` AS node, score
 ORDER BY score DESC, node.id
-LIMIT $limit`
+LIMIT $limit
+RETURN ` + nodeMap("node") + ` AS node, score`
 
 // searchScores binds node and score for every hit (see cypherSearch).
 const searchScores = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
