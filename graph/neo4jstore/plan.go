@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -18,11 +20,31 @@ import (
 // part is switched on or off by a boolean parameter, so that one statement
 // text (and one cached Neo4j plan) serves every selection.
 
-// relPatterns match a relationship r of the bound node a, by direction.
-var relPatterns = map[graph.Direction]string{
-	graph.DirectionOut:  "(a)-[r]->(b)",
-	graph.DirectionIn:   "(a)<-[r]-(b)",
-	graph.DirectionBoth: "(a)-[r]-(b)",
+// relShape is what the text of a relationships level depends on: the
+// direction and the relationship types (validated names from the closed
+// list graph.RelTypes, joined with "|"; empty: any). Neo4j expands only the
+// relationships of the named types, where a type condition alone would
+// read them all.
+type relShape struct {
+	dir   graph.Direction
+	types string
+}
+
+func (r relShape) key() string { return string(r.dir) + ":" + r.types }
+
+// pattern matches a relationship r of the bound node a.
+func (r relShape) pattern() string {
+	t := ""
+	if r.types != "" {
+		t = ":" + r.types
+	}
+	switch r.dir {
+	case graph.DirectionOut:
+		return "(a)-[r" + t + "]->(b)"
+	case graph.DirectionIn:
+		return "(a)<-[r" + t + "]-(b)"
+	}
+	return "(a)-[r" + t + "]-(b)"
 }
 
 // nodeSourcesPart binds ss, the sources cited by the nodes ns when $sources.
@@ -37,11 +59,11 @@ CALL (ns) {
 
 // relsOfPart binds rs, the relationships of the nodes ns (when $rels)
 // exactly as cypherRelationships selects them, sorted by id.
-func relsOfPart(dir graph.Direction) string {
+func relsOfPart(shape relShape) string {
 	return `
 CALL (ns) {
   UNWIND CASE WHEN $rels THEN ns ELSE [] END AS a
-  MATCH ` + relPatterns[dir] + `
+  MATCH ` + shape.pattern() + `
   WHERE ` + relOK + `
   WITH DISTINCT r ORDER BY r.id
   RETURN collect(r) AS rs
@@ -73,8 +95,8 @@ func relLevelReturn(f *graph.Fields) string {
 // nodesTail follows a statement that bound ns: the nodes' sources and
 // relationships level. Its columns: ns (projected as nf asks), ss, rels,
 // rns, rss (as rf asks).
-func nodesTail(dir graph.Direction, nf, rf *graph.Fields) string {
-	return nodeSourcesPart + relsOfPart(dir) + relLevelPart + `
+func nodesTail(shape relShape, nf, rf *graph.Fields) string {
+	return nodeSourcesPart + relsOfPart(shape) + relLevelPart + `
 RETURN [n IN ns | ` + nodeMapFor("n", nf) + `] AS ns, ss, ` + relLevelReturn(rf)
 }
 
@@ -94,11 +116,11 @@ func cachedStatement(key string, build func() string) string {
 // planRelationshipsStatement answers a graph.RelPlan in one statement: the
 // relationships exactly as cypherRelationships selects them, then (when
 // asked) their endpoints and the sources they cite.
-func planRelationshipsStatement(dir graph.Direction, f *graph.Fields) string {
-	return cachedStatement("rels "+string(dir)+fieldsKey(f), func() string {
+func planRelationshipsStatement(shape relShape, f *graph.Fields) string {
+	return cachedStatement("rels "+shape.key()+fieldsKey(f), func() string {
 		return `UNWIND $ids AS id
 MATCH (a:Node {id: id})
-WITH collect(a) AS ns` + relsOfPart(dir) + relLevelPart + `
+WITH collect(a) AS ns` + relsOfPart(shape) + relLevelPart + `
 RETURN ` + relLevelReturn(f)
 	})
 }
@@ -112,20 +134,28 @@ func relFields(p *graph.RelPlan) *graph.Fields {
 }
 
 // relLevelParams sets the parameters of the relationships level for rp
-// (nil: none asked) into params, and returns the direction to plan.
-func relLevelParams(rp *graph.RelPlan, params map[string]any) (graph.Direction, error) {
+// (nil: none asked) into params, and returns the shape to plan.
+func relLevelParams(rp *graph.RelPlan, params map[string]any) (relShape, error) {
 	params["rels"], params["endpoints"], params["relSources"] = false, false, false
 	params["types"], params["asOf"], params["assertedOnly"] = []any{}, nil, false
 	if rp == nil {
-		return graph.DirectionBoth, nil
+		return relShape{dir: graph.DirectionBoth}, nil
 	}
 	q := rp.Query
 	if err := q.Normalize(); err != nil {
-		return "", err
+		return relShape{}, err
 	}
 	params["rels"], params["endpoints"], params["relSources"] = true, rp.Endpoints, rp.Sources
 	params["types"], params["asOf"] = typeParams(q.Types), intParam(q.AsOf)
-	return q.Direction, nil
+	names := make([]string, 0, len(q.Types))
+	for _, t := range q.Types {
+		if !slices.Contains(graph.RelTypes, t) {
+			return relShape{}, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
+		}
+		names = append(names, string(t))
+	}
+	slices.Sort(names)
+	return relShape{dir: q.Direction, types: strings.Join(slices.Compact(names), "|")}, nil
 }
 
 // decodeRelLevel reads the columns of relLevelReturn.
@@ -219,11 +249,11 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 }
 
 // planNodesStatement answers a graph.NodePlan in one statement.
-func planNodesStatement(dir graph.Direction, nf, rf *graph.Fields) string {
-	return cachedStatement("nodes "+string(dir)+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+func planNodesStatement(shape relShape, nf, rf *graph.Fields) string {
+	return cachedStatement("nodes "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
 		return `UNWIND $ids AS id
 MATCH (n:Node {id: id})
-WITH collect(n) AS ns` + nodesTail(dir, nf, rf)
+WITH collect(n) AS ns` + nodesTail(shape, nf, rf)
 	})
 }
 

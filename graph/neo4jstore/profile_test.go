@@ -59,7 +59,7 @@ func TestProfilePlans(t *testing.T) {
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}
-	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(graph.DirectionBoth, &graph.Fields{}, nil), params})
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(relShape{dir: graph.DirectionBoth}, &graph.Fields{}, nil), params})
 	reach := map[string]any{"seeds": []string{"act-up"}, "types": []any{}, "kinds": []any{}, "asOf": nil,
 		"assertedOnly": false, "room": int64(graph.MaxNeighbourhoodSize)}
 	stmts = append(stmts, stmt{"2-hop neighbourhood: reach", fmt.Sprintf(cypherReachTemplate, relPattern[graph.DirectionBoth], 2), reach})

@@ -86,13 +86,13 @@ WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 EN
 // planSearchStatement answers a graph.SearchPlan in one statement: the
 // hits exactly as cypherSearch ranks them, then the planned levels
 // (plan.go).
-func planSearchStatement(dir graph.Direction, nf, rf *graph.Fields) string {
-	return cachedStatement("search "+string(dir)+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+func planSearchStatement(shape relShape, nf, rf *graph.Fields) string {
+	return cachedStatement("search "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
 		return `CALL () {
 ` + searchScores + `
   WITH node, score ORDER BY score DESC, node.id LIMIT $limit
   RETURN collect(node) AS ns, collect(score) AS scores
-}` + nodesTail(dir, nf, rf) + `, scores`
+}` + nodesTail(shape, nf, rf) + `, scores`
 	})
 }
 
