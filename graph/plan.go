@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // RelPlan asks for the relationships of a set of nodes together with what
 // the request will read of them next, so that a store can answer a whole
@@ -14,6 +17,12 @@ type RelPlan struct {
 	// Fields says what the relationships and endpoints must hold (nil:
 	// everything).
 	Fields *Fields
+	// OtherKinds, when set, keeps only the relationships whose endpoint
+	// other than a node of Query.NodeIDs is of one of these kinds (for a
+	// field listing related nodes of some kinds). A relationship joining
+	// two of the nodes is kept when either end qualifies, so a node's list
+	// may hold more than its qualifying relationships, never fewer.
+	OtherKinds []Kind
 }
 
 // Fields names what a planned read must fill in of the nodes and
@@ -133,6 +142,11 @@ func PlanByParts(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error
 	if err != nil {
 		return nil, err
 	}
+	if len(p.OtherKinds) > 0 {
+		if rels, err = keepOtherKinds(ctx, s, p, rels); err != nil {
+			return nil, err
+		}
+	}
 	out := &RelPlanResult{Relationships: rels}
 	var ids, sids []string
 	seen := map[string]bool{}
@@ -174,6 +188,42 @@ func PlanByParts(ctx context.Context, s Store, p RelPlan) (*RelPlanResult, error
 			if src != nil {
 				out.Sources = append(out.Sources, src)
 			}
+		}
+	}
+	return out, nil
+}
+
+// keepOtherKinds keeps the relationships of rels that p.OtherKinds keeps.
+func keepOtherKinds(ctx context.Context, s Store, p RelPlan, rels []*Relationship) ([]*Relationship, error) {
+	for _, k := range p.OtherKinds {
+		if !k.Valid() {
+			return nil, Errorf(EINVALID, "unknown node kind %q", k)
+		}
+	}
+	var ids []string
+	for _, r := range rels {
+		ids = append(ids, r.From, r.To)
+	}
+	ns, err := s.NodesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kinds := make(map[string]Kind, len(ns))
+	for _, n := range ns {
+		if n != nil {
+			kinds[n.ID] = n.Kind
+		}
+	}
+	asked := make(map[string]bool, len(p.Query.NodeIDs))
+	for _, id := range p.Query.NodeIDs {
+		asked[id] = true
+	}
+	ok := func(id string) bool { return slices.Contains(p.OtherKinds, kinds[id]) }
+	dir := p.Query.Direction
+	out := []*Relationship{}
+	for _, r := range rels {
+		if (dir != DirectionIn && asked[r.From] && ok(r.To)) || (dir != DirectionOut && asked[r.To] && ok(r.From)) {
+			out = append(out, r)
 		}
 	}
 	return out, nil

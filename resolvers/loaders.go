@@ -18,6 +18,33 @@ type relKey struct {
 	types string // sorted, comma-joined
 	asOf  int
 	dated bool
+	// kinds, sorted and comma-joined, keeps the relationships whose other
+	// end is of one of these kinds (graph.RelPlan.OtherKinds): a list for
+	// a related-nodes field, which filters by kind again.
+	kinds string
+}
+
+// otherKinds returns k's kinds.
+func (k relKey) otherKinds() []graph.Kind {
+	if k.kinds == "" {
+		return nil
+	}
+	var out []graph.Kind
+	for _, s := range strings.Split(k.kinds, ",") {
+		out = append(out, graph.Kind(s))
+	}
+	return out
+}
+
+// withKinds returns k keeping only relationships to nodes of kinds.
+func (k relKey) withKinds(kinds []graph.Kind) relKey {
+	ks := make([]string, len(kinds))
+	for i, x := range kinds {
+		ks[i] = string(x)
+	}
+	slices.Sort(ks)
+	k.kinds = strings.Join(slices.Compact(ks), ",")
+	return k
 }
 
 func (k relKey) query() graph.RelQuery {
@@ -234,9 +261,9 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 		q := proto.query()
 		q.NodeIDs = need
 		var rels []*graph.Relationship
-		if endpoints || sources {
+		if endpoints || sources || proto.kinds != "" {
 			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources,
-				Fields: l.plannedFields()})
+				Fields: l.plannedFields(), OtherKinds: proto.otherKinds()})
 			if err != nil {
 				return nil, err
 			}
@@ -360,9 +387,10 @@ func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, 
 	return slices.DeleteFunc(ss, func(s *graph.Source) bool { return s == nil }), nil
 }
 
-// rels loads the relationships of one node.
-func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int) ([]*graph.Relationship, error) {
-	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf))
+// rels loads the relationships of one node; with kinds, at least those
+// whose other end is of one of them (see relKey.kinds).
+func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, kinds ...graph.Kind) ([]*graph.Relationship, error) {
+	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf).withKinds(kinds))
 	if err != nil {
 		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
 	}

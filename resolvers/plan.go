@@ -168,16 +168,17 @@ func (p *planner) root(sels []ast.SelectionSet) rootPlan {
 				case name == "tensions" && tn == "Movement":
 					k, endpoints = newRelKey("", graph.DirectionBoth, nil, nil), true
 				case name == "challenged" && tn == "Movement":
-					k, endpoints = newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil), true
+					k, endpoints = newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil).withKinds(challengeMembers), true
 				default:
 					spec, ok := relatedFields[tn+"."+name]
 					if !ok {
 						continue
 					}
-					k, endpoints = newRelKey("", spec.dir, spec.types, nil), true
+					k, endpoints = newRelKey("", spec.dir, spec.types, nil).withKinds(spec.kinds), true
 				}
 				rp.key = k
-				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources, Fields: p.l.plannedFields()}
+				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources, Fields: p.l.plannedFields(),
+					OtherKinds: k.otherKinds()}
 			}
 		}
 	}
@@ -352,7 +353,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.rels(ctx, all, j.sels)
 	case "related":
-		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil), true, false)
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil).withKinds(j.spec.kinds), true, false)
 		if err != nil {
 			return err
 		}
@@ -377,7 +378,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.children(ctx, other, []graph.Kind{graph.KindTension}, j.sels)
 	case "challenged":
-		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil), true, false)
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil).withKinds(challengeMembers), true, false)
 		if err != nil {
 			return err
 		}

@@ -28,23 +28,29 @@ import (
 type relShape struct {
 	dir   graph.Direction
 	types string
+	// labels are those of graph.RelPlan.OtherKinds (graph.Kind.Label of
+	// validated kinds), joined with "|"; empty: any.
+	labels string
 }
 
-func (r relShape) key() string { return string(r.dir) + ":" + r.types }
+func (r relShape) key() string { return string(r.dir) + ":" + r.types + ":" + r.labels }
 
 // pattern matches a relationship r of the bound node a.
 func (r relShape) pattern() string {
-	t := ""
+	t, b := "", "b"
 	if r.types != "" {
 		t = ":" + r.types
 	}
+	if r.labels != "" {
+		b += ":" + r.labels
+	}
 	switch r.dir {
 	case graph.DirectionOut:
-		return "(a)-[r" + t + "]->(b)"
+		return "(a)-[r" + t + "]->(" + b + ")"
 	case graph.DirectionIn:
-		return "(a)<-[r" + t + "]-(b)"
+		return "(a)<-[r" + t + "]-(" + b + ")"
 	}
-	return "(a)-[r" + t + "]-(b)"
+	return "(a)-[r" + t + "]-(" + b + ")"
 }
 
 // nodeSourcesPart binds ss, the sources cited by the nodes ns when $sources.
@@ -155,7 +161,16 @@ func relLevelParams(rp *graph.RelPlan, params map[string]any) (relShape, error) 
 		names = append(names, string(t))
 	}
 	slices.Sort(names)
-	return relShape{dir: q.Direction, types: strings.Join(slices.Compact(names), "|")}, nil
+	labels := make([]string, 0, len(rp.OtherKinds))
+	for _, k := range rp.OtherKinds {
+		if !k.Valid() {
+			return relShape{}, graph.Errorf(graph.EINVALID, "unknown node kind %q", k)
+		}
+		labels = append(labels, k.Label())
+	}
+	slices.Sort(labels)
+	return relShape{dir: q.Direction, types: strings.Join(slices.Compact(names), "|"),
+		labels: strings.Join(slices.Compact(labels), "|")}, nil
 }
 
 // decodeRelLevel reads the columns of relLevelReturn.

@@ -83,6 +83,10 @@ var relPlans = []*graph.RelPlan{
 	{Query: graph.RelQuery{Direction: graph.DirectionBoth}, Sources: true},
 	{Query: graph.RelQuery{Types: []graph.RelType{graph.RelChallenged}}, Endpoints: true, Sources: true, Fields: someFields},
 	{Query: graph.RelQuery{Direction: graph.DirectionIn}, Endpoints: true, Fields: &graph.Fields{}},
+	{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true,
+		OtherKinds: []graph.Kind{graph.KindOrganisation}, Fields: &graph.Fields{}},
+	{Query: graph.RelQuery{}, OtherKinds: []graph.Kind{graph.KindInstitution, graph.KindTension}, Fields: someFields},
+	{Query: graph.RelQuery{Direction: graph.DirectionOut}, Sources: true, OtherKinds: []graph.Kind{graph.KindMovement}},
 }
 
 // someFields asks planned reads for some of the optional fields only.
@@ -159,12 +163,43 @@ func checkRelLevel(t *testing.T, s graph.Store, name string, rp *graph.RelPlan, 
 	if err != nil {
 		t.Fatalf("%s: relationships: %v", name, err)
 	}
-	f := rp.Fields
-	equal(t, name+": relationships", trimRels(f, got.Relationships), trimRels(f, rels))
 	ref, err := graph.PlanByParts(ctx, s, q)
 	if err != nil {
 		t.Fatalf("%s (by parts): %v", name, err)
 	}
+	if len(rp.OtherKinds) > 0 {
+		// Relationships whose other end is of the kinds, by the rule of
+		// graph.RelPlan.OtherKinds.
+		kinds := map[string]graph.Kind{}
+		for _, n := range ns {
+			if n != nil {
+				kinds[n.ID] = n.Kind
+			}
+		}
+		kept := []*graph.Relationship{}
+		for _, r := range rels {
+			other := []string{}
+			if _, ok := kinds[r.From]; ok && q.Query.Direction != graph.DirectionIn {
+				other = append(other, r.To)
+			}
+			if _, ok := kinds[r.To]; ok && q.Query.Direction != graph.DirectionOut {
+				other = append(other, r.From)
+			}
+			for _, id := range other {
+				o, err := s.Node(ctx, id)
+				if err != nil {
+					t.Fatalf("%s: node %s: %v", name, id, err)
+				}
+				if slices.Contains(rp.OtherKinds, o.Kind) {
+					kept = append(kept, r)
+					break
+				}
+			}
+		}
+		rels = kept
+	}
+	f := rp.Fields
+	equal(t, name+": relationships", trimRels(f, got.Relationships), trimRels(f, rels))
 	equal(t, name+": endpoints", nodesByID(trimNodes(f, got.Nodes)), nodesByID(trimNodes(f, ref.Nodes)))
 	equal(t, name+": relationships' sources", sourcesByID(got.Sources), sourcesByID(ref.Sources))
 	if rp.Endpoints && len(rels) > 0 && len(got.Nodes) == 0 {
