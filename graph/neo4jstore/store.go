@@ -279,18 +279,6 @@ func (s *Store) txTimeout(ctx context.Context) time.Duration {
 // Every store read goes through here (or write), so this is where the
 // circuit and the transaction timeout apply.
 func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
-	return readWith(ctx, s, true, work)
-}
-
-// readManaged is read with all of work's statements in one managed
-// transaction, as every read ran before auto-commit reads: kept for the
-// neighbourhood's three statements, whose GraphQL timing became erratic
-// in some benchmark runs with auto-commit (not explained yet).
-func readManaged[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, error) {
-	return readWith(ctx, s, false, work)
-}
-
-func readWith[T any](ctx context.Context, s *Store, auto bool, work func(*txn) (T, error)) (T, error) {
 	var v T
 	ctx, done, err := s.circuit.enter(ctx, "")
 	defer done()
@@ -305,16 +293,12 @@ func readWith[T any](ctx context.Context, s *Store, auto bool, work func(*txn) (
 		// run at read-committed isolation either way, so a statement sees
 		// the same data). When that fails in a way the driver retries, the
 		// read runs again in a managed transaction, which retries.
-		managed := func(sess neo4j.SessionWithContext) (T, error) {
-			return neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+		v, err = work(&txn{sess: sess, timeout: s.txTimeout(ctx), s: s})
+		if err != nil && neo4j.IsRetryable(err) && ctx.Err() == nil {
+			retry := s.session(ctx, neo4j.AccessModeRead)
+			v, err = neo4j.ExecuteRead(ctx, retry, func(tx neo4j.ManagedTransaction) (T, error) {
 				return work(&txn{tx: tx, s: s})
 			}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
-		}
-		if !auto {
-			v, err = managed(sess)
-		} else if v, err = work(&txn{sess: sess, timeout: s.txTimeout(ctx), s: s}); err != nil && neo4j.IsRetryable(err) && ctx.Err() == nil {
-			retry := s.session(ctx, neo4j.AccessModeRead)
-			v, err = managed(retry)
 			retry.Close(context.WithoutCancel(ctx))
 		}
 		if !deletedUnderfoot(err) {

@@ -93,7 +93,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	seeds := dedupe(q.Seeds)
 	params := map[string]any{"seeds": seeds, "types": types, "kinds": kinds, "asOf": intParam(q.AsOf),
 		"assertedOnly": q.ExcludeContested}
-	sg, err := readManaged(ctx, s, func(tx *txn) (*graph.Subgraph, error) {
+	sg, err := read(ctx, s, func(tx *txn) (*graph.Subgraph, error) {
 		recs, err := tx.collect(ctx, cypherSeeds, params)
 		if err != nil {
 			return nil, err
