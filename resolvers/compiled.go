@@ -137,6 +137,10 @@ type compiledExec struct {
 	r     *Resolver
 	opCtx *graphql.OperationContext
 	w     *bytes.Buffer
+	// collected holds the fields of each selection set per object type.
+	collected map[fieldsKey][]graphql.CollectedField
+	// fcs is the current block of resolver FieldContexts.
+	fcs []graphql.FieldContext
 }
 
 func (c *CompiledReads) execute(ctx context.Context, opCtx *graphql.OperationContext) (data []byte, err error) {
@@ -223,11 +227,17 @@ func (e *compiledExec) key(f graphql.CollectedField) {
 }
 
 // resolverContext returns ctx with the FieldContext gqlgen would give the
-// resolver of f on an object of type object.
-func resolverContext(ctx context.Context, object string, f graphql.CollectedField, args map[string]any) context.Context {
-	return graphql.WithFieldContext(ctx, &graphql.FieldContext{
+// resolver of f on an object of type object (its Parent is the nearest
+// resolver's; gqlgen's list elements and plain fields between them carry
+// nothing a resolver reads). The contexts are allocated in blocks.
+func (e *compiledExec) resolverContext(ctx context.Context, object string, f graphql.CollectedField, args map[string]any) context.Context {
+	if len(e.fcs) == cap(e.fcs) {
+		e.fcs = make([]graphql.FieldContext, 0, 64)
+	}
+	e.fcs = append(e.fcs, graphql.FieldContext{
 		Object: object, Field: f, Args: args, IsMethod: true, IsResolver: true,
 	})
+	return graphql.WithFieldContext(ctx, &e.fcs[len(e.fcs)-1])
 }
 
 // rootField resolves one root field with the resolver gqlgen would call
@@ -241,7 +251,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Node(ctx, id)
 		if err != nil {
 			return err
@@ -252,7 +262,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Relationship(ctx, id)
 		if err != nil {
 			return err
@@ -270,7 +280,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Nodes(ctx, kinds, where, orderBy, first, after)
 		if err != nil {
 			return err
@@ -283,7 +293,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Search(ctx, text, kinds, first)
 		if err != nil {
 			return err
@@ -297,7 +307,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Neighbourhood(ctx, id, depth, dir, types, kinds, asOf, limit, disputed)
 		if err != nil {
 			return err
@@ -312,7 +322,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.ShortestPath(ctx, from, to, maxLength, types, asOf)
 		if err != nil {
 			return err
@@ -328,7 +338,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Paths(ctx, from, to, maxLength, first, types, asOf, disputed)
 		if err != nil {
 			return err
@@ -339,7 +349,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		if a.err != nil {
 			return a.err
 		}
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Source(ctx, id)
 		if err != nil {
 			return err
@@ -350,7 +360,7 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 		}
 		return e.source(ctx, f.Selections, v)
 	case "sources":
-		ctx = resolverContext(ctx, "Query", f, a.typed)
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Sources(ctx)
 		if err != nil {
 			return err

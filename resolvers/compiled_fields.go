@@ -55,7 +55,34 @@ var compiledFields = func() map[string]map[string]bool {
 // fields sel selects on it.
 func (e *compiledExec) fields(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
 	e.w.WriteByte('{')
-	return graphql.CollectFields(e.opCtx, sel, e.c.implementors[typeName])
+	return e.collect(sel, typeName)
+}
+
+// fieldsKey names a selection set (by its first element and length, as
+// gqlgen's own cache does) on one object type.
+type fieldsKey struct {
+	first *ast.Selection
+	n     int
+	typ   string
+}
+
+// collect is graphql.CollectFields for an object type, remembered for the
+// operation: gqlgen caches the fields too, but builds a hashed key on every
+// call, which was the path's largest allocation for a list of objects.
+func (e *compiledExec) collect(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
+	k := fieldsKey{n: len(sel), typ: typeName}
+	if len(sel) > 0 {
+		k.first = &sel[0]
+	}
+	if fs, ok := e.collected[k]; ok {
+		return fs
+	}
+	fs := graphql.CollectFields(e.opCtx, sel, e.c.implementors[typeName])
+	if e.collected == nil {
+		e.collected = map[fieldsKey][]graphql.CollectedField{}
+	}
+	e.collected[k] = fs
+	return fs
 }
 
 // sep writes the comma before every field but the first, then its key.
@@ -223,7 +250,7 @@ func (e *compiledExec) nodeResolverField(ctx context.Context, tn string, f graph
 	if a.err != nil {
 		return a.err
 	}
-	ctx = resolverContext(ctx, tn, f, a.typed)
+	ctx = e.resolverContext(ctx, tn, f, a.typed)
 	var res any
 	var err error
 	switch o := v.(type) {
@@ -395,7 +422,7 @@ func (e *compiledExec) source(ctx context.Context, sel ast.SelectionSet, s *grap
 		case "year":
 			e.optInt(s.Year)
 		case "kind":
-			k, err := e.r.Source().Kind(resolverContext(ctx, "Source", f, nil), s)
+			k, err := e.r.Source().Kind(e.resolverContext(ctx, "Source", f, nil), s)
 			if err != nil {
 				return err
 			}
@@ -434,7 +461,7 @@ func (e *compiledExec) relationship(ctx context.Context, sel ast.SelectionSet, r
 			e.str(rel.Summary)
 		case "from", "to":
 			var n graph.Entity
-			rctx := resolverContext(ctx, "Relationship", f, nil)
+			rctx := e.resolverContext(ctx, "Relationship", f, nil)
 			if f.Name == "from" {
 				n, err = r.From(rctx, rel)
 			} else {
@@ -444,20 +471,20 @@ func (e *compiledExec) relationship(ctx context.Context, sel ast.SelectionSet, r
 				err = e.entity(rctx, f.Selections, n, true)
 			}
 		case "tensions":
-			rctx := resolverContext(ctx, "Relationship", f, nil)
+			rctx := e.resolverContext(ctx, "Relationship", f, nil)
 			var ts []*graph.Tension
 			if ts, err = r.Tensions(rctx, rel); err == nil {
 				err = entityList(e, rctx, f.Selections, ts)
 			}
 		case "sources":
-			rctx := resolverContext(ctx, "Relationship", f, nil)
+			rctx := e.resolverContext(ctx, "Relationship", f, nil)
 			var ss []*graph.Source
 			if ss, err = r.Sources(rctx, rel); err == nil {
 				err = e.sources(rctx, f.Selections, ss)
 			}
 		case "status":
 			var st graph.RelationshipStatus
-			if st, err = r.Status(resolverContext(ctx, "Relationship", f, nil), rel); err == nil {
+			if st, err = r.Status(e.resolverContext(ctx, "Relationship", f, nil), rel); err == nil {
 				e.str(string(st))
 			}
 		default:
@@ -604,7 +631,7 @@ func (e *compiledExec) searchHit(ctx context.Context, sel ast.SelectionSet, h *g
 				return fmt.Errorf("%w: score: %v", errFallback, err)
 			}
 		case "node":
-			rctx := resolverContext(ctx, "SearchHit", f, nil)
+			rctx := e.resolverContext(ctx, "SearchHit", f, nil)
 			n, err := e.r.SearchHit().Node(rctx, h)
 			if err != nil {
 				return err
@@ -632,7 +659,7 @@ func (e *compiledExec) subgraph(ctx context.Context, sel ast.SelectionSet, s *gr
 		case "relationships":
 			err = e.relationships(ctx, f.Selections, s.Relationships)
 		case "nodes":
-			rctx := resolverContext(ctx, "Subgraph", f, nil)
+			rctx := e.resolverContext(ctx, "Subgraph", f, nil)
 			var ns []graph.Entity
 			if ns, err = e.r.Subgraph().Nodes(rctx, s); err == nil {
 				err = e.entities(rctx, f.Selections, ns)
@@ -660,7 +687,7 @@ func (e *compiledExec) path(ctx context.Context, sel ast.SelectionSet, p *graph.
 		case "relationships":
 			err = e.relationships(ctx, f.Selections, p.Relationships)
 		case "nodes":
-			rctx := resolverContext(ctx, "Path", f, nil)
+			rctx := e.resolverContext(ctx, "Path", f, nil)
 			var ns []graph.Entity
 			if ns, err = e.r.Path().Nodes(rctx, p); err == nil {
 				err = e.entities(rctx, f.Selections, ns)

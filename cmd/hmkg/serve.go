@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
+	compiledReads := fs.Bool("compiled-reads", e.bool("HMKG_COMPILED_READS", true), "answer supported read queries with the compiled read path instead of gqlgen's executor (env HMKG_COMPILED_READS)")
 	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
 	log := newLogger(e, stderr)
 	if err := e.err(); err != nil {
@@ -66,18 +67,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	h := httpapi.New(httpapi.Config{
-		Store:             store,
-		Logger:            log,
-		APIKeys:           keys,
-		CORSOrigins:       splitList(*origins),
-		Introspection:     *introspection,
-		Limits:            resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
-		MaxBodyBytes:      *maxBody,
-		RequestTimeout:    *timeout,
-		ExportConcurrency: *exports,
-		Dashboard:         web.Handler(),
-		EmbedOrigins:      strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
-		PublicURL:         *publicURL,
+		Store:                store,
+		Logger:               log,
+		APIKeys:              keys,
+		CORSOrigins:          splitList(*origins),
+		Introspection:        *introspection,
+		Limits:               resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
+		DisableCompiledReads: !*compiledReads,
+		MaxBodyBytes:         *maxBody,
+		RequestTimeout:       *timeout,
+		ExportConcurrency:    *exports,
+		Dashboard:            web.Handler(),
+		EmbedOrigins:         strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
+		PublicURL:            *publicURL,
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),
