@@ -366,6 +366,13 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 			return err
 		}
 		return e.sources(ctx, f.Selections, v)
+	case "stats":
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
+		v, err := q.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		return e.stats(ctx, f.Selections, v)
 	}
 	return fmt.Errorf("%w: Query.%s", errFallback, f.Name)
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // nodeFields are the fields of every node type the path answers.
-var nodeFields = []string{"id", "kind", "name", "summary", "sources", "relationships", "degree"}
+var nodeFields = []string{"id", "kind", "name", "summary", "sources", "relationships", "degree", "disputes"}
 
 // compiledFields lists, per object type, the fields the compiled path
 // answers; an operation selecting any other field goes to gqlgen.
@@ -30,7 +30,7 @@ var compiledFields = func() map[string]map[string]bool {
 	}
 	node := func(extra ...string) map[string]bool { return set(append(extra, nodeFields...)...) }
 	return map[string]map[string]bool{
-		"Query":                  set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources"),
+		"Query":                  set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources", "stats"),
 		"Movement":               node("aliases", "region", "startYear", "endYear", "organisations", "events", "challenged", "tensions"),
 		"Organisation":           node("aliases", "category", "region", "foundedYear", "movements", "people"),
 		"Institution":            node("aliases", "category", "country", "foundedYear", "reports", "challengedBy"),
@@ -38,7 +38,12 @@ var compiledFields = func() map[string]map[string]bool {
 		"Person":                 node("role", "ledOrFounded"),
 		"Event":                  node("year", "date", "movements", "institutions"),
 		"Tension":                node("question", "episodes"),
-		"Relationship":           set("id", "type", "from", "to", "year", "summary", "tensions", "sources", "status"),
+		"Relationship":           set("id", "type", "from", "to", "year", "summary", "tensions", "sources", "status", "disputes"),
+		"Dispute":                set("about", "aboutKind", "node", "relationship", "claim", "positions", "note"),
+		"Position":               set("says", "sources"),
+		"GraphStats":             set("datasetName", "datasetVersion", "nodeCount", "relationshipCount", "sourceCount", "kinds", "relationshipTypes"),
+		"KindCount":              set("kind", "count"),
+		"RelationshipTypeCount":  set("type", "count"),
 		"Source":                 set("id", "title", "url", "publisher", "year", "kind"),
 		"SearchHit":              set("node", "score"),
 		"Subgraph":               set("nodes", "relationships", "truncated"),
@@ -177,6 +182,8 @@ func (e *compiledExec) entity(ctx context.Context, sel ast.SelectionSet, v graph
 			e.str(n.Role)
 		case "question":
 			e.str(n.Question)
+		case "disputes":
+			err = e.disputes(ctx, f.Selections, n.Disputes)
 		default:
 			err = e.nodeResolverField(ctx, tn, f, v)
 		}
@@ -482,6 +489,8 @@ func (e *compiledExec) relationship(ctx context.Context, sel ast.SelectionSet, r
 			if ss, err = r.Sources(rctx, rel); err == nil {
 				err = e.sources(rctx, f.Selections, ss)
 			}
+		case "disputes":
+			err = e.disputes(ctx, f.Selections, rel.Disputes)
 		case "status":
 			var st graph.RelationshipStatus
 			if st, err = r.Status(e.resolverContext(ctx, "Relationship", f, nil), rel); err == nil {

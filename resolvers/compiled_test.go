@@ -357,7 +357,7 @@ var extraCorpus = []corpusDoc{
 		vars: map[string]any{"id": "act-up", "skip": false}},
 	{from: "extra", query: `query Q($id: ID!, $skip: Boolean!) { node(id: $id) { id summary @skip(if: $skip) name @include(if: $skip) } }`,
 		vars: map[string]any{"id": "act-up", "skip": true}},
-	{from: "extra", query: `{ nodes(first: 5, after: "Mg==", kinds: [ORGANISATION, PERSON]) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } edges { cursor node { id ... on Organisation { people { id role ledOrFounded { id } } movements { id } } } } } }`},
+	{from: "extra", query: `{ nodes(first: 5, after: "b2Zmc2V0OjI=", kinds: [ORGANISATION, PERSON]) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } edges { cursor node { id ... on Organisation { people { id role ledOrFounded { id } } movements { id } } } } } }`},
 	{from: "extra", query: `{ nodes(where: {OR: [{nameContains: "act"}, {kinds: [EVENT], yearFrom: 1980}], NOT: {ids: ["act-up"]}}, orderBy: [{field: NAME}, {field: YEAR, direction: DESC}]) { nodes { id ... on Event { date year movements { id } institutions { id } } } } }`},
 	{from: "extra", query: `{ nodes(where: {hasRelationship: {type: CHALLENGED}}, first: 3) { nodes { id relationships(direction: OUT, first: 2) { totalCount edges { cursor node { id type status year summary tensions { id } sources { id title url publisher year kind } } } pageInfo { endCursor } } } } }`},
 	{from: "extra", query: `{ paths(from: "act-up", to: "nhs-england", first: 3) { length nodes { id } relationships { id from { id } to { id } } } sources { id kind } }`},
@@ -367,4 +367,7 @@ var extraCorpus = []corpusDoc{
 	{from: "extra", query: `{ neighbourhood(id: "act-up", depth: 1, direction: OUT, types: [CHALLENGED, PART_OF], asOf: 1990, limit: 20, includeDisputed: false) { truncated nodes { id __typename } relationships { id } } __typename }`},
 	{from: "extra", query: `{ relationship(id: "no-such-rel") { id } }`},
 	{from: "extra", query: `{ node(id: "act-up") { id metrics { degree } } }`},
+	{from: "extra", query: `{ stats { __typename datasetName datasetVersion nodeCount relationshipCount sourceCount kinds { kind count __typename } relationshipTypes { type count } } }`},
+	{from: "extra", query: `{ nodes(first: 50, where: {ids: ["durban-global-march-for-treatment", "section-504-sit-in"]}) { nodes { id disputes { __typename about aboutKind claim note node { id name } relationship { id } positions { __typename says sources { id url kind } } }
+		relationships(first: 50) { nodes { id status disputes { about aboutKind claim relationship { id type from { id } } node { id } positions { says sources { id } } } } } } } }`},
 }
