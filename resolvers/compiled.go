@@ -366,6 +366,35 @@ func (e *compiledExec) rootField(ctx context.Context, f graphql.CollectedField) 
 			return err
 		}
 		return e.sources(ctx, f.Selections, v)
+	case "disputes":
+		about, err := idValues(a.raw["about"])
+		a.fail("about", err)
+		a.typed["about"] = about
+		kind := optEnum[graph.DisputeSubject](a, "aboutKind")
+		claim, first, after := a.optString("claimContains"), a.optInt("first"), a.optString("after")
+		if a.err != nil {
+			return a.err
+		}
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
+		v, err := q.Disputes(ctx, about, kind, claim, first, after)
+		if err != nil {
+			return err
+		}
+		return e.disputeConnection(ctx, f.Selections, v)
+	case "changes":
+		first := a.optInt("first")
+		before, err := optID(a.raw["before"])
+		a.fail("before", err)
+		a.typed["before"] = before
+		if a.err != nil {
+			return a.err
+		}
+		ctx = e.resolverContext(ctx, "Query", f, a.typed)
+		v, err := q.Changes(ctx, first, before)
+		if err != nil {
+			return err
+		}
+		return list(e, v, func(c *graph.Change) error { return e.change(ctx, f.Selections, c) })
 	case "stats":
 		ctx = e.resolverContext(ctx, "Query", f, a.typed)
 		v, err := q.Stats(ctx)

@@ -30,7 +30,10 @@ var compiledFields = func() map[string]map[string]bool {
 	}
 	node := func(extra ...string) map[string]bool { return set(append(extra, nodeFields...)...) }
 	return map[string]map[string]bool{
-		"Query":                  set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources", "stats"),
+		"Query":                  set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources", "stats", "disputes", "changes"),
+		"DisputeConnection":      set("edges", "nodes", "pageInfo", "totalCount"),
+		"DisputeEdge":            set("cursor", "node"),
+		"Change":                 set("id", "at", "actor", "action", "targetId", "detail"),
 		"Movement":               node("aliases", "region", "startYear", "endYear", "organisations", "events", "challenged", "tensions"),
 		"Organisation":           node("aliases", "category", "region", "foundedYear", "movements", "people"),
 		"Institution":            node("aliases", "category", "country", "foundedYear", "reports", "challengedBy"),

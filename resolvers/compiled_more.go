@@ -158,3 +158,93 @@ func (e *compiledExec) count(sel ast.SelectionSet, typeName, enumField, enum str
 	e.w.WriteByte('}')
 	return nil
 }
+
+func (e *compiledExec) disputeConnection(ctx context.Context, sel ast.SelectionSet, c *model.DisputeConnection) error {
+	if c == nil {
+		return fmt.Errorf("%w: null connection", errFallback)
+	}
+	for i, f := range e.fields(sel, "DisputeConnection") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("DisputeConnection")
+		case "nodes":
+			err = e.disputes(ctx, f.Selections, c.Nodes)
+		case "edges":
+			err = list(e, c.Edges, func(ed *model.DisputeEdge) error {
+				for j, g := range e.fields(f.Selections, "DisputeEdge") {
+					e.sep(j, g)
+					switch g.Name {
+					case "__typename":
+						e.str("DisputeEdge")
+					case "cursor":
+						e.str(ed.Cursor)
+					case "node":
+						if ed.Node == nil {
+							return fmt.Errorf("%w: null edge node", errFallback)
+						}
+						if err := e.dispute(ctx, g.Selections, ed.Node); err != nil {
+							return err
+						}
+					default:
+						return fmt.Errorf("%w: DisputeEdge.%s", errFallback, g.Name)
+					}
+				}
+				e.w.WriteByte('}')
+				return nil
+			})
+		case "pageInfo":
+			err = e.pageInfo(f.Selections, c.PageInfo)
+		case "totalCount":
+			e.integer(c.TotalCount)
+		default:
+			err = fmt.Errorf("%w: DisputeConnection.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) change(ctx context.Context, sel ast.SelectionSet, c *graph.Change) error {
+	r := e.r.Change()
+	for i, f := range e.fields(sel, "Change") {
+		e.sep(i, f)
+		switch f.Name {
+		case "__typename":
+			e.str("Change")
+		case "id", "at":
+			rctx := e.resolverContext(ctx, "Change", f, nil)
+			var s string
+			var err error
+			if f.Name == "id" {
+				s, err = r.ID(rctx, c)
+			} else {
+				s, err = r.At(rctx, c)
+			}
+			if err != nil {
+				return err
+			}
+			if f.Name == "id" {
+				graphql.MarshalID(s).MarshalGQL(e.w)
+			} else {
+				e.str(s)
+			}
+		case "actor":
+			e.str(c.Actor)
+		case "action":
+			e.str(c.Action)
+		case "targetId":
+			graphql.MarshalID(c.TargetID).MarshalGQL(e.w)
+		case "detail":
+			e.str(c.Detail)
+		default:
+			return fmt.Errorf("%w: Change.%s", errFallback, f.Name)
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}

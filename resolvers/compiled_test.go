@@ -367,6 +367,8 @@ var extraCorpus = []corpusDoc{
 	{from: "extra", query: `{ neighbourhood(id: "act-up", depth: 1, direction: OUT, types: [CHALLENGED, PART_OF], asOf: 1990, limit: 20, includeDisputed: false) { truncated nodes { id __typename } relationships { id } } __typename }`},
 	{from: "extra", query: `{ relationship(id: "no-such-rel") { id } }`},
 	{from: "extra", query: `{ node(id: "act-up") { id metrics { degree } } }`},
+	{from: "extra", query: `{ changes(first: 3) { id at actor action targetId detail __typename } disputes(first: 2, aboutKind: NODE) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { about claim } } nodes { note } } }`},
+	{from: "extra", query: `query($b: ID) { changes(before: $b) { id } d: disputes(about: ["section-504-sit-in"], claimContains: "a") { totalCount } }`, vars: map[string]any{"b": "5"}},
 	{from: "extra", query: `{ stats { __typename datasetName datasetVersion nodeCount relationshipCount sourceCount kinds { kind count __typename } relationshipTypes { type count } } }`},
 	{from: "extra", query: `{ nodes(first: 50, where: {ids: ["durban-global-march-for-treatment", "section-504-sit-in"]}) { nodes { id disputes { __typename about aboutKind claim note node { id name } relationship { id } positions { __typename says sources { id url kind } } }
 		relationships(first: 50) { nodes { id status disputes { about aboutKind claim relationship { id type from { id } } node { id } positions { says sources { id } } } } } } } }`},
