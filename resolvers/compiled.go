@@ -109,10 +109,14 @@ func (c *CompiledReads) Stats() (ran, fellBack int64) { return c.ran.Load(), c.f
 // InterceptOperation implements graphql.OperationInterceptor.
 func (c *CompiledReads) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
-	if opCtx == nil || opCtx.Operation == nil || opCtx.Operation.Operation != ast.Query || !c.supported(opCtx) {
+	if opCtx == nil || opCtx.Operation == nil || opCtx.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
-	data, err := c.execute(ctx, opCtx)
+	e := &compiledExec{c: c, r: c.r, opCtx: opCtx}
+	if !e.supports("Query", opCtx.Operation.SelectionSet, 0) {
+		return next(ctx)
+	}
+	data, err := e.execute(ctx)
 	if err != nil {
 		c.fellBack.Add(1)
 		if p := probe(ctx); p != nil {
@@ -143,27 +147,25 @@ type compiledExec struct {
 	fcs []graphql.FieldContext
 }
 
-func (c *CompiledReads) execute(ctx context.Context, opCtx *graphql.OperationContext) (data []byte, err error) {
+func (e *compiledExec) execute(ctx context.Context) (data []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			slog.DebugContext(ctx, "compiled read panicked; gqlgen answers", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("compiled reads: panic: %v", p)
 		}
 	}()
-	e := &compiledExec{c: c, r: c.r, opCtx: opCtx, w: bytes.NewBuffer(make([]byte, 0, 4096))}
-	if err := e.query(ctx, opCtx.Operation.SelectionSet); err != nil {
+	e.w = bytes.NewBuffer(make([]byte, 0, 4096))
+	if err := e.query(ctx, e.opCtx.Operation.SelectionSet); err != nil {
 		return nil, err
 	}
 	return e.w.Bytes(), nil
 }
 
-// supported reports whether every field the operation selects, under every
-// type it can meet, is one the path answers.
-func (c *CompiledReads) supported(opCtx *graphql.OperationContext) bool {
-	return c.supports(opCtx, "Query", opCtx.Operation.SelectionSet, 0)
-}
-
-func (c *CompiledReads) supports(opCtx *graphql.OperationContext, typeName string, sel ast.SelectionSet, depth int) bool {
+// supports reports whether every field sel selects on typeName, under
+// every object type it can be, is one the path answers. It reads the
+// fields through e.collect, so execution finds them collected.
+func (e *compiledExec) supports(typeName string, sel ast.SelectionSet, depth int) bool {
+	c := e.c
 	if depth > 64 {
 		return false
 	}
@@ -176,7 +178,7 @@ func (c *CompiledReads) supports(opCtx *graphql.OperationContext, typeName strin
 		if known == nil {
 			return false
 		}
-		for _, f := range graphql.CollectFields(opCtx, sel, c.implementors[t]) {
+		for _, f := range e.collect(sel, t) {
 			if len(f.Deferrables) > 0 {
 				return false
 			}
@@ -188,7 +190,7 @@ func (c *CompiledReads) supports(opCtx *graphql.OperationContext, typeName strin
 			}
 			child := f.Definition.Type.Name()
 			if def := c.schema.Types[child]; def != nil && def.Kind != ast.Scalar && def.Kind != ast.Enum {
-				if !c.supports(opCtx, child, f.Selections, depth+1) {
+				if !e.supports(child, f.Selections, depth+1) {
 					return false
 				}
 			}
@@ -199,7 +201,7 @@ func (c *CompiledReads) supports(opCtx *graphql.OperationContext, typeName strin
 
 // query writes the operation's data: the root fields in selection order.
 func (e *compiledExec) query(ctx context.Context, sel ast.SelectionSet) error {
-	fields := graphql.CollectFields(e.opCtx, sel, e.c.implementors["Query"])
+	fields := e.collect(sel, "Query")
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
 	e.w.WriteByte('{')
 	for i, f := range fields {
