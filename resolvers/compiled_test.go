@@ -2,12 +2,14 @@ package resolvers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,12 +17,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2"
 	gqlast "github.com/vektah/gqlparser/v2/ast"
 	gqlparse "github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/memstore"
 	"github.com/hmkg/hmkg/httpapi"
 	"github.com/hmkg/hmkg/internal/apitest"
 	"github.com/hmkg/hmkg/reliability/gqlfuzz"
@@ -372,4 +377,49 @@ var extraCorpus = []corpusDoc{
 	{from: "extra", query: `{ stats { __typename datasetName datasetVersion nodeCount relationshipCount sourceCount kinds { kind count __typename } relationshipTypes { type count } } }`},
 	{from: "extra", query: `{ nodes(first: 50, where: {ids: ["durban-global-march-for-treatment", "section-504-sit-in"]}) { nodes { id disputes { __typename about aboutKind claim note node { id name } relationship { id } positions { __typename says sources { id url kind } } }
 		relationships(first: 50) { nodes { id status disputes { about aboutKind claim relationship { id type from { id } } node { id } positions { says sources { id } } } } } } } }`},
+}
+
+// stalledStore answers node pages only after the request's deadline.
+type stalledStore struct{ graph.Store }
+
+func (s stalledStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
+	<-ctx.Done()
+	time.Sleep(20 * time.Millisecond) // and then some, as a store that does not watch its context would
+	return s.Store.Nodes(context.WithoutCancel(ctx), q)
+}
+
+// TestCompiledReadsKeepTheDeadline: an operation the compiled path runs
+// past the request's deadline is answered TIMEOUT at the deadline, and the
+// GET transport reaches the path too.
+func TestCompiledReadsKeepTheDeadline(t *testing.T) {
+	d, err := data.Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := memstore.New()
+	if err := store.Import(context.Background(), d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	h := httpapi.New(httpapi.Config{Store: stalledStore{store}, RequestTimeout: 50 * time.Millisecond})
+	var p resolvers.ReadProbe
+	start := time.Now()
+	status, body := serve(t, h, issue10Questions["nested"], nil, &p)
+	if status != http.StatusServiceUnavailable || !bytes.Contains(body, []byte(`"TIMEOUT"`)) {
+		t.Errorf("status %d: %.300s", status, body)
+	}
+	if took := time.Since(start); took > 10*time.Second { // a bound on a hang, not a measure
+		t.Errorf("answered after %v", took)
+	}
+
+	h = httpapi.New(httpapi.Config{Store: store})
+	p = resolvers.ReadProbe{}
+	q := issue10Questions["search"]
+	req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(q), nil)
+	req = req.WithContext(resolvers.WithReadProbe(req.Context(), &p))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	_, post := serve(t, h, q, nil, nil)
+	if rec.Code != http.StatusOK || !p.Compiled || !bytes.Equal(rec.Body.Bytes(), post) {
+		t.Errorf("GET: %d, probe %+v: %.300s", rec.Code, p, rec.Body)
+	}
 }
