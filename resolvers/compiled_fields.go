@@ -12,11 +12,12 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/resolvers/model"
 )
 
 // nodeFields are the fields of every node type the path answers.
-var nodeFields = []string{"id", "kind", "name", "summary", "sources", "relationships", "degree", "disputes"}
+var nodeFields = []string{"id", "kind", "name", "summary", "sources", "relationships", "degree", "disputes", "metrics"}
 
 // compiledFields lists, per object type, the fields the compiled path
 // answers; an operation selecting any other field goes to gqlgen.
@@ -30,22 +31,24 @@ var compiledFields = func() map[string]map[string]bool {
 	}
 	node := func(extra ...string) map[string]bool { return set(append(extra, nodeFields...)...) }
 	return map[string]map[string]bool{
-		"Query":                  set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources", "stats", "disputes", "changes"),
-		"DisputeConnection":      set("edges", "nodes", "pageInfo", "totalCount"),
-		"DisputeEdge":            set("cursor", "node"),
-		"Change":                 set("id", "at", "actor", "action", "targetId", "detail"),
-		"Movement":               node("aliases", "region", "startYear", "endYear", "organisations", "events", "challenged", "tensions"),
-		"Organisation":           node("aliases", "category", "region", "foundedYear", "movements", "people"),
-		"Institution":            node("aliases", "category", "country", "foundedYear", "reports", "challengedBy"),
-		"Report":                 node("year", "url", "publisher", "describes"),
-		"Person":                 node("role", "ledOrFounded"),
-		"Event":                  node("year", "date", "movements", "institutions"),
-		"Tension":                node("question", "episodes"),
-		"Relationship":           set("id", "type", "from", "to", "year", "summary", "tensions", "sources", "status", "disputes"),
-		"Dispute":                set("about", "aboutKind", "node", "relationship", "claim", "positions", "note"),
-		"Position":               set("says", "sources"),
-		"GraphStats":             set("datasetName", "datasetVersion", "nodeCount", "relationshipCount", "sourceCount", "kinds", "relationshipTypes"),
-		"KindCount":              set("kind", "count"),
+		"Query":             set("node", "relationship", "nodes", "search", "neighbourhood", "shortestPath", "paths", "source", "sources", "stats", "disputes", "changes"),
+		"DisputeConnection": set("edges", "nodes", "pageInfo", "totalCount"),
+		"DisputeEdge":       set("cursor", "node"),
+		"Change":            set("id", "at", "actor", "action", "targetId", "detail"),
+		"Movement":          node("aliases", "region", "startYear", "endYear", "organisations", "events", "challenged", "tensions"),
+		"Organisation":      node("aliases", "category", "region", "foundedYear", "movements", "people"),
+		"Institution":       node("aliases", "category", "country", "foundedYear", "reports", "challengedBy"),
+		"Report":            node("year", "url", "publisher", "describes"),
+		"Person":            node("role", "ledOrFounded"),
+		"Event":             node("year", "date", "movements", "institutions"),
+		"Tension":           node("question", "episodes"),
+		"Relationship":      set("id", "type", "from", "to", "year", "summary", "tensions", "sources", "status", "disputes"),
+		"Dispute":           set("about", "aboutKind", "node", "relationship", "claim", "positions", "note"),
+		"Position":          set("says", "sources"),
+		"GraphStats":        set("datasetName", "datasetVersion", "nodeCount", "relationshipCount", "sourceCount", "kinds", "relationshipTypes"),
+		"KindCount":         set("kind", "count"),
+		"NodeMetrics": set("node", "degree", "inDegree", "outDegree", "degreeCentrality", "betweenness", "closeness",
+			"pageRank", "eigenvector", "brokerage", "community", "communityLabel"),
 		"RelationshipTypeCount":  set("type", "count"),
 		"Source":                 set("id", "title", "url", "publisher", "year", "kind"),
 		"SearchHit":              set("node", "score"),
@@ -224,6 +227,7 @@ type kindResolver[T any] interface {
 	Sources(ctx context.Context, obj *T) ([]*graph.Source, error)
 	Relationships(ctx context.Context, obj *T, direction *graph.Direction, types []graph.RelType, asOf *int, first *int, after *string) (*model.RelationshipConnection, error)
 	Degree(ctx context.Context, obj *T) (int, error)
+	Metrics(ctx context.Context, obj *T, asOf *int) (*analysis.NodeMetrics, error)
 }
 
 // commonField resolves a field every node type has with its type's resolver.
@@ -233,6 +237,8 @@ func commonField[T any](ctx context.Context, r kindResolver[T], obj *T, f graphq
 		return r.Sources(ctx, obj)
 	case "degree":
 		return r.Degree(ctx, obj)
+	case "metrics":
+		return r.Metrics(ctx, obj, a.typed["asOf"].(*int))
 	case "relationships":
 		// Coerced by nodeResolverField before the context was built.
 		return r.Relationships(ctx, obj, a.typed["direction"].(*graph.Direction), a.typed["types"].([]graph.RelType),
@@ -253,6 +259,8 @@ func (e *compiledExec) nodeResolverField(ctx context.Context, tn string, f graph
 		a.optInt("asOf")
 		a.optInt("first")
 		a.optString("after")
+	} else if f.Name == "metrics" {
+		a.optInt("asOf")
 	} else if f.Name == "episodes" {
 		a.optInt("first")
 		a.optString("after")
@@ -372,6 +380,12 @@ func (e *compiledExec) value(ctx context.Context, sel ast.SelectionSet, res any)
 		return entityList(e, ctx, sel, v)
 	case []*graph.Tension:
 		return entityList(e, ctx, sel, v)
+	case *analysis.NodeMetrics:
+		if v == nil {
+			e.w.WriteString("null")
+			return nil
+		}
+		return e.nodeMetrics(ctx, sel, v)
 	}
 	return fmt.Errorf("%w: resolver result %T", errFallback, res)
 }

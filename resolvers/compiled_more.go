@@ -1,7 +1,7 @@
 package resolvers
 
 // More object writers of the compiled read path (compiled.go): disputes
-// and their positions, and the graph's statistics.
+// and their positions, the graph's statistics and changes, node metrics.
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/graph/analysis"
 	"github.com/hmkg/hmkg/resolvers/model"
 )
 
@@ -243,6 +244,59 @@ func (e *compiledExec) change(ctx context.Context, sel ast.SelectionSet, c *grap
 			e.str(c.Detail)
 		default:
 			return fmt.Errorf("%w: Change.%s", errFallback, f.Name)
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) float(ctx context.Context, v float64) error {
+	if err := graphql.MarshalFloatContext(v).MarshalGQLContext(ctx, e.w); err != nil {
+		return fmt.Errorf("%w: float: %v", errFallback, err)
+	}
+	return nil
+}
+
+func (e *compiledExec) nodeMetrics(ctx context.Context, sel ast.SelectionSet, m *analysis.NodeMetrics) error {
+	for i, f := range e.fields(sel, "NodeMetrics") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("NodeMetrics")
+		case "node":
+			rctx := e.resolverContext(ctx, "NodeMetrics", f, nil)
+			var n graph.Entity
+			if n, err = e.r.NodeMetrics().Node(rctx, m); err == nil {
+				err = e.entity(rctx, f.Selections, n, true)
+			}
+		case "degree":
+			e.integer(m.Degree)
+		case "inDegree":
+			e.integer(m.InDegree)
+		case "outDegree":
+			e.integer(m.OutDegree)
+		case "community":
+			e.integer(m.Community)
+		case "communityLabel":
+			e.str(m.CommunityLabel)
+		case "degreeCentrality":
+			err = e.float(ctx, m.DegreeCentrality)
+		case "betweenness":
+			err = e.float(ctx, m.Betweenness)
+		case "closeness":
+			err = e.float(ctx, m.Closeness)
+		case "pageRank":
+			err = e.float(ctx, m.PageRank)
+		case "eigenvector":
+			err = e.float(ctx, m.Eigenvector)
+		case "brokerage":
+			err = e.float(ctx, m.Brokerage)
+		default:
+			err = fmt.Errorf("%w: NodeMetrics.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	e.w.WriteByte('}')

@@ -372,6 +372,7 @@ var extraCorpus = []corpusDoc{
 	{from: "extra", query: `{ neighbourhood(id: "act-up", depth: 1, direction: OUT, types: [CHALLENGED, PART_OF], asOf: 1990, limit: 20, includeDisputed: false) { truncated nodes { id __typename } relationships { id } } __typename }`},
 	{from: "extra", query: `{ relationship(id: "no-such-rel") { id } }`},
 	{from: "extra", query: `{ node(id: "act-up") { id metrics { degree } } }`},
+	{from: "extra", query: `{ nodes(kinds: [MOVEMENT, TENSION], first: 4) { nodes { id metrics { __typename node { id } degree inDegree outDegree degreeCentrality betweenness closeness pageRank eigenvector brokerage community communityLabel } m1990: metrics(asOf: 1990) { degree pageRank } } } }`},
 	{from: "extra", query: `{ changes(first: 3) { id at actor action targetId detail __typename } disputes(first: 2, aboutKind: NODE) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { about claim } } nodes { note } } }`},
 	{from: "extra", query: `query($b: ID) { changes(before: $b) { id } d: disputes(about: ["section-504-sit-in"], claimContains: "a") { totalCount } }`, vars: map[string]any{"b": "5"}},
 	{from: "extra", query: `{ stats { __typename datasetName datasetVersion nodeCount relationshipCount sourceCount kinds { kind count __typename } relationshipTypes { type count } } }`},
