@@ -62,6 +62,44 @@ var compiledFields = func() map[string]map[string]bool {
 	}
 }()
 
+// compiledResolverFields are the fields of compiledFields the path answers
+// by calling their resolver; it reads every other one from the model
+// struct. TestCompiledFieldsMatchGenerated checks this against gqlgen's
+// generated code, so a field that becomes a resolver (or stops being one)
+// in gqlgen.yml cannot be read the wrong way here.
+var compiledResolverFields = func() map[string]bool {
+	m := map[string]bool{}
+	add := func(typ string, fields ...string) {
+		for _, f := range fields {
+			m[typ+"."+f] = true
+		}
+	}
+	for f := range compiledFields["Query"] {
+		add("Query", f)
+	}
+	for _, k := range []string{"Movement", "Organisation", "Institution", "Report", "Person", "Event", "Tension"} {
+		add(k, "sources", "relationships", "degree", "metrics")
+	}
+	add("Movement", "organisations", "events", "challenged", "tensions")
+	add("Organisation", "movements", "people")
+	add("Institution", "reports", "challengedBy")
+	add("Report", "publisher", "describes")
+	add("Person", "ledOrFounded")
+	add("Event", "movements", "institutions")
+	add("Tension", "episodes")
+	add("Relationship", "from", "to", "tensions", "sources", "status")
+	add("Source", "kind")
+	add("SearchHit", "node")
+	add("Subgraph", "nodes")
+	add("Path", "nodes")
+	add("Dispute", "node", "relationship")
+	add("Position", "sources")
+	add("GraphStats", "nodeCount", "relationshipCount", "sourceCount", "kinds", "relationshipTypes")
+	add("Change", "id", "at")
+	add("NodeMetrics", "node")
+	return m
+}()
+
 // fields opens an object of type typeName: it writes '{' and returns the
 // fields sel selects on it.
 func (e *compiledExec) fields(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
