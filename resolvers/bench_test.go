@@ -27,15 +27,15 @@ import (
 
 // benchGraph is a loaded store plus the ids and words the workload uses.
 type benchGraph struct {
-	store graph.Store
-	h     http.Handler
-	// gqlgen is h without the compiled read path.
-	gqlgen        http.Handler
+	store         graph.Store
+	h             http.Handler
 	hub, from, to string
 	text          string
 	loadTime      time.Duration
 	heapAfterLoad uint64
 	nodes, rels   int
+	// gqlgen is h without the compiled read path.
+	gqlgen http.Handler
 }
 
 var (

@@ -67,19 +67,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	h := httpapi.New(httpapi.Config{
-		Store:                store,
-		Logger:               log,
-		APIKeys:              keys,
-		CORSOrigins:          splitList(*origins),
-		Introspection:        *introspection,
-		Limits:               resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
+		Store:             store,
+		Logger:            log,
+		APIKeys:           keys,
+		CORSOrigins:       splitList(*origins),
+		Introspection:     *introspection,
+		Limits:            resolvers.Limits{MaxDepth: *maxDepth, MaxComplexity: *maxComplexity},
+		MaxBodyBytes:      *maxBody,
+		RequestTimeout:    *timeout,
+		ExportConcurrency: *exports,
+		Dashboard:         web.Handler(),
+		EmbedOrigins:      strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
+		PublicURL:         *publicURL,
+		// HMKG_COMPILED_READS=false: every operation through gqlgen.
 		DisableCompiledReads: !*compiledReads,
-		MaxBodyBytes:         *maxBody,
-		RequestTimeout:       *timeout,
-		ExportConcurrency:    *exports,
-		Dashboard:            web.Handler(),
-		EmbedOrigins:         strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
-		PublicURL:            *publicURL,
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),
