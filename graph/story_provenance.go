@@ -95,6 +95,16 @@ func Fingerprint(record any) string {
 	return storyFingerprintPrefix + hex.EncodeToString(sum[:16])
 }
 
+// hashJSON is the first 16 bytes of the SHA-256 of v's JSON, in hex.
+func hashJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("hash: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
 func nilIfEmpty(s []string) []string {
 	if len(s) == 0 {
 		return nil
