@@ -195,6 +195,23 @@ describe('content security policy', () => {
     await offline.close();
   });
 
+  test("README's screenshots: the start page and a curated story in presentation mode", async () => {
+    // The curated store as shipped; copied to docs/ when they change (README, Stories).
+    await page.setViewportSize({ width: 1024, height: 640 });
+    try {
+      await page.goto(BASE + '/');
+      await page.locator('#start-tensions button').first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(SHOTS, 'readme-start-page.png') });
+      await page.goto(`${BASE}/s/movement-aids/1`);
+      await stepReady(page, 1);
+      await page.locator('#story .cite-link').first().click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, 'readme-story-presentation.png') });
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+  });
+
   test('no page broke the policy', () => {
     assert.deepEqual(violations, []);
   });
