@@ -58,30 +58,45 @@ func searchText(n *graph.Node) (string, string, int) {
 }
 
 // cypherSearch scores the full-text hits. tf is the weighted count of each
-// term in a hit, df the number of nodes holding it (all kinds), N the number
-// of nodes and avgdl the mean dl; the arithmetic follows the embedded
-// store's operation order so that both compute the same floating-point sums.
+// term in a hit, df the number of hits holding it (all kinds: every node
+// holding a term is a hit), N the number of nodes and avgdl the mean dl;
+// the arithmetic follows the embedded store's operation order so that both
+// compute the same floating-point sums.
 var cypherSearch = searchScores + `
 ORDER BY score DESC, node.id
 LIMIT $limit
 RETURN ` + nodeMap("node") + ` AS node, score`
 
-// searchScores binds node and score for every hit (see cypherSearch).
-const searchScores = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
-WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } AS docs
-CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
-WITH totalLen, docs, node, split(node.searchText, ' ') AS toks
-WITH totalLen, docs, collect({n: node, tf: [t IN $terms | toFloat(size([w IN toks WHERE w = t]))]}) AS hits
-WITH toFloat(totalLen) / toFloat(docs) AS avgdl, toFloat(docs) AS docs, hits,
-  [i IN range(0, size($terms) - 1) | toFloat(size([h IN hits WHERE h.tf[i] > 0.0]))] AS df
-UNWIND hits AS h
-WITH h.n AS node, h.tf AS tf, avgdl, docs, df
+// searchScores binds node and score for every hit (see cypherSearch). It
+// does the least work per hit that keeps the scores exact, since that work
+// (not the index lookup) is most of the statement's time:
+//
+//   - tf: searchText is tokens each followed by one space, so an
+//     occurrence of term t is a split of " "+searchText at " t" whose next
+//     part starts with a space or is empty (the next token is t again;
+//     $sterms holds " t"). The text is split once
+//     per term, not into all its tokens and compared one by one (0.3 ms less
+//     over the 125 hits of "ACT UP" on the curated graph).
+//   - The hits are gathered as two parallel lists (nodes, tf vectors) for df;
+//     idf is computed once per term and the length norm once per hit.
+//   - Only id (ties), dl, nameKeys and searchText are read per hit; the
+//     node's fields are projected after the cut, for the top $limit only.
+const searchScores = `CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
+WITH node, ' ' + node.searchText AS text
+WITH collect(node) AS ns,
+  collect([t IN $sterms | toFloat(size([p IN tail(split(text, t)) WHERE p = '' OR p STARTS WITH ' ']))]) AS tfs
+OPTIONAL MATCH (k:Counter {name: 'searchLength'})
+WITH ns, tfs, toFloat(coalesce(k.value, 0)) / toFloat(COUNT { (:Node) }) AS avgdl, toFloat(COUNT { (:Node) }) AS docs
+WITH ns, tfs, avgdl, [i IN range(0, size($sterms) - 1) |
+  log(1.0 + (docs - toFloat(size([tf IN tfs WHERE tf[i] > 0.0])) + 0.5)
+    / (toFloat(size([tf IN tfs WHERE tf[i] > 0.0])) + 0.5))] AS idf
+UNWIND range(0, size(ns) - 1) AS j
+WITH ns[j] AS node, tfs[j] AS tf, avgdl, idf
 WHERE size($kinds) = 0 OR node.kind IN $kinds
-WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
-  CASE WHEN tf[i] = 0.0 THEN score
-  ELSE score + log(1.0 + (docs - df[i] + 0.5) / (df[i] + 0.5)) * tf[i]
-    / (tf[i] + $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl)) END) AS score
-WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
+WITH node, tf, idf, $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl) AS norm
+WITH node, reduce(score = 0.0, i IN range(0, size(tf) - 1) |
+  CASE WHEN tf[i] = 0.0 THEN score ELSE score + idf[i] * tf[i] / (tf[i] + norm) END)
+  + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
 
 // planSearchStatement answers a graph.SearchPlan in one statement: the
 // hits exactly as cypherSearch ranks them, then the planned levels
@@ -103,17 +118,21 @@ func searchParams(q graph.SearchQuery) map[string]any {
 	if len(terms) == 0 {
 		return nil
 	}
+	spaced := make([]string, len(terms))
+	for i, t := range terms {
+		spaced[i] = " " + t
+	}
 	return map[string]any{
 		// Tokens hold only letters and digits, so none is Lucene syntax;
 		// lower-case "and"/"or"/"not" are plain terms to Lucene.
-		"query": strings.Join(terms, " OR "),
-		"terms": terms,
-		"kinds": kindParams(q.Kinds),
-		"key":   keySep + graph.NameKey(q.Text) + keySep,
-		"bonus": graph.SearchExactBonus,
-		"k1":    graph.SearchK1,
-		"b":     graph.SearchB,
-		"limit": q.Limit,
+		"query":  strings.Join(terms, " OR "),
+		"sterms": spaced,
+		"kinds":  kindParams(q.Kinds),
+		"key":    keySep + graph.NameKey(q.Text) + keySep,
+		"bonus":  graph.SearchExactBonus,
+		"k1":     graph.SearchK1,
+		"b":      graph.SearchB,
+		"limit":  q.Limit,
 	}
 }
 
@@ -133,7 +152,7 @@ func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.Sear
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := params["terms"]; !ok {
+	if _, ok := params["sterms"]; !ok {
 		r := &graph.SearchPlanResult{Hits: []graph.SearchHit{}}
 		if p.Rels != nil {
 			r.Rels = &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
