@@ -87,9 +87,9 @@ WITH collect(node) AS ns,
   collect([t IN $sterms | toFloat(size([p IN tail(split(text, t)) WHERE p = '' OR p STARTS WITH ' ']))]) AS tfs
 OPTIONAL MATCH (k:Counter {name: 'searchLength'})
 WITH ns, tfs, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) }) AS docs
-WITH ns, tfs, totalLen / docs AS avgdl, [i IN range(0, size($sterms) - 1) |
-  log(1.0 + (docs - toFloat(size([tf IN tfs WHERE tf[i] > 0.0])) + 0.5)
-    / (toFloat(size([tf IN tfs WHERE tf[i] > 0.0])) + 0.5))] AS idf
+WITH ns, tfs, totalLen / docs AS avgdl, docs,
+  [i IN range(0, size($sterms) - 1) | toFloat(size([tf IN tfs WHERE tf[i] > 0.0]))] AS df
+WITH ns, tfs, avgdl, [d IN df | log(1.0 + (docs - d + 0.5) / (d + 0.5))] AS idf
 UNWIND range(0, size(ns) - 1) AS j
 WITH ns[j] AS node, tfs[j] AS tf, avgdl, idf
 WHERE size($kinds) = 0 OR node.kind IN $kinds
