@@ -226,14 +226,38 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	hs, total, ok := s.indexedPage(q)
+	if !ok {
+		var err error
+		if hs, total, err = s.scanPage(q); err != nil {
+			return nil, err
+		}
+	}
+	page := &graph.NodePage{Total: total, Nodes: make([]*graph.Node, len(hs))}
+	for i, h := range hs {
+		page.Nodes[i] = s.nodeOut(h)
+	}
+	return page, graph.CtxError(ctx, "memstore.Nodes")
+}
+
+// scanPage answers a page by testing every candidate node against the
+// filter and sorting (or selecting the top of) the matches.
+func (s *Store) scanPage(q graph.NodeQuery) ([]int32, int, error) {
 	match, err := s.compile(q.Filter)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var hs []int32
 	if ids := onlyIDs(q.Filter); ids != nil {
 		for _, id := range ids {
 			if h, ok := s.findNode(id); ok && !slices.Contains(hs, h) && match(h) {
+				hs = append(hs, h)
+			}
+		}
+	} else if cand, ok := s.candidates(q.Filter); ok {
+		hs = cand[:0]
+		for _, h := range cand {
+			if match(h) {
 				hs = append(hs, h)
 			}
 		}
@@ -244,10 +268,10 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 			}
 		}
 	}
-	page := &graph.NodePage{Total: len(hs), Nodes: []*graph.Node{}}
+	total := len(hs)
 	end := q.Offset + q.Limit
 	if q.Offset >= len(hs) || q.Limit == 0 {
-		return page, nil
+		return nil, total, nil
 	}
 	compare := s.comparator(q.OrderBy)
 	if end < len(hs)/8 {
@@ -255,12 +279,7 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	} else {
 		slices.SortFunc(hs, compare)
 	}
-	hs = hs[q.Offset:min(end, len(hs))]
-	page.Nodes = make([]*graph.Node, len(hs))
-	for i, h := range hs {
-		page.Nodes[i] = s.nodeOut(h)
-	}
-	return page, graph.CtxError(ctx, "memstore.Nodes")
+	return hs[q.Offset:min(end, len(hs))], total, nil
 }
 
 // onlyIDs returns the id list of a filter whose IDs field bounds the result.

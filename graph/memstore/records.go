@@ -227,10 +227,16 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 		if index {
 			s.search.remove(h, old)
 		}
+		s.unindex(h, recordOrders)
+		if old.kind != rec.kind {
+			s.dropKind(h, old.kind)
+			s.addKind(h, rec.kind)
+		}
 		s.kindCounts[old.kind]--
 		rec.out, rec.in = old.out, old.in
 		*old = rec
 		s.kindCounts[rec.kind]++
+		s.reindex(h, recordOrders)
 		if index {
 			s.search.add(h, old)
 		}
@@ -241,6 +247,8 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 	s.nodeIdx.insert(hashID(s.nodeIdx.seed, rec.id()), h)
 	s.live++
 	s.kindCounts[rec.kind]++
+	s.addKind(h, rec.kind)
+	s.reindex(h, allOrders)
 	if index {
 		s.search.add(h, &s.nodes[h])
 	}
@@ -351,9 +359,11 @@ func (s *Store) findRel(id string) (int32, bool) {
 }
 
 func (s *Store) link(h int32) {
-	r := &s.rels[h]
-	s.nodes[r.from].out = append(s.nodes[r.from].out, h)
-	s.nodes[r.to].in = append(s.nodes[r.to].in, h)
+	s.moveDegrees(h, func() {
+		r := &s.rels[h]
+		s.nodes[r.from].out = append(s.nodes[r.from].out, h)
+		s.nodes[r.to].in = append(s.nodes[r.to].in, h)
+	})
 }
 
 // linkFrom links the relationships with handles from start on, which are
@@ -392,9 +402,11 @@ func (s *Store) linkFrom(start int32, a *arena) {
 }
 
 func (s *Store) unlink(h int32) {
-	r := &s.rels[h]
-	s.nodes[r.from].out = removeHandle(s.nodes[r.from].out, h)
-	s.nodes[r.to].in = removeHandle(s.nodes[r.to].in, h)
+	s.moveDegrees(h, func() {
+		r := &s.rels[h]
+		s.nodes[r.from].out = removeHandle(s.nodes[r.from].out, h)
+		s.nodes[r.to].in = removeHandle(s.nodes[r.to].in, h)
+	})
 }
 
 func removeHandle(hs []int32, h int32) []int32 {
@@ -446,6 +458,8 @@ func (s *Store) deleteNode(h int32) {
 		}
 	}
 	s.search.remove(h, rec)
+	s.unindex(h, allOrders)
+	s.dropKind(h, rec.kind)
 	s.kindCounts[rec.kind]--
 	s.nodeIdx.remove(hashID(s.nodeIdx.seed, id), h)
 	s.live--

@@ -106,6 +106,11 @@ type Store struct {
 
 	// Nodes per kind code and relationships per type code.
 	kindCounts, typeCounts codeCounts
+	// byKind lists live node handles per kind code in handle order; ord
+	// holds the order indexes, built on first use under ordMu (order.go).
+	byKind [1 << 8][]int32
+	ord    [numOrders]orderIndex
+	ordMu  sync.Mutex
 
 	search *searchIndex
 
