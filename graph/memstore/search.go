@@ -3,9 +3,11 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/hmkg/hmkg/graph"
@@ -20,14 +22,52 @@ type posting struct {
 	tf  float32
 }
 
-// searchIndex is an inverted index over node handles.
+// searchIndex is an inverted index over node handles. Each posting list
+// is in handle order.
 type searchIndex struct {
 	terms    map[string]int32
 	postings [][]posting
 	docLen   []float32
 	totalLen float64
 	docs     int
+	// gen counts changes; norms caches the BM25 length norm of every
+	// document for the index as of generation gen.
+	gen   uint64
+	norms atomic.Pointer[normCache]
 }
+
+// normCache holds BM25's length norm k1·(1 − b + b·dl/avgdl) per document,
+// which depends on the average length and so on every document: it is
+// computed by the first search after a change (concurrent searches may
+// both compute it; they get the same values).
+type normCache struct {
+	gen  uint64
+	norm []float64
+}
+
+// lengthNorms returns the norms for the index as it is now; the caller
+// holds the store's read lock.
+func (ix *searchIndex) lengthNorms() []float64 {
+	if c := ix.norms.Load(); c != nil && c.gen == ix.gen {
+		return c.norm
+	}
+	avgdl := ix.totalLen / float64(ix.docs)
+	norm := make([]float64, len(ix.docLen))
+	for h, dl := range ix.docLen {
+		norm[h] = lengthNorm(float64(dl), avgdl)
+	}
+	ix.norms.Store(&normCache{gen: ix.gen, norm: norm})
+	return norm
+}
+
+// lengthNorm and termScore split graph.BM25Score in two with the same
+// operations in the same order, so that scores agree to the last bit
+// (TestSearchMatchesReference checks it).
+func lengthNorm(dl, avgdl float64) float64 {
+	return graph.SearchK1 * (1 - graph.SearchB + graph.SearchB*dl/avgdl)
+}
+
+func termScore(idf, tf, norm float64) float64 { return idf * tf / (tf + norm) }
 
 func newSearchIndex() *searchIndex {
 	return &searchIndex{terms: make(map[string]int32)}
@@ -61,7 +101,13 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 			ix.terms[strings.Clone(t)] = id
 			ix.postings = append(ix.postings, nil)
 		}
-		ix.postings[id] = append(ix.postings[id], posting{doc: h, tf: f})
+		// Keep the list in handle order: a replaced node keeps its handle.
+		ps := ix.postings[id]
+		i := len(ps)
+		if i > 0 && ps[i-1].doc > h {
+			i, _ = slices.BinarySearchFunc(ps, h, func(p posting, h int32) int { return cmp.Compare(p.doc, h) })
+		}
+		ix.postings[id] = slices.Insert(ps, i, posting{doc: h, tf: f})
 	}
 	for int(h) >= len(ix.docLen) {
 		ix.docLen = append(ix.docLen, 0)
@@ -69,6 +115,7 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 	ix.docLen[h] = dl
 	ix.totalLen += float64(dl)
 	ix.docs++
+	ix.gen++
 }
 
 func (ix *searchIndex) remove(h int32, n *nodeRec) {
@@ -84,13 +131,16 @@ func (ix *searchIndex) remove(h int32, n *nodeRec) {
 	ix.totalLen -= float64(ix.docLen[h])
 	ix.docLen[h] = 0
 	ix.docs--
+	ix.gen++
 }
 
 // rebuild indexes every live node of s from scratch. It tokenizes into a
 // reused buffer so that only new terms allocate, and finally packs the
 // posting lists into one block without spare capacity.
 func (ix *searchIndex) rebuild(s *Store) {
-	*ix = searchIndex{terms: make(map[string]int32), docLen: make([]float32, len(s.nodes))}
+	gen := ix.gen + 1
+	ix.norms.Store(nil)
+	ix.terms, ix.postings, ix.docLen, ix.totalLen, ix.docs, ix.gen = make(map[string]int32), nil, make([]float32, len(s.nodes)), 0, 0, gen
 	var tb tokenBuf
 	total := 0
 	for h := range s.nodes {
@@ -216,35 +266,22 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	if ix.docs == 0 || len(terms) == 0 {
 		return []graph.SearchHit{}, nil
 	}
-	avgdl := ix.totalLen / float64(ix.docs)
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	sc.reset(len(s.nodes))
+	norms := ix.lengthNorms()
+	lists := make([]termList, 0, len(terms))
 	for _, t := range terms {
-		id, ok := ix.terms[t]
-		if !ok {
-			continue
-		}
-		ps := ix.postings[id]
-		idf := graph.BM25IDF(float64(ix.docs), float64(len(ps)))
-		for _, p := range ps {
-			if kinds != 0 && kinds&(1<<s.nodes[p.doc].kind) == 0 {
-				continue
-			}
-			sc.add(p.doc, graph.BM25Score(idf, float64(p.tf), float64(ix.docLen[p.doc]), avgdl), p.tf >= nameWeight)
+		if id, ok := ix.terms[t]; ok {
+			ps := ix.postings[id]
+			lists = append(lists, termList{ps: ps, idf: graph.BM25IDF(float64(ix.docs), float64(len(ps)))})
 		}
 	}
-	type hit struct {
-		h     int32
-		score float64
-	}
-	hits := make([]hit, 0, len(sc.touched))
+	top := hitHeap{s: s, k: limit, kinds: kinds}
 	var buf []string
-	for _, h := range sc.touched {
-		score := sc.score[h]
-		// Only a node with every query term in its name or aliases can
-		// match exactly; the others skip the re-tokenizing.
-		if int(sc.named[h]) == len(terms) {
+	// offer completes the score of a matching node with the exact-name
+	// bonus and keeps it if it ranks among the best so far. Only a node
+	// with every query term in its name or aliases can match exactly; the
+	// others skip the re-tokenizing.
+	offer := func(h int32, score float64, named int) {
+		if named == len(terms) {
 			if sameTokens(&buf, s.nodes[h].name(), qkey) {
 				score += graph.SearchExactBonus
 			} else {
@@ -256,27 +293,148 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 				}
 			}
 		}
-		hits = append(hits, hit{h, score})
+		top.offer(h, score)
 	}
-	byRank := func(a, b hit) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return strings.Compare(s.nodes[a.h].id(), s.nodes[b.h].id())
-	}
-	if len(hits) > 4*limit {
-		hits = topK(hits, limit, byRank)
+	if len(lists) <= mergeTerms {
+		mergeLists(lists, norms, offer)
 	} else {
-		slices.SortFunc(hits, byRank)
+		sc := scratchPool.Get().(*scratch)
+		defer scratchPool.Put(sc)
+		sc.reset(len(s.nodes))
+		for _, l := range lists {
+			for _, p := range l.ps {
+				sc.add(p.doc, termScore(l.idf, float64(p.tf), norms[p.doc]), p.tf >= nameWeight)
+			}
+		}
+		for _, h := range sc.touched {
+			offer(h, sc.score[h], int(sc.named[h]))
+		}
 	}
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
+	hits := top.sorted()
 	out := make([]graph.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = graph.SearchHit{Node: s.nodeOut(h.h), Score: h.score}
 	}
 	return out, graph.CtxError(ctx, "memstore.Search")
+}
+
+// mergeTerms is the most query terms whose posting lists Search merges
+// document by document; more are added up term by term into scratch
+// arrays, whose cost does not grow with the number of terms.
+const mergeTerms = 8
+
+// termList is the posting list of one query term with its idf.
+type termList struct {
+	ps  []posting
+	idf float64
+}
+
+// mergeLists walks the posting lists (each in handle order) together and
+// calls fn once per node in any of them with its BM25 score, summed in
+// the order of lists, and the number of lists that have it in its name.
+func mergeLists(lists []termList, norms []float64, fn func(h int32, score float64, named int)) {
+	const done = math.MaxInt32
+	for {
+		doc := int32(done)
+		for i := range lists {
+			if ps := lists[i].ps; len(ps) > 0 && ps[0].doc < doc {
+				doc = ps[0].doc
+			}
+		}
+		if doc == done {
+			return
+		}
+		score, named := 0.0, 0
+		for i := range lists {
+			l := &lists[i]
+			if len(l.ps) > 0 && l.ps[0].doc == doc {
+				tf := l.ps[0].tf
+				score += termScore(l.idf, float64(tf), norms[doc])
+				if tf >= nameWeight {
+					named++
+				}
+				l.ps = l.ps[1:]
+			}
+		}
+		fn(doc, score, named)
+	}
+}
+
+type hit struct {
+	h     int32
+	score float64
+}
+
+// hitHeap keeps the k best hits offered (score high first, ties by id),
+// of the kinds in the set (0: any), as a heap with the worst at the root.
+type hitHeap struct {
+	s     *Store
+	k     int
+	kinds uint64
+	hs    []hit
+}
+
+// before reports whether a ranks before b.
+func (t *hitHeap) before(a, b hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return t.s.nodes[a.h].id() < t.s.nodes[b.h].id()
+}
+
+func (t *hitHeap) offer(h int32, score float64) {
+	x := hit{h, score}
+	full := len(t.hs) >= t.k
+	if t.k <= 0 {
+		return
+	}
+	if full && (score < t.hs[0].score || !t.before(x, t.hs[0])) {
+		return
+	}
+	if t.kinds != 0 && t.kinds&(1<<t.s.nodes[h].kind) == 0 {
+		return
+	}
+	if !full {
+		t.hs = append(t.hs, x)
+		for i := len(t.hs) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.before(t.hs[p], t.hs[i]) {
+				break
+			}
+			t.hs[p], t.hs[i] = t.hs[i], t.hs[p]
+			i = p
+		}
+		return
+	}
+	t.hs[0] = x
+	for i := 0; ; {
+		w, l := i, 2*i+1
+		if l < len(t.hs) && t.before(t.hs[w], t.hs[l]) {
+			w = l
+		}
+		if r := l + 1; r < len(t.hs) && t.before(t.hs[w], t.hs[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		t.hs[i], t.hs[w] = t.hs[w], t.hs[i]
+		i = w
+	}
+}
+
+// sorted returns the hits kept, best first.
+func (t *hitHeap) sorted() []hit {
+	slices.SortFunc(t.hs, func(a, b hit) int {
+		if a.h == b.h {
+			return 0
+		}
+		if t.before(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return t.hs
 }
 
 // sameTokens reports whether text has the tokens of the query whose
