@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -56,59 +57,103 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	in := make(map[int32]bool)
-	var got, frontier []int32
+	// The nodes taken are marked in a pooled array indexed by handle, and
+	// the levels share one pooled slice: got[:levelStart] are the nodes
+	// of the earlier levels, got[levelStart:] the frontier.
+	in := getMarks(len(s.nodes))
+	defer marksPool.Put(in)
+	sc := bfsPool.Get().(*bfsScratch)
+	defer bfsPool.Put(sc)
+	got := sc.got[:0]
 	for _, id := range q.Seeds {
 		h, ok := s.findNode(id)
 		if !ok {
 			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 		}
-		if !in[h] {
-			in[h] = true
-			frontier = append(frontier, h)
+		if !in.has(h) {
+			in.mark(h)
+			got = append(got, h)
 		}
 	}
-	slices.SortFunc(frontier, s.byID)
-	got = append(got, frontier...)
 	sg := &graph.Subgraph{}
-	for d := 0; d < q.Depth && len(frontier) > 0; d++ {
-		var next []int32
-		for _, v := range frontier {
+	levelStart := 0
+	for d := 0; d < q.Depth && levelStart < len(got); d++ {
+		frontierEnd := len(got)
+		for _, v := range got[levelStart:frontierEnd] {
 			s.neighbours(v, dir, types, q.AsOf, func(w, _ int32) {
-				if !in[w] && (kinds == 0 || kinds&(1<<s.nodes[w].kind) != 0) {
-					in[w] = true
-					next = append(next, w)
+				if !in.has(w) && (kinds == 0 || kinds&(1<<s.nodes[w].kind) != 0) {
+					in.mark(w)
+					got = append(got, w)
 				}
 			})
 		}
-		slices.SortFunc(next, s.byID)
-		if room := limit - len(got); len(next) > room {
-			for _, w := range next[max(room, 0):] {
-				delete(in, w)
+		// Within a level nodes are taken by id: when the limit cuts the
+		// level, keep the room smallest ids.
+		if next := got[frontierEnd:]; len(next) > limit-frontierEnd {
+			room := max(limit-frontierEnd, 0)
+			var kept []int32
+			if room > 0 {
+				kept = topK(next, room, s.byID) // a new slice
 			}
-			next = next[:max(room, 0)]
+			for _, w := range next {
+				in.unmark(w)
+			}
+			for _, w := range kept {
+				in.mark(w)
+			}
+			got = append(got[:frontierEnd], kept...)
 			sg.Truncated = true
-		}
-		got = append(got, next...)
-		frontier = next
-		if sg.Truncated {
 			break
 		}
+		levelStart = frontierEnd
 	}
 	slices.SortFunc(got, s.byID)
 	sg.Nodes = make([]*graph.Node, len(got))
-	var rhs []int32
+	rhs := sc.rels[:0]
 	for i, h := range got {
 		sg.Nodes[i] = s.nodeOut(h)
 		for _, rh := range s.nodes[h].out {
-			if in[s.rels[rh].to] && s.relOK(rh, types, q.AsOf) {
+			if in.has(s.rels[rh].to) && s.relOK(rh, types, q.AsOf) {
 				rhs = append(rhs, rh)
 			}
 		}
 	}
 	sg.Relationships = s.relsOut(rhs)
+	sc.got, sc.rels = got, rhs
 	return sg, graph.CtxError(ctx, "memstore.Neighbourhood")
 }
+
+// visitMarks is a set of node handles for one traversal: seen[h] == gen.
+// Taking a fresh generation empties it in O(1), so a pooled set is reused
+// without clearing an array as long as the graph.
+type visitMarks struct {
+	gen  uint32
+	seen []uint32
+}
+
+var marksPool = sync.Pool{New: func() any { return new(visitMarks) }}
+
+// getMarks returns an empty set for n handles; put it back in marksPool.
+func getMarks(n int) *visitMarks {
+	m := marksPool.Get().(*visitMarks)
+	if len(m.seen) < n {
+		m.seen, m.gen = make([]uint32, n+n/8), 0
+	}
+	if m.gen++; m.gen == 0 {
+		clear(m.seen)
+		m.gen = 1
+	}
+	return m
+}
+
+func (m *visitMarks) has(h int32) bool { return m.seen[h] == m.gen }
+func (m *visitMarks) mark(h int32)     { m.seen[h] = m.gen }
+func (m *visitMarks) unmark(h int32)   { m.seen[h] = 0 }
+
+// bfsScratch holds the slices a neighbourhood reuses between requests.
+type bfsScratch struct{ got, rels []int32 }
+
+var bfsPool = sync.Pool{New: func() any { return new(bfsScratch) }}
 
 // ShortestPaths returns the first K loopless paths from q.From to q.To in
 // the order (length, then the sequence of node ids compared element by
