@@ -243,7 +243,18 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 // scanPage answers a page by testing every candidate node against the
 // filter and sorting (or selecting the top of) the matches.
 func (s *Store) scanPage(q graph.NodeQuery) ([]int32, int, error) {
-	match, err := s.compile(q.Filter)
+	f := q.Filter
+	var cand []int32
+	byKind := false
+	if onlyIDs(f) == nil {
+		// The kinds' lists replace the kind test.
+		if cand, byKind = s.candidates(f); byKind {
+			rest := *f
+			rest.Kinds = nil
+			f = &rest
+		}
+	}
+	match, err := s.compile(f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -254,7 +265,7 @@ func (s *Store) scanPage(q graph.NodeQuery) ([]int32, int, error) {
 				hs = append(hs, h)
 			}
 		}
-	} else if cand, ok := s.candidates(q.Filter); ok {
+	} else if byKind {
 		hs = cand[:0]
 		for _, h := range cand {
 			if match(h) {

@@ -296,7 +296,9 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		top.offer(h, score)
 	}
 	if len(lists) <= mergeTerms {
-		mergeLists(lists, norms, offer)
+		mergeLists(lists, norms, func(score float64, named int) bool {
+			return named == len(terms) || top.wants(score)
+		}, offer)
 	} else {
 		sc := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(sc)
@@ -330,9 +332,10 @@ type termList struct {
 }
 
 // mergeLists walks the posting lists (each in handle order) together and
-// calls fn once per node in any of them with its BM25 score, summed in
-// the order of lists, and the number of lists that have it in its name.
-func mergeLists(lists []termList, norms []float64, fn func(h int32, score float64, named int)) {
+// calls fn for every node in any of them with its BM25 score, summed in
+// the order of lists, and the number of lists that have it in its name,
+// unless worth says the node cannot be among the hits.
+func mergeLists(lists []termList, norms []float64, worth func(score float64, named int) bool, fn func(h int32, score float64, named int)) {
 	const done = math.MaxInt32
 	for {
 		doc := int32(done)
@@ -356,7 +359,9 @@ func mergeLists(lists []termList, norms []float64, fn func(h int32, score float6
 				l.ps = l.ps[1:]
 			}
 		}
-		fn(doc, score, named)
+		if worth(score, named) {
+			fn(doc, score, named)
+		}
 	}
 }
 
@@ -372,6 +377,12 @@ type hitHeap struct {
 	k     int
 	kinds uint64
 	hs    []hit
+}
+
+// wants reports whether a hit with this score (before any exact-name
+// bonus) may enter the heap.
+func (t *hitHeap) wants(score float64) bool {
+	return len(t.hs) < t.k || score >= t.hs[0].score
 }
 
 // before reports whether a ranks before b.
