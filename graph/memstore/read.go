@@ -28,13 +28,30 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 func (s *Store) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*graph.Node, len(ids))
-	for i, id := range ids {
-		if h, ok := s.findNode(id); ok {
-			out[i] = s.nodeOut(h)
+	return placeFound(ids, s.findNode, s.nodesOut), nil
+}
+
+// placeFound converts the records of the ids found in one batch and
+// returns them in the order of ids, nil where an id is missing.
+func placeFound[T any](ids []string, find func(string) (int32, bool), convert func([]int32) []*T) []*T {
+	hs := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := find(id); ok {
+			hs = append(hs, h)
 		}
 	}
-	return out, nil
+	found := convert(hs)
+	out := make([]*T, len(ids))
+	j := 0
+	for i, id := range ids {
+		if j < len(hs) {
+			if h, ok := find(id); ok && h == hs[j] {
+				out[i] = found[j]
+				j++
+			}
+		}
+	}
+	return out
 }
 
 // Relationship returns a copy of the relationship with the given id.
@@ -52,13 +69,7 @@ func (s *Store) Relationship(ctx context.Context, id string) (*graph.Relationshi
 func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*graph.Relationship, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*graph.Relationship, len(ids))
-	for i, id := range ids {
-		if h, ok := s.findRel(id); ok {
-			out[i] = s.relOut(h)
-		}
-	}
-	return out, nil
+	return placeFound(ids, s.findRel, s.relsOutInOrder), nil
 }
 
 // SourcesByID returns copies in the order of ids; nil for missing.
@@ -233,10 +244,7 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 			return nil, err
 		}
 	}
-	page := &graph.NodePage{Total: total, Nodes: make([]*graph.Node, len(hs))}
-	for i, h := range hs {
-		page.Nodes[i] = s.nodeOut(h)
-	}
+	page := &graph.NodePage{Total: total, Nodes: s.nodesOut(hs)}
 	return page, graph.CtxError(ctx, "memstore.Nodes")
 }
 
@@ -558,15 +566,6 @@ func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph
 	return s.relsOut(hs), nil
 }
 
-// relsOut returns the relationships hs as domain values sorted by id.
-func (s *Store) relsOut(hs []int32) []*graph.Relationship {
-	out := make([]*graph.Relationship, len(hs))
-	for i, rh := range hs {
-		out[i] = s.relOut(rh)
-	}
-	slices.SortFunc(out, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
 
 // PlanRelationships answers a nesting level from memory (graph.RelPlanner);
 // in process, the three ordinary reads are already one step.

@@ -477,50 +477,6 @@ func (l lookup) NodeKind(id string) graph.Kind {
 	return ""
 }
 
-// relOut converts a relationship record to the domain type (a fresh copy).
-func (s *Store) relOut(h int32) *graph.Relationship {
-	r := &s.rels[h]
-	out := &graph.Relationship{
-		ID: s.relID(h), Type: typeOf(r.typ), From: s.nodes[r.from].id(), To: s.nodes[r.to].id(),
-		Summary: r.summary, Year: yearPtr(r.year),
-	}
-	if ts := r.tensions(); len(ts) > 0 {
-		out.TensionIDs = make([]string, len(ts))
-		for i, t := range ts {
-			out.TensionIDs[i] = s.nodes[t].id()
-		}
-	}
-	out.SourceIDs = make([]string, r.nsrc)
-	for i, sh := range r.refs[:r.nsrc] {
-		out.SourceIDs[i] = s.sources[sh].ID
-	}
-	if x := s.relExtras[h]; x != nil {
-		out.Status, out.Disputes = x.status, graph.CloneDisputes(x.disputes)
-	}
-	return out
-}
-
-// nodeOut converts a node record to the domain type (a fresh copy).
-func (s *Store) nodeOut(h int32) *graph.Node {
-	r := &s.nodes[h]
-	n := &graph.Node{
-		ID: r.id(), Kind: kindOf(r.kind), Name: r.name(), Summary: r.summary(),
-		Region: s.atoms[r.region], Country: s.atoms[r.country], Category: s.atoms[r.category], Role: s.atoms[r.role],
-		StartYear: yearPtr(r.years[yStart]), EndYear: yearPtr(r.years[yEnd]),
-		FoundedYear: yearPtr(r.years[yFounded]), Year: yearPtr(r.years[yYear]),
-	}
-	if e := r.ext; e != nil {
-		n.Aliases = slices.Clone(e.aliases)
-		n.Date, n.Publisher, n.URL, n.Question = e.date, e.publisher, e.url, e.question
-		n.Disputes = graph.CloneDisputes(e.disputes)
-	}
-	n.SourceIDs = make([]string, len(r.srcs))
-	for i, sh := range r.srcs {
-		n.SourceIDs[i] = s.sources[sh].ID
-	}
-	return n
-}
-
 func cloneInt(p *int) *int {
 	if p == nil {
 		return nil

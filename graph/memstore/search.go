@@ -313,9 +313,14 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		}
 	}
 	hits := top.sorted()
+	hs := make([]int32, len(hits))
+	for i, h := range hits {
+		hs[i] = h.h
+	}
+	nodes := s.nodesOut(hs)
 	out := make([]graph.SearchHit, len(hits))
 	for i, h := range hits {
-		out[i] = graph.SearchHit{Node: s.nodeOut(h.h), Score: h.score}
+		out[i] = graph.SearchHit{Node: nodes[i], Score: h.score}
 	}
 	return out, graph.CtxError(ctx, "memstore.Search")
 }

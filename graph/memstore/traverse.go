@@ -108,10 +108,9 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 		levelStart = frontierEnd
 	}
 	slices.SortFunc(got, s.byID)
-	sg.Nodes = make([]*graph.Node, len(got))
+	sg.Nodes = s.nodesOut(got)
 	rhs := sc.rels[:0]
-	for i, h := range got {
-		sg.Nodes[i] = s.nodeOut(h)
+	for _, h := range got {
 		for _, rh := range s.nodes[h].out {
 			if in.has(s.rels[rh].to) && s.relOK(rh, types, q.AsOf) {
 				rhs = append(rhs, rh)
