@@ -171,4 +171,3 @@ func (s *Store) fillRel(out *graph.Relationship, h int32, b *outBlock) {
 		out.Status, out.Disputes = x.status, graph.CloneDisputes(x.disputes)
 	}
 }
-

@@ -566,7 +566,6 @@ func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph
 	return s.relsOut(hs), nil
 }
 
-
 // PlanRelationships answers a nesting level from memory (graph.RelPlanner);
 // in process, the three ordinary reads are already one step.
 func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
