@@ -160,3 +160,52 @@ func TestOrderIndexesFollowWrites(t *testing.T) {
 	}
 	checkPages(t, s, "after a second bulk import")
 }
+
+// TestConcurrentReadsBuildIndexesOnce runs ordered pages, searches and
+// neighbourhoods from many goroutines while a writer changes the graph, so
+// that the race detector sees indexes and norms built under the read lock.
+func TestConcurrentReadsBuildIndexesOnce(t *testing.T) {
+	ctx := context.Background()
+	d := synth.Generate(1500, 4, 5)
+	s := New(WithLogger(slog.New(slog.DiscardHandler)))
+	if err := s.Import(ctx, d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 16)
+	for g := range 6 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			f := []graph.OrderField{graph.OrderByName, graph.OrderByDegree, graph.OrderByYear}[g%3]
+			for i := range 30 {
+				if _, err := s.Nodes(ctx, graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: f, Direction: graph.Desc}}, Offset: i, Limit: 5}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Search(ctx, graph.SearchQuery{Text: "patient voice"}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{d.Nodes[7+i].ID}, Depth: 2, Limit: 50}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		n := *d.Nodes[10+i]
+		n.Name = "Renamed " + n.Name
+		if err := s.UpsertNode(ctx, &n, "t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 6 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	checkPages(t, s, "after concurrent reads and writes")
+}
