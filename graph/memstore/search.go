@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"math"
@@ -193,8 +194,9 @@ func (ix *searchIndex) rebuild(s *Store) {
 // tokenBuf holds the tokens of a text (as graph.Tokenize makes them) back to
 // back in one reused buffer.
 type tokenBuf struct {
-	text []byte
-	ends []int
+	text  []byte
+	ends  []int
+	order []int // scratch for sameTokens
 }
 
 func (tb *tokenBuf) reset() { tb.text, tb.ends = tb.text[:0], tb.ends[:0] }
@@ -275,18 +277,18 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		}
 	}
 	top := hitHeap{s: s, k: limit, kinds: kinds}
-	var buf []string
+	var tb tokenBuf
 	// offer completes the score of a matching node with the exact-name
 	// bonus and keeps it if it ranks among the best so far. Only a node
 	// with every query term in its name or aliases can match exactly; the
 	// others skip the re-tokenizing.
 	offer := func(h int32, score float64, named int) {
 		if named == len(terms) {
-			if sameTokens(&buf, s.nodes[h].name(), qkey) {
+			if sameTokens(&tb, s.nodes[h].name(), qkey) {
 				score += graph.SearchExactBonus
 			} else {
 				for _, a := range s.nodes[h].aliases() {
-					if sameTokens(&buf, a, qkey) {
+					if sameTokens(&tb, a, qkey) {
 						score += graph.SearchExactBonus
 						break
 					}
@@ -342,26 +344,40 @@ type termList struct {
 // unless worth says the node cannot be among the hits.
 func mergeLists(lists []termList, norms []float64, worth func(score float64, named int) bool, fn func(h int32, score float64, named int)) {
 	const done = math.MaxInt32
+	// cur[i] is the next node of list i (done at its end), at pos[i].
+	var cur [mergeTerms]int32
+	var pos [mergeTerms]int
+	n := len(lists)
+	for i := range n {
+		cur[i] = done
+		if len(lists[i].ps) > 0 {
+			cur[i] = lists[i].ps[0].doc
+		}
+	}
 	for {
 		doc := int32(done)
-		for i := range lists {
-			if ps := lists[i].ps; len(ps) > 0 && ps[0].doc < doc {
-				doc = ps[0].doc
-			}
+		for _, c := range cur[:n] {
+			doc = min(doc, c)
 		}
 		if doc == done {
 			return
 		}
+		norm := norms[doc]
 		score, named := 0.0, 0
-		for i := range lists {
+		for i := range n {
+			if cur[i] != doc {
+				continue
+			}
 			l := &lists[i]
-			if len(l.ps) > 0 && l.ps[0].doc == doc {
-				tf := l.ps[0].tf
-				score += termScore(l.idf, float64(tf), norms[doc])
-				if tf >= nameWeight {
-					named++
-				}
-				l.ps = l.ps[1:]
+			tf := l.ps[pos[i]].tf
+			score += termScore(l.idf, float64(tf), norm)
+			if tf >= nameWeight {
+				named++
+			}
+			if pos[i]++; pos[i] < len(l.ps) {
+				cur[i] = l.ps[pos[i]].doc
+			} else {
+				cur[i] = done
 			}
 		}
 		if worth(score, named) {
@@ -454,24 +470,30 @@ func (t *hitHeap) sorted() []hit {
 }
 
 // sameTokens reports whether text has the tokens of the query whose
-// graph.NameKey is key, in any order.
-func sameTokens(buf *[]string, text string, key string) bool {
-	*buf = graph.Tokenize((*buf)[:0], text)
-	slices.Sort(*buf)
-	return joinedEqual(*buf, key)
-}
-
-// joinedEqual reports whether strings.Join(toks, " ") == key without
-// building the joined string.
-func joinedEqual(toks []string, key string) bool {
-	for i, t := range toks {
-		if i > 0 {
-			if len(key) == 0 || key[0] != ' ' {
+// graph.NameKey is key, in any order. It tokenizes into tb, so that it
+// allocates nothing once tb has grown, and most texts fail on length
+// before any sorting.
+func sameTokens(tb *tokenBuf, text string, key string) bool {
+	tb.reset()
+	tb.add(text)
+	n := len(tb.ends)
+	if n == 0 || len(tb.text)+n-1 != len(key) {
+		return key == "" && n == 0
+	}
+	tb.order = tb.order[:0]
+	for i := range n {
+		tb.order = append(tb.order, i)
+	}
+	slices.SortFunc(tb.order, func(a, b int) int { return bytes.Compare(tb.token(a), tb.token(b)) })
+	for k, i := range tb.order {
+		if k > 0 {
+			if key[0] != ' ' {
 				return false
 			}
 			key = key[1:]
 		}
-		if len(key) < len(t) || key[:len(t)] != t {
+		t := tb.token(i)
+		if len(key) < len(t) || key[:len(t)] != string(t) {
 			return false
 		}
 		key = key[len(t):]
