@@ -378,6 +378,9 @@ func (s *Store) indexedPage(q graph.NodeQuery) (page []int32, total int, ok bool
 	if q.Offset >= total || q.Limit == 0 {
 		return nil, total, true
 	}
+	if f == ordID && kinds != 0 {
+		return s.kindsByID(kinds, desc, q.Offset, q.Limit), total, true
+	}
 	from, skip, budget := q.Offset, 0, s.live
 	if kinds != 0 {
 		// Walking the index visits about end·live/total nodes if the kinds
@@ -408,6 +411,69 @@ func (s *Store) indexedPage(q graph.NodeQuery) (page []int32, total int, ok bool
 		}
 	}
 	return page, total, true
+}
+
+// kindsByID returns a page of the nodes of some kinds by id. The KIND
+// index holds each kind as one run sorted by id; one kind's page is a
+// slice of its run, several kinds' runs are merged.
+func (s *Store) kindsByID(kinds uint64, desc bool, offset, limit int) []int32 {
+	hs := s.orderHandles(ordKind)
+	var runs [][]int32
+	for k := range s.byKind {
+		if k >= 64 || kinds&(1<<k) == 0 || len(s.byKind[k]) == 0 {
+			continue
+		}
+		name := string(kindOf(graph.Code(k)))
+		byKind := func(h int32, name string) int { return strings.Compare(string(kindOf(s.nodes[h].kind)), name) }
+		lo, _ := slices.BinarySearchFunc(hs, name, byKind)
+		runs = append(runs, hs[lo:lo+len(s.byKind[k])])
+	}
+	page := make([]int32, 0, limit)
+	if len(runs) == 1 {
+		run := runs[0]
+		for i := offset; i < len(run) && len(page) < limit; i++ {
+			if desc {
+				page = append(page, run[len(run)-1-i])
+			} else {
+				page = append(page, run[i])
+			}
+		}
+		return page
+	}
+	pos := make([]int, len(runs))
+	for n := 0; len(page) < limit; n++ {
+		best := -1
+		for i, run := range runs {
+			if pos[i] == len(run) {
+				continue
+			}
+			if best < 0 {
+				best = i
+				continue
+			}
+			a, b := s.nodes[at(run, pos[i], desc)].id(), s.nodes[at(runs[best], pos[best], desc)].id()
+			if (a < b) != desc {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		if n >= offset {
+			page = append(page, at(runs[best], pos[best], desc))
+		}
+		pos[best]++
+	}
+	return page
+}
+
+// at returns the i-th element of run from its start, or from its end when
+// desc.
+func at(run []int32, i int, desc bool) int32 {
+	if desc {
+		return run[len(run)-1-i]
+	}
+	return run[i]
 }
 
 // candidates returns the live handles a filter can match: those of its
