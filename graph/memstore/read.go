@@ -150,13 +150,18 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	dir := q.Direction
 	types, err := typeSet(q.Types)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.relsOut(s.relHandles(q, types)), nil
+}
+
+// relHandles returns the relationships of a normalised RelQuery, each once.
+func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
+	dir := q.Direction
 	seen := make(map[int32]bool)
 	var hs []int32
 	visit := func(rh int32) {
@@ -181,7 +186,7 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 			}
 		}
 	}
-	return s.relsOut(hs), nil
+	return hs
 }
 
 // relOK reports whether a relationship has one of types (0: any) and
@@ -566,10 +571,48 @@ func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph
 	return s.relsOut(hs), nil
 }
 
-// PlanRelationships answers a nesting level from memory (graph.RelPlanner);
-// in process, the three ordinary reads are already one step.
+// PlanRelationships answers a nesting level from memory (graph.RelPlanner)
+// under one read lock, collecting endpoints and sources by handle.
 func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
-	return graph.PlanByParts(ctx, s, p)
+	q := p.Query
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	types, err := typeSet(q.Types)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	hs := s.relHandles(q, types)
+	out := &graph.RelPlanResult{Relationships: s.relsOut(hs)}
+	if p.Endpoints && len(hs) > 0 {
+		in := getMarks(len(s.nodes))
+		var ns []int32
+		for _, rh := range hs {
+			for _, h := range [2]int32{s.rels[rh].from, s.rels[rh].to} {
+				if !in.has(h) {
+					in.mark(h)
+					ns = append(ns, h)
+				}
+			}
+		}
+		marksPool.Put(in)
+		out.Nodes = s.nodesOut(ns)
+	}
+	if p.Sources {
+		seen := make(map[int32]bool)
+		for _, rh := range hs {
+			r := &s.rels[rh]
+			for _, sh := range r.refs[:r.nsrc] {
+				if !seen[sh] {
+					seen[sh] = true
+					out.Sources = append(out.Sources, cloneSource(s.sources[sh]))
+				}
+			}
+		}
+	}
+	return out, graph.CtxError(ctx, "memstore.PlanRelationships")
 }
 
 // PlanNodes answers nodes with their sources from memory (graph.NodePlanner).
