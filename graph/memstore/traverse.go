@@ -122,6 +122,14 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	return sg, graph.CtxError(ctx, "memstore.Neighbourhood")
 }
 
+// distScratch is ShortestPaths' distance array and the entries it set.
+type distScratch struct {
+	dist []int8
+	set  []int32
+}
+
+var distPool = sync.Pool{New: func() any { return new(distScratch) }}
+
 // visitMarks is a set of node handles for one traversal: seen[h] == gen.
 // Taking a fresh generation empties it in O(1), so a pooled set is reused
 // without clearing an array as long as the graph.
@@ -198,8 +206,22 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		return append(out, &graph.Path{Nodes: []*graph.Node{s.nodeOut(from)}, Relationships: []*graph.Relationship{}}), nil
 	}
 	// dist[v] is 1 + v's distance to the target, 0 while unknown.
-	dist := make([]int8, len(s.nodes))
+	// It is a pooled array, so every entry set is listed in sc.got and
+	// cleared before the array goes back.
+	dc := distPool.Get().(*distScratch)
+	if len(dc.dist) < len(s.nodes) {
+		dc.dist = make([]int8, len(s.nodes)+len(s.nodes)/8)
+	}
+	dist := dc.dist
+	defer func() {
+		for _, h := range dc.set {
+			dist[h] = 0
+		}
+		dc.set = dc.set[:0]
+		distPool.Put(dc)
+	}()
 	dist[to] = 1
+	dc.set = append(dc.set, to)
 	frontier, depth := []int32{to}, 0
 	extend := func(d int) {
 		for depth < d && len(frontier) > 0 {
@@ -208,6 +230,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 				s.neighbours(v, graph.DirectionBoth, types, q.AsOf, func(w, _ int32) {
 					if dist[w] == 0 {
 						dist[w] = int8(depth + 2)
+						dc.set = append(dc.set, w)
 						next = append(next, w)
 					}
 				})
