@@ -44,6 +44,10 @@ import (
 //	BenchmarkShortestPath       11.8 ms    8.4 ms
 //	BenchmarkPaths5             11.5 ms    10.0 ms
 //	BenchmarkNodesFilter        66 ms      37 ms
+//
+// Later figures (order indexes, merged search, pooled traversal; issue 10)
+// are in README's Benchmarks section. The query benchmarks report per-op
+// p50/p99 (and the first call of a node page, which builds an order index).
 
 func benchNodes() int {
 	if n, err := strconv.Atoi(os.Getenv("HMKG_BENCH_NODES")); err == nil && n > 0 {
