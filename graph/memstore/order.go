@@ -118,7 +118,15 @@ func (s *Store) buildOrder(f int) []int32 {
 		}
 		byID := func(a, b int32) int { return strings.Compare(s.nodes[a].id(), s.nodes[b].id()) }
 		if !slices.IsSortedFunc(hs, byID) { // Open loads nodes in id order
-			slices.SortFunc(hs, byID)
+			// Sorting the ids beside their handles reads each record once.
+			keys := make([]keyed, len(hs))
+			for i, h := range hs {
+				keys[i] = keyed{s.nodes[h].id(), "", h}
+			}
+			slices.SortFunc(keys, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+			for i, k := range keys {
+				hs[i] = k.h
+			}
 		}
 		*ix = orderIndex{built: true, hs: hs}
 		return hs
@@ -126,12 +134,19 @@ func (s *Store) buildOrder(f int) []int32 {
 	ids := s.buildOrder(ordID)
 	hs := slices.Clone(ids)
 	if f == ordName {
-		slices.SortFunc(hs, func(a, b int32) int {
-			if c := compareFold(s.nodes[a].name(), s.nodes[b].name()); c != 0 {
+		keys := make([]keyed, len(ids))
+		for i, h := range ids {
+			keys[i] = keyed{s.nodes[h].name(), s.nodes[h].id(), h}
+		}
+		slices.SortFunc(keys, func(a, b keyed) int {
+			if c := compareFold(a.key, b.key); c != 0 {
 				return c
 			}
-			return strings.Compare(s.nodes[a].id(), s.nodes[b].id())
+			return strings.Compare(a.id, b.id)
 		})
+		for i, k := range keys {
+			hs[i] = k.h
+		}
 	} else {
 		// A small integer key over the id order: sort key<<32 | rank in the
 		// id order, which keeps ties by id.
@@ -147,6 +162,13 @@ func (s *Store) buildOrder(f int) []int32 {
 	}
 	*ix = orderIndex{built: true, hs: hs}
 	return hs
+}
+
+// keyed is a node's sort key (and id) beside its handle, so that sorting
+// does not reach into the records for every comparison.
+type keyed struct {
+	key, id string
+	h       int32
 }
 
 // intKey is the key of slot f (KIND, YEAR or DEGREE) as a non-negative
