@@ -159,14 +159,13 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 	return s.relsOut(s.relHandles(q, types)), nil
 }
 
-// relHandles returns the relationships of a normalised RelQuery, each once.
+// relHandles returns the relationships of a normalised RelQuery, each
+// once, in handle order.
 func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
 	dir := q.Direction
-	seen := make(map[int32]bool)
 	var hs []int32
 	visit := func(rh int32) {
-		if !seen[rh] && s.relOK(rh, types, q.AsOf) {
-			seen[rh] = true
+		if s.relOK(rh, types, q.AsOf) {
 			hs = append(hs, rh)
 		}
 	}
@@ -186,7 +185,9 @@ func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
 			}
 		}
 	}
-	return hs
+	// A relationship is met twice when both its ends were asked for.
+	slices.Sort(hs)
+	return slices.Compact(hs)
 }
 
 // relOK reports whether a relationship has one of types (0: any) and
@@ -601,15 +602,14 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 		out.Nodes = s.nodesOut(ns)
 	}
 	if p.Sources {
-		seen := make(map[int32]bool)
+		var shs []int32
 		for _, rh := range hs {
 			r := &s.rels[rh]
-			for _, sh := range r.refs[:r.nsrc] {
-				if !seen[sh] {
-					seen[sh] = true
-					out.Sources = append(out.Sources, cloneSource(s.sources[sh]))
-				}
-			}
+			shs = append(shs, r.refs[:r.nsrc]...)
+		}
+		slices.Sort(shs)
+		for _, sh := range slices.Compact(shs) {
+			out.Sources = append(out.Sources, cloneSource(s.sources[sh]))
 		}
 	}
 	return out, graph.CtxError(ctx, "memstore.PlanRelationships")
