@@ -588,7 +588,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	hs := s.relHandles(q, types)
 	out := &graph.RelPlanResult{Relationships: s.relsOut(hs)}
 	if p.Endpoints && len(hs) > 0 {
-		in := getMarks(len(s.nodes))
+		in := getSet()
 		var ns []int32
 		for _, rh := range hs {
 			for _, h := range [2]int32{s.rels[rh].from, s.rels[rh].to} {
@@ -598,7 +598,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 				}
 			}
 		}
-		marksPool.Put(in)
+		setPool.Put(in)
 		out.Nodes = s.nodesOut(ns)
 	}
 	if p.Sources {

@@ -57,11 +57,11 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	// The nodes taken are marked in a pooled array indexed by handle, and
-	// the levels share one pooled slice: got[:levelStart] are the nodes
+	// The nodes taken are marked in a pooled set, and the levels share one
+	// pooled slice: got[:levelStart] are the nodes
 	// of the earlier levels, got[levelStart:] the frontier.
-	in := getMarks(len(s.nodes))
-	defer marksPool.Put(in)
+	in := getSet()
+	defer setPool.Put(in)
 	sc := bfsPool.Get().(*bfsScratch)
 	defer bfsPool.Put(sc)
 	got := sc.got[:0]
@@ -129,33 +129,6 @@ type distScratch struct {
 }
 
 var distPool = sync.Pool{New: func() any { return new(distScratch) }}
-
-// visitMarks is a set of node handles for one traversal: seen[h] == gen.
-// Taking a fresh generation empties it in O(1), so a pooled set is reused
-// without clearing an array as long as the graph.
-type visitMarks struct {
-	gen  uint32
-	seen []uint32
-}
-
-var marksPool = sync.Pool{New: func() any { return new(visitMarks) }}
-
-// getMarks returns an empty set for n handles; put it back in marksPool.
-func getMarks(n int) *visitMarks {
-	m := marksPool.Get().(*visitMarks)
-	if len(m.seen) < n {
-		m.seen, m.gen = make([]uint32, n+n/8), 0
-	}
-	if m.gen++; m.gen == 0 {
-		clear(m.seen)
-		m.gen = 1
-	}
-	return m
-}
-
-func (m *visitMarks) has(h int32) bool { return m.seen[h] == m.gen }
-func (m *visitMarks) mark(h int32)     { m.seen[h] = m.gen }
-func (m *visitMarks) unmark(h int32)   { m.seen[h] = 0 }
 
 // bfsScratch holds the slices a neighbourhood reuses between requests.
 type bfsScratch struct{ got, rels []int32 }
