@@ -1,8 +1,9 @@
 package memstore
 
-// read.go holds the embedded store's read paths (lookups, filtered pages,
-// relationships, stats); they share the index helpers below, which is why
-// the file is a little over 500 lines.
+// read.go holds the embedded store's read paths (lookups, the Nodes entry
+// point and its filter compiler, relationships, stats; pages answered
+// from indexes are in page.go); they share the index helpers below, which
+// is why the file is a little over 500 lines.
 
 import (
 	"cmp"

@@ -22,7 +22,7 @@
 // Reads avoid work proportional to the graph: ordered node pages come from
 // order indexes built on first use and kept by writes, kind filters from
 // per-kind lists (order.go); search merges the query terms' posting lists
-// into a bounded heap (search.go); traversals mark nodes in pooled sets
+// into a bounded heap (rank.go); traversals mark nodes in pooled sets
 // sized by the visit (set.go); results are converted in batches (out.go).
 package memstore
 
