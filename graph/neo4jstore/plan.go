@@ -13,7 +13,7 @@ import (
 func planRelationshipsFor(pattern string) string {
 	return `UNWIND $ids AS id
 MATCH ` + pattern + `
-WHERE ` + relOK + `
+WHERE NOT a:` + stagedLabel + ` AND ` + relOK + `
 WITH DISTINCT r ORDER BY r.id
 WITH collect(r) AS rs
 CALL (rs) {
@@ -91,7 +91,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 
 // cypherPlanNodes answers a graph.NodePlan in one statement.
 const cypherPlanNodes = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
 WITH collect(n) AS ns
 CALL (ns) {
   UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n

@@ -28,10 +28,10 @@ import (
 // 1..graph.MaxPathLength) through %d.
 const (
 	cypherSeeds = `UNWIND $seeds AS id
-OPTIONAL MATCH (s:Node {id: id})
+OPTIONAL MATCH (s:Node {id: id}) WHERE NOT s:` + stagedLabel + `
 RETURN id, s`
 
-	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds
+	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds AND NOT s:` + stagedLabel + `
 MATCH p = ANY SHORTEST (s) ((a)%s(b) WHERE ` + relOK + ` AND (size($kinds) = 0 OR b.kind IN $kinds)){1,%d} (m)
 WHERE NOT m.id IN $seeds
 WITH m, min(length(p)) AS d
@@ -39,13 +39,13 @@ ORDER BY d, m.id
 LIMIT $room
 RETURN m, d`
 
-	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids
+	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids AND NOT a:` + stagedLabel + `
 MATCH (a)-[r]->(b) WHERE b.id IN $ids AND ` + relOK + `
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 
-	cypherEndpoints = "MATCH (n:Node) WHERE n.id IN [$from, $to] RETURN n"
+	cypherEndpoints = "MATCH (n:Node) WHERE n.id IN [$from, $to] AND NOT n:" + stagedLabel + " RETURN n"
 
-	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to})
+	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + `
 MATCH p = SHORTEST %d GROUPS (s) ((a)-[r]-(b) WHERE ` + relOK + `){1,%d} (t)
 WITH p, [n IN nodes(p) | n.id] AS ids
 WITH p, size(ids) = size(reduce(seen = [], id IN ids | CASE WHEN id IN seen THEN seen ELSE seen + id END)) AS simple
