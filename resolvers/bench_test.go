@@ -288,6 +288,11 @@ func BenchmarkNeo4jRatio(b *testing.B) {
 			}
 			var gql, cy time.Duration
 			n := 0
+			counter, _ := g.store.(interface{ Queries() int64 })
+			var stmts int64
+			if counter != nil {
+				stmts = counter.Queries()
+			}
 			for b.Loop() {
 				t0 := time.Now()
 				g.post(b, body)
@@ -299,6 +304,10 @@ func BenchmarkNeo4jRatio(b *testing.B) {
 			b.ReportMetric(float64(gql.Microseconds())/float64(n)/1000, "gql-ms")
 			b.ReportMetric(float64(cy.Microseconds())/float64(n)/1000, "cypher-ms")
 			b.ReportMetric(float64(gql)/float64(cy), "ratio")
+			if counter != nil {
+				// Cypher statements per GraphQL request (issue 10: one).
+				b.ReportMetric(float64(counter.Queries()-stmts)/float64(n), "stmts/op")
+			}
 		})
 	}
 }

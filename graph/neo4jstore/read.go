@@ -380,7 +380,7 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 CALL () { MATCH (n:Node) WHERE ` + where + `
   WITH n ORDER BY ` + order + ` SKIP $offset LIMIT $limit
   RETURN collect(n) AS page }
-RETURN total, page`
+RETURN total, [n IN page | ` + nodeMap("n") + `] AS page`
 	page, err := read(ctx, s, func(tx *txn) (*graph.NodePage, error) {
 		rec, err := tx.single(ctx, cypher, c.params)
 		if err != nil {
