@@ -48,7 +48,7 @@ RETURN m, d`
 MATCH (a)-[r]->(b) WHERE b.id IN $ids AND ` + relOK + `
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 
-	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + `` + pathsPart + `
+	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + pathsPart + `
 RETURN len, simple, ns, rs`
 
 	// cypherFirstPathsTemplate is cypherPathsTemplate with the endpoints
