@@ -81,12 +81,14 @@ RETURN ` + nodeMap("node") + ` AS node, score`
 //     idf is computed once per term and the length norm once per hit.
 //   - Only id (ties), dl, nameKeys and searchText are read per hit; the
 //     node's fields are projected after the cut, for the top $limit only.
+//   - Nodes of an import still being staged are neither hits nor counted.
 const searchScores = `CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
+WHERE NOT node:` + stagedLabel + `
 WITH node, ' ' + node.searchText AS text
 WITH collect(node) AS ns,
   collect([t IN $sterms | toFloat(size([p IN tail(split(text, t)) WHERE p = '' OR p STARTS WITH ' ']))]) AS tfs
 OPTIONAL MATCH (k:Counter {name: 'searchLength'})
-WITH ns, tfs, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) }) AS docs
+WITH ns, tfs, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) }) AS docs
 WITH ns, tfs, totalLen / docs AS avgdl, docs,
   [i IN range(0, size($sterms) - 1) | toFloat(size([tf IN tfs WHERE tf[i] > 0.0]))] AS df
 WITH ns, tfs, avgdl, [d IN df | log(1.0 + (docs - d + 0.5) / (d + 0.5))] AS idf
