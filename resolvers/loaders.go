@@ -140,6 +140,7 @@ func (l *loaders) loadNodes(ctx context.Context, ids []string) ([]*graph.Node, e
 			return nil, err
 		}
 		l.mu.Lock()
+		l.sizeNodes(len(need))
 		for i, id := range need {
 			l.nodes[id] = ns[i]
 		}
@@ -200,6 +201,9 @@ func (l *loaders) knowPlanned(ns []*graph.Node, sources []*graph.Source, rp root
 // knowSources records sources a store call returned for another purpose.
 func (l *loaders) knowSources(ss []*graph.Source) {
 	l.mu.Lock()
+	if len(l.sources) == 0 && len(ss) > 8 {
+		l.sources = make(map[string]*graph.Source, len(ss))
+	}
 	for _, src := range ss {
 		if src != nil {
 			l.sources[src.ID] = src
@@ -208,9 +212,32 @@ func (l *loaders) knowSources(ss []*graph.Source) {
 	l.mu.Unlock()
 }
 
+// sizeNodes makes room for n more nodes at once, rather than growing the
+// map entry by entry (a planned level can bring hundreds). Called with
+// l.mu held.
+func (l *loaders) sizeNodes(n int) {
+	if n > 8 && len(l.nodes)+n > 2*len(l.nodes) {
+		grown := make(map[string]*graph.Node, len(l.nodes)+n)
+		for k, v := range l.nodes {
+			grown[k] = v
+		}
+		l.nodes = grown
+	}
+}
+
+// knownNode returns the node id when the request has it: the endpoint of
+// a planned relationship, found without the slices loadNodes builds.
+func (l *loaders) knownNode(id string) (*graph.Node, bool) {
+	l.mu.Lock()
+	n, ok := l.nodes[id]
+	l.mu.Unlock()
+	return n, ok
+}
+
 // knowNodes records nodes a store call returned for another purpose.
 func (l *loaders) knowNodes(ns []*graph.Node) {
 	l.mu.Lock()
+	l.sizeNodes(len(ns))
 	for _, n := range ns {
 		if n != nil {
 			l.nodes[n.ID] = n
