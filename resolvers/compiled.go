@@ -57,6 +57,8 @@ type CompiledReads struct {
 	possible map[string][]string
 
 	ran, fellBack atomic.Int64
+	// lastSize is the size of the last answer, to size the next buffer.
+	lastSize atomic.Int64
 }
 
 var _ interface {
@@ -116,7 +118,7 @@ func (c *CompiledReads) InterceptOperation(ctx context.Context, next graphql.Ope
 	if !e.supports("Query", opCtx.Operation.SelectionSet, 0) {
 		return next(ctx)
 	}
-	data, err := e.execute(ctx)
+	doc, err := e.execute(ctx)
 	if err != nil {
 		c.fellBack.Add(1)
 		if p := probe(ctx); p != nil {
@@ -129,7 +131,85 @@ func (c *CompiledReads) InterceptOperation(ctx context.Context, next graphql.Ope
 	if p := probe(ctx); p != nil {
 		p.Compiled = true
 	}
-	return graphql.OneShot(&graphql.Response{Data: data})
+	resp := &graphql.Response{Data: doc[len(docOpen) : len(doc)-1]}
+	if d := document(ctx); d != nil {
+		d.doc, d.resp = doc, resp
+	}
+	return graphql.OneShot(resp)
+}
+
+// docOpen begins the response document the compiled path writes; the data
+// follows and "}" ends it.
+const docOpen = `{"data":`
+
+// Document is where the compiled read path leaves the whole response
+// document ({"data":…}) of an operation it answered, so that a transport
+// can write it as it is: gqlgen's transports json.Marshal the response,
+// which for the data (a json.RawMessage) means validating and compacting
+// it into a new buffer and copying that once more.
+type Document struct {
+	doc  []byte
+	resp *graphql.Response
+}
+
+type documentKey struct{}
+
+// WithDocument returns ctx carrying d, which the compiled read path fills
+// when it answers the operation run in ctx.
+func WithDocument(ctx context.Context, d *Document) context.Context {
+	return context.WithValue(ctx, documentKey{}, d)
+}
+
+func document(ctx context.Context) *Document {
+	d, _ := ctx.Value(documentKey{}).(*Document)
+	return d
+}
+
+// Of returns the bytes json.Marshal would give for resp when resp is the
+// compiled path's answer, untouched since (no errors, extensions or other
+// fields added by an extension); false otherwise. Like json.Marshal it
+// escapes <, >, & and U+2028/U+2029 in strings (the data is compact JSON,
+// so they occur only in strings).
+func (d *Document) Of(resp *graphql.Response) ([]byte, bool) {
+	if d == nil || d.resp == nil || resp != d.resp || len(resp.Errors) > 0 || resp.Extensions != nil ||
+		resp.Label != "" || resp.Path != nil || resp.HasNext != nil ||
+		len(resp.Data) != len(d.doc)-len(docOpen)-1 || (len(resp.Data) > 0 && &resp.Data[0] != &d.doc[len(docOpen)]) {
+		return nil, false
+	}
+	return htmlEscape(d.doc), true
+}
+
+// htmlEscape escapes b as json.Marshal does the output of a Marshaler,
+// returning b itself when there is nothing to escape.
+func htmlEscape(b []byte) []byte {
+	const hex = "0123456789abcdef"
+	var out []byte
+	start := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '<' || c == '>' || c == '&' {
+			if out == nil {
+				out = make([]byte, 0, len(b)+64)
+			}
+			out = append(out, b[start:i]...)
+			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			start = i + 1
+		}
+		// U+2028 is E2 80 A8, U+2029 E2 80 A9.
+		if c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8 {
+			if out == nil {
+				out = make([]byte, 0, len(b)+64)
+			}
+			out = append(out, b[start:i]...)
+			out = append(out, '\\', 'u', '2', '0', '2', hex[b[i+2]&0xF])
+			start = i + 3
+			i += 2
+		}
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[start:]...)
 }
 
 // errFallback ends a compiled execution whose answer gqlgen must give.
@@ -154,10 +234,15 @@ func (e *compiledExec) execute(ctx context.Context) (data []byte, err error) {
 			err = fmt.Errorf("compiled reads: panic: %v", p)
 		}
 	}()
-	e.w = bytes.NewBuffer(make([]byte, 0, 4096))
+	// Start at the size of the last answer, rather than growing from a
+	// few kilobytes by doubling.
+	e.w = bytes.NewBuffer(make([]byte, 0, max(4096, e.c.lastSize.Load())))
+	e.w.WriteString(docOpen)
 	if err := e.query(ctx, e.opCtx.Operation.SelectionSet); err != nil {
 		return nil, err
 	}
+	e.w.WriteByte('}')
+	e.c.lastSize.Store(min(int64(e.w.Len())+64, 256<<10))
 	return e.w.Bytes(), nil
 }
 
