@@ -225,6 +225,9 @@ type compiledExec struct {
 	collected map[fieldsKey][]graphql.CollectedField
 	// fcs is the current block of resolver FieldContexts.
 	fcs []graphql.FieldContext
+	// ctxs holds, per field, the context last made for it (see
+	// resolverContext).
+	ctxs map[*ast.Field]reusedContext
 }
 
 func (e *compiledExec) execute(ctx context.Context) (data []byte, err error) {
@@ -317,14 +320,41 @@ func (e *compiledExec) key(f graphql.CollectedField) {
 // resolver of f on an object of type object (its Parent is the nearest
 // resolver's; gqlgen's list elements and plain fields between them carry
 // nothing a resolver reads). The contexts are allocated in blocks.
+//
+// The same field under the same parent context (from of each relationship
+// of a list, say) reuses the context made for it the last time, its
+// FieldContext overwritten: the path resolves one field at a time and no
+// resolver keeps its context once it has returned, so this saves a
+// context per field resolved (an eighth of the nested benchmark query's
+// allocations) without changing what any resolver sees.
 func (e *compiledExec) resolverContext(ctx context.Context, object string, f graphql.CollectedField, args map[string]any) context.Context {
+	fresh := graphql.FieldContext{Object: object, Field: f, Args: args, IsMethod: true, IsResolver: true}
+	if f.Field != nil {
+		if c, ok := e.ctxs[f.Field]; ok && c.parent == ctx {
+			fresh.Parent = c.fc.Parent
+			*c.fc = fresh
+			return c.ctx
+		}
+	}
 	if len(e.fcs) == cap(e.fcs) {
 		e.fcs = make([]graphql.FieldContext, 0, 64)
 	}
-	e.fcs = append(e.fcs, graphql.FieldContext{
-		Object: object, Field: f, Args: args, IsMethod: true, IsResolver: true,
-	})
-	return graphql.WithFieldContext(ctx, &e.fcs[len(e.fcs)-1])
+	e.fcs = append(e.fcs, fresh)
+	fc := &e.fcs[len(e.fcs)-1]
+	out := graphql.WithFieldContext(ctx, fc)
+	if f.Field != nil {
+		if e.ctxs == nil {
+			e.ctxs = map[*ast.Field]reusedContext{}
+		}
+		e.ctxs[f.Field] = reusedContext{parent: ctx, ctx: out, fc: fc}
+	}
+	return out
+}
+
+// reusedContext is the context resolverContext last made for a field.
+type reusedContext struct {
+	parent, ctx context.Context
+	fc          *graphql.FieldContext
 }
 
 // rootField resolves one root field with the resolver gqlgen would call
