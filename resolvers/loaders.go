@@ -317,21 +317,39 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 // storeRels caches rels, the relationships of the nodes ids under the
 // arguments of proto, per node.
 func (l *loaders) storeRels(ids []string, proto relKey, rels []*graph.Relationship) {
-	byNode := make(map[string][]*graph.Relationship, len(ids))
+	// Count each node's relationships, then carve their lists out of one
+	// array rather than growing one per node.
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, ok := index[id]; !ok {
+			index[id] = i
+		}
+	}
+	counts := make([]int, len(ids))
+	each := func(r *graph.Relationship, fn func(i int)) {
+		if i, ok := index[r.From]; ok && proto.dir != graph.DirectionIn {
+			fn(i)
+		}
+		if i, ok := index[r.To]; ok && proto.dir != graph.DirectionOut && r.To != r.From {
+			fn(i)
+		}
+	}
+	total := 0
 	for _, r := range rels {
-		if proto.dir != graph.DirectionIn {
-			byNode[r.From] = append(byNode[r.From], r)
-		}
-		if proto.dir != graph.DirectionOut && r.To != r.From {
-			byNode[r.To] = append(byNode[r.To], r)
-		}
+		each(r, func(i int) { counts[i]++; total++ })
+	}
+	backing := make([]*graph.Relationship, 0, total)
+	lists := make([][]*graph.Relationship, len(ids))
+	for i, n := range counts {
+		lists[i] = backing[len(backing) : len(backing) : len(backing)+n]
+		backing = backing[:len(backing)+n]
+	}
+	for _, r := range rels {
+		each(r, func(i int) { lists[i] = append(lists[i], r) })
 	}
 	l.mu.Lock()
 	for _, id := range ids {
-		rs := byNode[id]
-		if rs == nil {
-			rs = []*graph.Relationship{}
-		}
+		rs := lists[index[id]] // never nil: cut from backing
 		k := proto
 		k.id = id
 		l.rels[k] = rs
