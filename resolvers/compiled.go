@@ -187,30 +187,33 @@ func htmlEscape(b []byte) []byte {
 	start := 0
 	for i := 0; i < len(b); i++ {
 		c := b[i]
-		if c == '<' || c == '>' || c == '&' {
-			if out == nil {
-				out = make([]byte, 0, len(b)+64)
-			}
-			out = append(out, b[start:i]...)
-			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			start = i + 1
+		if !escapeFirst[c] {
+			continue
 		}
-		// U+2028 is E2 80 A8, U+2029 E2 80 A9.
-		if c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8 {
-			if out == nil {
-				out = make([]byte, 0, len(b)+64)
-			}
-			out = append(out, b[start:i]...)
+		if c == 0xE2 && !(i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8) {
+			continue // another character beginning with E2
+		}
+		if out == nil {
+			out = make([]byte, 0, len(b)+64)
+		}
+		out = append(out, b[start:i]...)
+		if c == 0xE2 { // U+2028 is E2 80 A8, U+2029 E2 80 A9
 			out = append(out, '\\', 'u', '2', '0', '2', hex[b[i+2]&0xF])
-			start = i + 3
 			i += 2
+		} else {
+			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
 		}
+		start = i + 1
 	}
 	if out == nil {
 		return b
 	}
 	return append(out, b[start:]...)
 }
+
+// escapeFirst marks the bytes htmlEscape looks at: <, >, & and the first
+// byte of U+2028 and U+2029.
+var escapeFirst = [256]bool{'<': true, '>': true, '&': true, 0xE2: true}
 
 // errFallback ends a compiled execution whose answer gqlgen must give.
 var errFallback = errors.New("compiled reads: gqlgen answers this")
