@@ -75,10 +75,10 @@ const sourceMap = "s {.id, .title, .url, .publisher, .year, .kind}"
 
 // Reads.
 var (
-	cypherNode = "MATCH (n:Node {id: $id}) RETURN " + nodeMap("n") + " AS n"
+	cypherNode = "MATCH (n:Node {id: $id}) WHERE NOT n:" + stagedLabel + " RETURN " + nodeMap("n") + " AS n"
 
 	cypherNodesByID = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
 RETURN id, ` + nodeMap("n") + ` AS n`
 
 	cypherSourcesByID = `UNWIND $ids AS id
@@ -92,10 +92,10 @@ MATCH (s:Source {id: id})
 RETURN s.id AS id`
 
 	cypherLookupNodes = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
 RETURN n.id AS id, n.kind AS kind`
 
-	cypherStatsKinds = "MATCH (n:Node) RETURN n.kind AS key, count(*) AS n"
+	cypherStatsKinds = "MATCH (n:Node) WHERE NOT n:" + stagedLabel + " RETURN n.kind AS key, count(*) AS n"
 
 	cypherStatsMeta = `OPTIONAL MATCH (m:Meta {name: 'dataset'})
 WITH m
@@ -151,7 +151,7 @@ SET k.value = coalesce(k.value, 0) + 1
 CREATE (c:Change {id: k.value, at: $at, actor: $actor, action: $action, targetId: $target, detail: $detail})
 RETURN c.id AS id`
 
-	cypherNodeKind = "MATCH (n:Node {id: $id}) RETURN n.kind AS kind"
+	cypherNodeKind = "MATCH (n:Node {id: $id}) WHERE NOT n:" + stagedLabel + " RETURN n.kind AS kind"
 
 	cypherAddSearchLength = `MERGE (k:Counter {name: 'searchLength'})
 SET k.value = coalesce(k.value, 0) + $delta`
@@ -166,7 +166,7 @@ RETURN r.id AS id ORDER BY id LIMIT 1`
 	cypherStripPublisher = `MATCH (o:Node {publisher: $id}) WHERE o.id <> $id
 REMOVE o.publisher`
 
-	cypherDeleteNode = `MATCH (n:Node {id: $id})
+	cypherDeleteNode = `MATCH (n:Node {id: $id}) WHERE NOT n:` + stagedLabel + `
 WITH n, coalesce(n.dl, 0) AS dl
 DETACH DELETE n
 WITH dl

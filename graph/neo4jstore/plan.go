@@ -125,7 +125,7 @@ func cachedStatement(key string, build func() string) string {
 func planRelationshipsStatement(shape relShape, f *graph.Fields) string {
 	return cachedStatement("rels "+shape.key()+fieldsKey(f), func() string {
 		return `UNWIND $ids AS id
-MATCH (a:Node {id: id})
+MATCH (a:Node {id: id}) WHERE NOT a:` + stagedLabel + `
 WITH collect(a) AS ns` + relsOfPart(shape) + relLevelPart + `
 RETURN ` + relLevelReturn(f)
 	})
@@ -267,7 +267,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 func planNodesStatement(shape relShape, nf, rf *graph.Fields) string {
 	return cachedStatement("nodes "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
 		return `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
 WITH collect(n) AS ns` + nodesTail(shape, nf, rf)
 	})
 }
@@ -331,6 +331,7 @@ func planPageStatement(p graph.PagePlan) (string, map[string]any, error) {
 	}
 	// Assembled from the fixed fragments of filter.go and this file; every
 	// value is a parameter.
+	where = "NOT n:" + stagedLabel + " AND (" + where + ")"
 	cypher := `CALL () { MATCH (n:Node) WHERE ` + where + ` RETURN count(n) AS total }
 CALL () { MATCH (n:Node) WHERE ` + where + `
   WITH n ORDER BY ` + orderBy(q.OrderBy) + ` SKIP $offset LIMIT $limit

@@ -68,8 +68,9 @@ RETURN ` + nodeMap("node") + ` AS node, score`
 
 // searchScores binds node and score for every hit (see cypherSearch).
 const searchScores = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
-WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } AS docs
+WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) } AS docs
 CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
+WHERE NOT node:` + stagedLabel + `
 WITH totalLen, docs, node, split(node.searchText, ' ') AS toks
 WITH totalLen, docs, collect({n: node, tf: [t IN $terms | toFloat(size([w IN toks WHERE w = t]))]}) AS hits
 WITH toFloat(totalLen) / toFloat(docs) AS avgdl, toFloat(docs) AS docs, hits,

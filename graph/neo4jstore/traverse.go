@@ -30,13 +30,13 @@ import (
 // 1..graph.MaxPathLength) through %d.
 var (
 	cypherSeeds = `UNWIND $seeds AS id
-OPTIONAL MATCH (s:Node {id: id})
+OPTIONAL MATCH (s:Node {id: id}) WHERE NOT s:` + stagedLabel + `
 RETURN id, ` + nodeMap("s") + ` AS s`
 
 	// cypherReachTemplate returns whole nodes: with a map projection in
 	// place of m, Neo4j 5.26 runs the statement five times slower (42 ms
 	// against 200 ms for act-up's 2-hop neighbourhood).
-	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds
+	cypherReachTemplate = `MATCH (s:Node) WHERE s.id IN $seeds AND NOT s:` + stagedLabel + `
 MATCH p = ANY SHORTEST (s) ((a)%s(b) WHERE ` + relOK + ` AND (size($kinds) = 0 OR b.kind IN $kinds)){1,%d} (m)
 WHERE NOT m.id IN $seeds
 WITH m, min(length(p)) AS d
@@ -44,19 +44,19 @@ ORDER BY d, m.id
 LIMIT $room
 RETURN m, d`
 
-	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids
+	cypherAmong = `MATCH (a:Node) WHERE a.id IN $ids AND NOT a:` + stagedLabel + `
 MATCH (a)-[r]->(b) WHERE b.id IN $ids AND ` + relOK + `
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 
-	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to})` + pathsPart + `
+	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + pathsPart + `
 RETURN len, simple, ns, rs`
 
 	// cypherFirstPathsTemplate is cypherPathsTemplate with the endpoints
 	// looked up in the same statement: one row per trail of the shortest
 	// groups, or one row with a null len when there is none (or an
 	// endpoint is missing, the same node, or not yet there as of $asOf).
-	cypherFirstPathsTemplate = `OPTIONAL MATCH (s:Node {id: $from})
-OPTIONAL MATCH (t:Node {id: $to})
+	cypherFirstPathsTemplate = `OPTIONAL MATCH (s:Node {id: $from}) WHERE NOT s:` + stagedLabel + `
+OPTIONAL MATCH (t:Node {id: $to}) WHERE NOT t:` + stagedLabel + `
 OPTIONAL CALL (s, t) {
   WITH s, t WHERE s <> t AND ($asOf IS NULL OR ((s.since IS NULL OR s.since <= $asOf) AND (t.since IS NULL OR t.since <= $asOf)))` +
 		pathsPart + `
