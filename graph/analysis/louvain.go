@@ -67,10 +67,11 @@ func louvain(ctx context.Context, adj csr, seed uint64) ([]int32, error) {
 		g.k[i] = float64(adj.degree(i))
 		m2 += g.k[i]
 	}
+	base := g
 	q := levelModularity(g, m2)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	for {
-		c, k, moved, err := g.localMoves(ctx, rng, m2)
+		c, k, moved, err := g.localMoves(ctx, rng, m2, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -87,6 +88,13 @@ func louvain(ctx context.Context, adj csr, seed uint64) ([]int32, error) {
 		}
 		q = next
 	}
+	// Refinement: local moves of the original nodes from the final
+	// communities, which only ever raises modularity; a node stuck in a
+	// community merged as a whole at a higher level can leave it here.
+	comm, _, _, err := base.localMoves(ctx, rng, m2, comm)
+	if err != nil {
+		return nil, err
+	}
 	return comm, nil
 }
 
@@ -100,16 +108,19 @@ func levelModularity(g *wgraph, m2 float64) float64 {
 	return q
 }
 
-// localMoves runs the local-moving phase on g and returns each node's
-// community renumbered 0..k-1 in order of first node, k, and whether any
-// node moved.
-func (g *wgraph) localMoves(ctx context.Context, rng *rand.Rand, m2 float64) (c []int32, k int, moved bool, err error) {
+// localMoves runs the local-moving phase on g from the communities start
+// (nil: every node alone) and returns each node's community renumbered
+// 0..k-1 in order of first node, k, and whether any node moved.
+func (g *wgraph) localMoves(ctx context.Context, rng *rand.Rand, m2 float64, start []int32) (c []int32, k int, moved bool, err error) {
 	n := g.n()
 	c = make([]int32, n)
 	tot := make([]float64, n)
 	for i := range n {
 		c[i] = int32(i)
-		tot[i] = g.k[i]
+		if start != nil {
+			c[i] = start[i]
+		}
+		tot[c[i]] += g.k[i]
 	}
 	order := rng.Perm(n)
 	weight := make([]float64, n) // weight from the current node to each community
