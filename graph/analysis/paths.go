@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/hmkg/hmkg/graph"
@@ -30,12 +31,17 @@ type pathMetrics struct {
 // scheduling, and at most a few partial vectors are alive at once.
 func (g *simpleGraph) paths(ctx context.Context, nWorkers int) (*pathMetrics, error) {
 	n := g.n
+	// The searches run on a copy of the graph renumbered in breadth-first
+	// order, so that neighbours have nearby numbers and a search's state
+	// (dist, sigma, coefficients) is read from fewer cache lines; the
+	// figures are mapped back to the node order at the end.
+	perm, adj := bfsOrder(g.adj)
 	res := &pathMetrics{betweenness: make([]float64, n), closeness: make([]float64, n), brokerage: make([]float64, n)}
 	movement := make([]bool, n)
 	target := make([]bool, n)
-	for i, nd := range g.nodes {
-		movement[i] = nd.Kind == graph.KindMovement
-		target[i] = nd.Kind == graph.KindInstitution
+	for i, old := range perm {
+		movement[i] = g.nodes[old].Kind == graph.KindMovement
+		target[i] = g.nodes[old].Kind == graph.KindInstitution
 	}
 	blocks := min(pathBlocks, n)
 	blockOf := func(b int) (lo, hi int) { return b * n / blocks, (b + 1) * n / blocks }
@@ -111,10 +117,10 @@ func (g *simpleGraph) paths(ctx context.Context, nWorkers int) (*pathMetrics, er
 						fail(err)
 						return
 					}
-					res.closeness[src] = s.run(g.adj, int32(src), n)
-					s.accumulate(g.adj, p.bc)
+					res.closeness[src] = s.run(adj, int32(src), n)
+					s.accumulate(adj, p.bc)
 					if movement[src] {
-						s.accumulateSubset(g.adj, target, p.brk)
+						s.accumulateSubset(adj, target, p.brk)
 					}
 					s.reset()
 				}
@@ -138,7 +144,50 @@ func (g *simpleGraph) paths(ctx context.Context, nWorkers int) (*pathMetrics, er
 	for i := range res.brokerage {
 		res.brokerage[i] *= 0.5
 	}
-	return res, nil
+	out := &pathMetrics{betweenness: make([]float64, n), closeness: make([]float64, n), brokerage: make([]float64, n)}
+	for i, old := range perm {
+		out.betweenness[old] = res.betweenness[i]
+		out.closeness[old] = res.closeness[i]
+		out.brokerage[old] = res.brokerage[i]
+	}
+	return out, nil
+}
+
+// bfsOrder numbers the nodes of adj in breadth-first order (each component
+// from its lowest node, neighbours in ascending order) and returns perm,
+// perm[new] = old, and adj renumbered with ascending rows.
+func bfsOrder(adj csr) ([]int32, csr) {
+	n := len(adj.off) - 1
+	perm := make([]int32, 0, n)
+	rank := make([]int32, n) // rank[old] = new
+	for i := range rank {
+		rank[i] = -1
+	}
+	for root := range int32(n) {
+		if rank[root] >= 0 {
+			continue
+		}
+		rank[root] = int32(len(perm))
+		perm = append(perm, root)
+		for head := len(perm) - 1; head < len(perm); head++ {
+			for _, w := range adj.row(perm[head]) {
+				if rank[w] < 0 {
+					rank[w] = int32(len(perm))
+					perm = append(perm, w)
+				}
+			}
+		}
+	}
+	out := csr{off: make([]int32, n+1), nbr: make([]int32, len(adj.nbr))}
+	for i, old := range perm {
+		row := out.nbr[out.off[i]:out.off[i]]
+		for _, w := range adj.row(old) {
+			row = append(row, rank[w])
+		}
+		slices.Sort(row)
+		out.off[i+1] = out.off[i] + int32(len(row))
+	}
+	return perm, out
 }
 
 // search is one worker's state for Brandes' algorithm, reused across
@@ -190,45 +239,50 @@ func (s *search) run(adj csr, src int32, n int) float64 {
 	return float64(r-1) / float64(total) * float64(r-1) / float64(n-1)
 }
 
-// accumulate adds the last search's pair dependencies (Brandes) to bc. The
-// predecessors of w are its neighbours one step nearer the source, so no
-// predecessor lists are kept.
+// accumulate adds the last search's pair dependencies (Brandes) to bc.
+// It pulls rather than pushes: a node's dependency is
+// δ(v) = σ(v) · Σ (1+δ(w))/σ(w) over its successors w (neighbours one step
+// farther from the source), so each node, taken farthest first, reads its
+// successors' coefficients (1+δ(w))/σ(w) and writes only its own; no
+// predecessor lists are kept and no scattered writes are made.
 func (s *search) accumulate(adj csr, bc []float64) {
-	dist, sigma, delta, order := s.dist, s.sigma, s.delta, s.order
+	dist, sigma, coef, order := s.dist, s.sigma, s.delta, s.order
 	for i := len(order) - 1; i > 0; i-- {
-		w := order[i]
-		dw := dist[w] - 1
-		coeff := (1 + delta[w]) / sigma[w]
-		for _, v := range adj.nbr[adj.off[w]:adj.off[w+1]] {
-			if dist[v] == dw {
-				delta[v] += sigma[v] * coeff
+		v := order[i]
+		next := dist[v] + 1
+		var sum float64
+		for _, w := range adj.nbr[adj.off[v]:adj.off[v+1]] {
+			if dist[w] == next {
+				sum += coef[w]
 			}
 		}
-		bc[w] += delta[w]
+		d := sigma[v] * sum
+		bc[v] += d
+		coef[v] = (1 + d) / sigma[v]
 	}
 }
 
 // accumulateSubset adds the last search's dependencies on paths that end at
-// a target (networkx's betweenness_centrality_subset) to out. It reuses
-// delta, so it clears it first.
+// a target (networkx's betweenness_centrality_subset) to out, pulling as
+// accumulate does with coefficients (δ(w) + [w is a target])/σ(w). It
+// reuses delta, so it overwrites accumulate's coefficients.
 func (s *search) accumulateSubset(adj csr, target []bool, out []float64) {
-	dist, sigma, delta, order := s.dist, s.sigma, s.delta, s.order
-	for _, v := range order {
-		delta[v] = 0
-	}
+	dist, sigma, coef, order := s.dist, s.sigma, s.delta, s.order
 	for i := len(order) - 1; i > 0; i-- {
-		w := order[i]
-		dw := dist[w] - 1
-		coeff := delta[w] / sigma[w]
-		if target[w] {
-			coeff = (1 + delta[w]) / sigma[w]
-		}
-		for _, v := range adj.nbr[adj.off[w]:adj.off[w+1]] {
-			if dist[v] == dw {
-				delta[v] += sigma[v] * coeff
+		v := order[i]
+		next := dist[v] + 1
+		var sum float64
+		for _, w := range adj.nbr[adj.off[v]:adj.off[v+1]] {
+			if dist[w] == next {
+				sum += coef[w]
 			}
 		}
-		out[w] += delta[w]
+		d := sigma[v] * sum
+		out[v] += d
+		if target[v] {
+			d++
+		}
+		coef[v] = d / sigma[v]
 	}
 }
 
