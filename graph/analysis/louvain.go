@@ -7,14 +7,15 @@ import (
 
 // Louvain community detection over slices.
 //
-// Why not gonum's community.Modularize, which this package used first: it
-// keeps its levels in maps (node → community, community → weight) and
-// rebuilds graph values at every level, so its local mover is dominated by
-// map access and allocation. Measured on the shared 2-core machine
-// (BenchmarkLouvain, both run alternately in one loop): see README,
-// "Metrics at 100k nodes". A 100k-node graph took gonum over 30 minutes of
-// one core; this implementation takes well under a second with the same
-// or higher modularity on the tests' graphs (TestLouvainAgainstGonum).
+// Why not gonum's community.Modularize, which this package used first: its
+// local mover asks ReducedUndirected.Weight, a map lookup, for every
+// candidate move, and keeps its levels in maps, so the library's algorithm
+// itself (we called it once per analysis) was the tail. Profiled at 20k
+// nodes it took 36.3 s of CPU (map access 25.6 s); at 100k it ran over 30
+// minutes. Measured alternately in one loop (BenchmarkLouvainVsGonum, 5k
+// nodes): gonum 11.8 s, this one 110 ms (107×), with modularity 0.4069
+// against gonum's 0.3875; TestLouvainAgainstGonum checks the modularity on
+// the tests' graphs and README ("Network metrics") has the numbers.
 //
 // The algorithm is Blondel et al.'s, with networkx's choices: resolution 1;
 // each level moves nodes, in a seeded random order, to the neighbouring
@@ -22,7 +23,11 @@ import (
 // ties keep the node where it is or go to the community met first (the
 // order of its neighbours), so the same graph and seed always give the same
 // communities; communities then become the nodes of the next level; it
-// stops when a level improves modularity by at most louvainThreshold.
+// stops when a level improves modularity by at most louvainThreshold. A
+// last pass of local moves of the original nodes from the final
+// communities (which only raises modularity) lets nodes leave a community
+// that was merged as a whole; it lifts the tests' synthetic graph from
+// 0.385 to 0.400 (networkx's Louvain: 0.397).
 
 // louvainThreshold is networkx's default: a level must improve modularity
 // by more than this to continue.
