@@ -26,13 +26,17 @@ const StoriesFile = "stories.json"
 //go:embed stories.json
 var curatedStories []byte
 
-// CuratedStories parses the embedded stories; a fresh copy on every call.
+// CuratedStories parses the embedded stories, each with its Curated mark
+// (see SyncStories); a fresh copy on every call.
 func CuratedStories() ([]*graph.Story, error) {
 	var f struct {
 		Stories []*graph.Story `json:"stories"`
 	}
 	if err := json.Unmarshal(curatedStories, &f); err != nil {
 		return nil, fmt.Errorf("parse embedded %s: %w", StoriesFile, err)
+	}
+	for _, s := range f.Stories {
+		s.Curated = s.CuratedMark()
 	}
 	return f.Stories, nil
 }

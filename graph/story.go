@@ -38,6 +38,13 @@ type Story struct {
 	UpdatedAt time.Time    `json:"updatedAt"`
 	Version   int          `json:"version"`
 	Steps     []*StoryStep `json:"steps"`
+	// Curated marks a story written from the curated stories the binary
+	// ships (data/stories.json): it is the CuratedMark of the shipped text
+	// it was last written from. Only the curation at start-up sets it; an
+	// editor's update (upsertStory) clears it, which is how the start-up
+	// knows never to overwrite a story an editor has changed. Accepting a
+	// step keeps it.
+	Curated string `json:"curated,omitempty"`
 	// Stale is true when any step is stale. Computed, never stored.
 	Stale bool `json:"-"`
 }
@@ -299,3 +306,19 @@ func (s *Story) referenced() (nodes, rels []string) {
 // Referenced returns every node id and relationship id that s's steps name
 // (citations, seeds, highlights), each once.
 func (s *Story) Referenced() (nodes, rels []string) { return s.referenced() }
+
+// CuratedMark is a fingerprint of what an author writes of s: id, title,
+// summary, author and each step's view, caption and citations; not the
+// version, timestamps, recorded state or the mark itself.
+func (s *Story) CuratedMark() string {
+	steps := make([]string, len(s.Steps))
+	for i, st := range s.Steps {
+		if st != nil {
+			steps[i] = st.content()
+		}
+	}
+	return "c1:" + hashJSON(struct {
+		ID, Title, Summary, Author string
+		Steps                      []string
+	}{s.ID, s.Title, s.Summary, s.Author, steps})
+}

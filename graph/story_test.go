@@ -102,3 +102,38 @@ func TestCheckStory(t *testing.T) {
 		t.Errorf("after accepting: stale %v version %d", s.Stale, s.Version)
 	}
 }
+
+// A story read back from an export may name records deleted after its
+// steps were written, but only those a step recorded; the rules for a
+// story being written stay strict.
+func TestCheckImportReferences(t *testing.T) {
+	s := &Story{ID: "s", Title: "S", Author: "a", Steps: []*StoryStep{
+		{Caption: "c", View: StoryView{Seeds: []string{"gone"}}, CitedNodes: []string{"gone"}, CitedRelationships: []string{"x:LED:gone"},
+			Recorded: []CitedState{{ID: "gone", Target: CitedNode, Hash: "v1:0"}, {ID: "x:LED:gone", Target: CitedRelationship, Hash: "v1:1"}}},
+		{Caption: "d", View: StoryView{Seeds: []string{"gone"}}, CitedNodes: []string{"here"}},
+	}}
+	recs := Records{Nodes: map[string]*Node{"here": {ID: "here"}}, Relationships: map[string]*Relationship{}}
+	got := s.CheckImportReferences(recs)
+	if len(got) != 1 || !strings.Contains(got[0], `steps[1]: seed "gone" does not exist`) {
+		t.Errorf("import: %v, want only the seed of the step that recorded nothing about it", got)
+	}
+	if strict := s.CheckReferences(recs); len(strict) != 4 {
+		t.Errorf("write: %v, want 4 problems", strict)
+	}
+}
+
+// CuratedMark follows what an author writes, not what the store sets.
+func TestCuratedMark(t *testing.T) {
+	s := &Story{ID: "s", Title: "S", Author: "a", Steps: []*StoryStep{{Caption: "c", View: StoryView{Seeds: []string{"n"}}, CitedNodes: []string{"n"}}}}
+	m := s.CuratedMark()
+	c := CloneStory(s)
+	c.Version, c.UpdatedAt, c.Curated = 7, time.Now(), "x"
+	c.Steps[0].Recorded = []CitedState{{ID: "n", Target: CitedNode, Hash: "v1:2"}}
+	if c.CuratedMark() != m || !strings.HasPrefix(m, "c1:") {
+		t.Errorf("version, time, recorded state or the mark changed the mark: %s vs %s", c.CuratedMark(), m)
+	}
+	c.Steps[0].Caption = "changed"
+	if c.CuratedMark() == m {
+		t.Error("a changed caption keeps the mark")
+	}
+}

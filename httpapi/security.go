@@ -1,21 +1,41 @@
 package httpapi
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 )
 
 // The Content-Security-Policy of every response: the dashboard, GraphiQL
 // and the story pages load everything from this server and run no inline
-// script. Styles allow 'unsafe-inline' because Cytoscape and GraphiQL's
-// editor (CodeMirror) set element styles at run time; scripts never do.
-// Pages may not be framed, except the story embeds (see embedCSP).
+// script and no inline style: no <style> element, no style attribute in
+// markup. Cytoscape, CodeMirror and React set styles through the CSSOM
+// (element.style), which a policy does not govern; see web/README.md for
+// how the dashboard keeps to it. Pages may not be framed, except the story
+// embeds (see embedCSP).
 const (
-	cspBase = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	cspBase = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 		"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; " +
 		"object-src 'none'; base-uri 'self'; form-action 'self'"
 	cspDefault = cspBase + "; frame-ancestors 'none'"
 )
+
+// cspWithStyleNonce is the default policy that also allows <style>
+// elements carrying nonce (GraphiQL's, see storyWeb.graphiql).
+func cspWithStyleNonce(nonce string) string {
+	return strings.Replace(cspDefault, "style-src 'self';", "style-src 'self' 'nonce-"+nonce+"';", 1)
+}
+
+// newNonce is a fresh CSP nonce: 128 random bits, base64.
+func newNonce() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("csp nonce: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(b[:]), nil
+}
 
 // embedCSP is the policy of /embed/ pages: framing allowed by the origins
 // configured (Config.EmbedOrigins), or by any page when none are.

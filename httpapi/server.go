@@ -40,6 +40,9 @@ type Config struct {
 	Introspection bool
 	// Limits bound the shape and cost of GraphQL operations.
 	Limits resolvers.Limits
+	// DisableCompiledReads sends every operation through gqlgen's own
+	// executor instead of the compiled read path (resolvers/compiled.go).
+	DisableCompiledReads bool
 	// MaxBodyBytes caps a request body.
 	MaxBodyBytes int64
 	// RequestTimeout bounds each request.
@@ -99,7 +102,8 @@ func (c *Config) setDefaults() {
 // newGraphQL returns the GraphQL endpoint alone: transports, limits, error
 // presentation and panic recovery.
 func newGraphQL(cfg Config) *handler.Server {
-	srv := handler.New(resolvers.Schema(cfg.Store, cfg.exports))
+	es, reads := resolvers.SchemaWithCompiledReads(cfg.Store, cfg.exports)
+	srv := handler.New(es)
 	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
 	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -108,6 +112,10 @@ func newGraphQL(cfg Config) *handler.Server {
 	srv.Use(keyCheck{})
 	for _, ext := range resolvers.Extensions(cfg.Limits, cfg.Introspection) {
 		srv.Use(ext)
+	}
+	if !cfg.DisableCompiledReads {
+		// An operation interceptor: it runs after the limits above.
+		srv.Use(reads)
 	}
 	log := cfg.Logger
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

@@ -50,13 +50,24 @@ func (s *storyWeb) routes(mux *http.ServeMux) {
 }
 
 // graphiql serves GraphiQL, built into the dashboard (graphiql.html and
-// its assets), so it needs no CDN.
+// its assets), so it needs no CDN. Its policy adds a fresh style nonce,
+// given to the page in <meta name="csp-nonce">: GraphiQL's dialogs and menus
+// (Radix, through react-remove-scroll-bar) add a <style> element while one
+// is open, with text computed at run time (so no hash can allow it), and
+// stamp it with that nonce (see web/src/graphiql/main.js).
 func (s *storyWeb) graphiql(w http.ResponseWriter, r *http.Request) {
 	body, err := s.dashboardFile(r.Context(), "graphiql.html")
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
+	nonce, err := newNonce()
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	body = bytes.Replace(body, []byte("<head>"), []byte(`<head><meta name="csp-nonce" content="`+nonce+`" />`), 1)
+	w.Header().Set("Content-Security-Policy", cspWithStyleNonce(nonce))
 	writeHTML(w, http.StatusOK, body)
 }
 

@@ -62,6 +62,11 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(csp, "unsafe-eval") || strings.Contains(regexp.MustCompile(`script-src[^;]*`).FindString(csp), "unsafe-inline") {
 			t.Errorf("%s: CSP %q allows inline or eval'd scripts", target, csp)
 		}
+		// Styles only from the server's files (GraphiQL: and its nonce).
+		if style := regexp.MustCompile(`style-src[^;]*`).FindString(csp); style != "style-src 'self'" &&
+			!(target == "/graphiql" && regexp.MustCompile(`^style-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' *$`).MatchString(style)) {
+			t.Errorf("%s: CSP %q: want style-src 'self' (no inline style)", target, csp)
+		}
 		if got := rec.Header().Get("X-Frame-Options"); got != "DENY" {
 			t.Errorf("%s: X-Frame-Options %q, want DENY", target, got)
 		}
@@ -69,6 +74,14 @@ func TestSecurityHeaders(t *testing.T) {
 	rec := getPage(t, h, "/graphiql")
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<title>graphiql</title>") {
 		t.Errorf("/graphiql: %d %q, want the built graphiql.html", rec.Code, rec.Body.String())
+	}
+	// GraphiQL's page carries the nonce of its policy, fresh each time.
+	nonce := regexp.MustCompile(`'nonce-([^']+)'`).FindStringSubmatch(rec.Header().Get("Content-Security-Policy"))
+	if nonce == nil || !strings.Contains(rec.Body.String(), `<meta name="csp-nonce" content="`+nonce[1]+`" />`) {
+		t.Errorf("/graphiql: the page does not carry its policy's nonce: %q", rec.Body.String())
+	}
+	if again := getPage(t, h, "/graphiql").Header().Get("Content-Security-Policy"); nonce != nil && strings.Contains(again, nonce[1]) {
+		t.Error("/graphiql: the nonce was reused")
 	}
 }
 

@@ -25,18 +25,21 @@ var storyExportJS string
 //go:embed story_export.css
 var storyExportCSS string
 
-var storyExportHash = func() string {
-	sum := sha256.Sum256([]byte(storyExportJS))
+// cspHash is the CSP source expression that allows an inline <script> or
+// <style> whose text is exactly s.
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}()
+}
 
-// exportCSP allows the inlined renderer and styles, and nothing from any
-// network: the file works offline and cannot leak that it was opened.
-// exportMetaCSP is the same in the file itself, for when it is opened from
-// disk (a <meta> policy cannot carry frame-ancestors).
+// exportCSP allows the inlined renderer and style sheet (each by its hash:
+// no other inline script or style, and no style attribute, runs) and
+// nothing from any network: the file works offline and cannot leak that it
+// was opened. exportMetaCSP is the same in the file itself, for when it is
+// opened from disk (a <meta> policy cannot carry frame-ancestors).
 var (
-	exportMetaCSP = "default-src 'none'; script-src " + storyExportHash +
-		"; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+	exportMetaCSP = "default-src 'none'; script-src " + cspHash(storyExportJS) +
+		"; style-src " + cspHash(storyExportCSS) + "; img-src data:; base-uri 'none'; form-action 'none'"
 	exportCSP = exportMetaCSP + "; frame-ancestors 'none'"
 )
 

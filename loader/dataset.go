@@ -187,8 +187,16 @@ func (d *decoder) document() error {
 			err = section(d, "disputes", &d.f.disputes, &d.f.disputesAt)
 		case "stories":
 			err = section(d, "stories", &d.f.stories, &d.f.storiesAt)
+		case "directed", "multigraph":
+			// hmkg's node-link JSON export (see nodelink.go).
+			err = d.skip()
+		case "graph":
+			err = d.exportManifest()
+		case "edges", "links":
+			err = d.edges(key)
 		default:
-			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships, disputes and stories", key))
+			d.problemAt(keyAt, fmt.Sprintf("unknown field %.60q: a dataset has name, version, description, sources, nodes, relationships, disputes and stories "+
+				"(or, as hmkg's JSON export writes it, directed, multigraph, graph, nodes, edges and stories)", key))
 			err = d.skip()
 		}
 		if str != nil {
@@ -319,6 +327,8 @@ func recordID(v any) string {
 	case *graph.Relationship:
 		return r.ID
 	case *graph.Story:
+		return r.ID
+	case *nodeLinkEdge:
 		return r.ID
 	}
 	return ""

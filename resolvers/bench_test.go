@@ -34,6 +34,8 @@ type benchGraph struct {
 	loadTime      time.Duration
 	heapAfterLoad uint64
 	nodes, rels   int
+	// gqlgen is h without the compiled read path.
+	gqlgen http.Handler
 }
 
 var (
@@ -96,6 +98,7 @@ func loadBenchGraph(b *testing.B, name string) *benchGraph {
 	g.heapAfterLoad = ms.HeapAlloc
 	g.store = s
 	g.h = httpapi.New(httpapi.Config{Store: s})
+	g.gqlgen = httpapi.New(httpapi.Config{Store: s, DisableCompiledReads: true})
 	benchGraphs[name] = g
 	return g
 }
@@ -113,10 +116,15 @@ func benchGraphNames() []string {
 
 // post runs one GraphQL request through the full HTTP handler.
 func (g *benchGraph) post(b *testing.B, query string) {
+	g.postTo(b, g.h, query)
+}
+
+// postTo runs one GraphQL request through h.
+func (g *benchGraph) postTo(b *testing.B, h http.Handler, query string) {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(query))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
-	g.h.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
 		b.Fatalf("query failed: %d %s", rec.Code, rec.Body.String())
 	}
@@ -130,6 +138,9 @@ func gqlBody(query string, args ...any) string {
 // BenchmarkGraphQL runs the researcher workload through the HTTP handler:
 // full-text search, a 2-hop neighbourhood, a shortest path and a nested
 // query that touches every loader, on the curated and synthetic graphs.
+// Each question runs with the compiled read path (compiled) and through
+// gqlgen's executor (gqlgen), then both alternated in one loop (ratio:
+// compiled-ms, gqlgen-ms and their ratio under the same machine load).
 func BenchmarkGraphQL(b *testing.B) {
 	for _, name := range benchGraphNames() {
 		b.Run(name, func(b *testing.B) {
@@ -143,15 +154,36 @@ func BenchmarkGraphQL(b *testing.B) {
 			}
 			for _, w := range []string{"Search", "Neighbourhood", "ShortestPath", "Nested"} {
 				b.Run(w, func(b *testing.B) {
-					b.ReportAllocs()
-					// Warm up outside the timed loop: Neo4j plans and
-					// compiles each new Cypher shape on first use.
-					for range 3 {
-						g.post(b, queries[w])
+					for _, path := range []struct {
+						name string
+						h    http.Handler
+					}{{"compiled", g.h}, {"gqlgen", g.gqlgen}} {
+						b.Run(path.name, func(b *testing.B) {
+							b.ReportAllocs()
+							// Warm up outside the timed loop: Neo4j plans
+							// and compiles each new Cypher shape on first use.
+							for range 3 {
+								g.postTo(b, path.h, queries[w])
+							}
+							for b.Loop() {
+								g.postTo(b, path.h, queries[w])
+							}
+						})
 					}
-					for b.Loop() {
-						g.post(b, queries[w])
-					}
+					b.Run("ratio", func(b *testing.B) {
+						var on, off time.Duration
+						for b.Loop() {
+							t0 := time.Now()
+							g.postTo(b, g.h, queries[w])
+							t1 := time.Now()
+							g.postTo(b, g.gqlgen, queries[w])
+							on, off = on+t1.Sub(t0), off+time.Since(t1)
+						}
+						n := float64(b.N)
+						b.ReportMetric(float64(on.Nanoseconds())/n/1e6, "compiled-ms")
+						b.ReportMetric(float64(off.Nanoseconds())/n/1e6, "gqlgen-ms")
+						b.ReportMetric(float64(on)/float64(off), "ratio")
+					})
 				})
 			}
 		})
@@ -256,6 +288,11 @@ func BenchmarkNeo4jRatio(b *testing.B) {
 			}
 			var gql, cy time.Duration
 			n := 0
+			counter, _ := g.store.(interface{ Queries() int64 })
+			var stmts int64
+			if counter != nil {
+				stmts = counter.Queries()
+			}
 			for b.Loop() {
 				t0 := time.Now()
 				g.post(b, body)
@@ -267,6 +304,10 @@ func BenchmarkNeo4jRatio(b *testing.B) {
 			b.ReportMetric(float64(gql.Microseconds())/float64(n)/1000, "gql-ms")
 			b.ReportMetric(float64(cy.Microseconds())/float64(n)/1000, "cypher-ms")
 			b.ReportMetric(float64(gql)/float64(cy), "ratio")
+			if counter != nil {
+				// Cypher statements per GraphQL request (issue 10: one).
+				b.ReportMetric(float64(counter.Queries()-stmts)/float64(n), "stmts/op")
+			}
 		})
 	}
 }

@@ -18,6 +18,33 @@ type relKey struct {
 	types string // sorted, comma-joined
 	asOf  int
 	dated bool
+	// kinds, sorted and comma-joined, keeps the relationships whose other
+	// end is of one of these kinds (graph.RelPlan.OtherKinds): a list for
+	// a related-nodes field, which filters by kind again.
+	kinds string
+}
+
+// otherKinds returns k's kinds.
+func (k relKey) otherKinds() []graph.Kind {
+	if k.kinds == "" {
+		return nil
+	}
+	var out []graph.Kind
+	for _, s := range strings.Split(k.kinds, ",") {
+		out = append(out, graph.Kind(s))
+	}
+	return out
+}
+
+// withKinds returns k keeping only relationships to nodes of kinds.
+func (k relKey) withKinds(kinds []graph.Kind) relKey {
+	ks := make([]string, len(kinds))
+	for i, x := range kinds {
+		ks[i] = string(x)
+	}
+	slices.Sort(ks)
+	k.kinds = strings.Join(slices.Compact(ks), ",")
+	return k
 }
 
 func (k relKey) query() graph.RelQuery {
@@ -60,6 +87,18 @@ type loaders struct {
 	rels    map[relKey][]*graph.Relationship
 	// episodes maps a tension id to the relationships that exemplify it.
 	episodes map[string][]*graph.Relationship
+	// fields is what the planned reads fill in of nodes and relationships
+	// (planfields.go), once the planner has read the operation; nil:
+	// everything.
+	fields      *graph.Fields
+	fieldsKnown bool
+}
+
+// plannedFields returns what planned reads fill in (see fields).
+func (l *loaders) plannedFields() *graph.Fields {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fields
 }
 
 func newLoaders(store graph.Store) *loaders {
@@ -115,27 +154,58 @@ func (l *loaders) loadNodes(ctx context.Context, ids []string) ([]*graph.Node, e
 	return out, nil
 }
 
-// loadNodeWithSources loads one node and, when sources is set, the
-// sources it cites, in one store step (graph.NodePlan).
-func (l *loaders) loadNodeWithSources(ctx context.Context, id string, sources bool) (*graph.Node, error) {
-	if !sources {
-		ns, err := l.loadNodes(ctx, []string{id})
-		if err != nil {
-			return nil, fmt.Errorf("load node %s: %w", id, err)
-		}
-		return ns[0], nil
-	}
-	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: []string{id}, Sources: true})
+// rootPlan is what the planner folds into the store call of a root field:
+// the sources its nodes cite and one relationships level below them (rels
+// nil: none), cached under key like loadRelsWith caches it.
+type rootPlan struct {
+	sources bool
+	rels    *graph.RelPlan
+	key     relKey
+}
+
+// loadNodesPlanned loads nodes with what rp folds in, in one store step
+// (graph.NodePlan); the nodes in the order of ids, nil for missing ones.
+func (l *loaders) loadNodesPlanned(ctx context.Context, ids []string, rp rootPlan) ([]*graph.Node, error) {
+	res, err := graph.PlanNodes(ctx, l.store, graph.NodePlan{IDs: ids, Sources: rp.sources, Rels: rp.rels, Fields: l.plannedFields()})
 	if err != nil {
-		return nil, fmt.Errorf("load node %s: %w", id, err)
+		return nil, err
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.nodes[id] = res.Nodes[0]
-	for _, src := range res.Sources {
-		l.sources[src.ID] = src
+	for i, id := range ids {
+		l.nodes[id] = res.Nodes[i]
 	}
-	return res.Nodes[0], nil
+	l.mu.Unlock()
+	l.knowPlanned(res.Nodes, res.Sources, rp, res.Rels)
+	return res.Nodes, nil
+}
+
+// knowPlanned records what a planned root call returned besides its
+// nodes: the sources they cite and their relationships level under rp.key.
+func (l *loaders) knowPlanned(ns []*graph.Node, sources []*graph.Source, rp rootPlan, rels *graph.RelPlanResult) {
+	l.knowSources(sources)
+	if rp.rels == nil || rels == nil {
+		return
+	}
+	ids := make([]string, 0, len(ns))
+	for _, n := range ns {
+		if n != nil {
+			ids = append(ids, n.ID)
+		}
+	}
+	l.knowNodes(rels.Nodes)
+	l.knowSources(rels.Sources)
+	l.storeRels(ids, rp.key, rels.Relationships)
+}
+
+// knowSources records sources a store call returned for another purpose.
+func (l *loaders) knowSources(ss []*graph.Source) {
+	l.mu.Lock()
+	for _, src := range ss {
+		if src != nil {
+			l.sources[src.ID] = src
+		}
+	}
+	l.mu.Unlock()
 }
 
 // knowNodes records nodes a store call returned for another purpose.
@@ -191,42 +261,22 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 		q := proto.query()
 		q.NodeIDs = need
 		var rels []*graph.Relationship
-		if endpoints || sources {
-			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources})
+		if endpoints || sources || proto.kinds != "" {
+			res, err := graph.PlanRelationships(ctx, l.store, graph.RelPlan{Query: q, Endpoints: endpoints, Sources: sources,
+				Fields: l.plannedFields(), OtherKinds: proto.otherKinds()})
 			if err != nil {
 				return nil, err
 			}
 			rels = res.Relationships
 			l.knowNodes(res.Nodes)
-			l.mu.Lock()
-			for _, src := range res.Sources {
-				l.sources[src.ID] = src
-			}
-			l.mu.Unlock()
+			l.knowSources(res.Sources)
 		} else {
 			var err error
 			if rels, err = l.store.Relationships(ctx, q); err != nil {
 				return nil, err
 			}
 		}
-		byNode := make(map[string][]*graph.Relationship, len(need))
-		for _, r := range rels {
-			if proto.dir != graph.DirectionIn {
-				byNode[r.From] = append(byNode[r.From], r)
-			}
-			if proto.dir != graph.DirectionOut && r.To != r.From {
-				byNode[r.To] = append(byNode[r.To], r)
-			}
-		}
-		l.mu.Lock()
-		for _, id := range need {
-			rs := byNode[id]
-			if rs == nil {
-				rs = []*graph.Relationship{}
-			}
-			l.rels[key(id)] = rs
-		}
-		l.mu.Unlock()
+		l.storeRels(need, proto, rels)
 	}
 	out := make([][]*graph.Relationship, len(ids))
 	l.mu.Lock()
@@ -235,6 +285,31 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 	}
 	l.mu.Unlock()
 	return out, nil
+}
+
+// storeRels caches rels, the relationships of the nodes ids under the
+// arguments of proto, per node.
+func (l *loaders) storeRels(ids []string, proto relKey, rels []*graph.Relationship) {
+	byNode := make(map[string][]*graph.Relationship, len(ids))
+	for _, r := range rels {
+		if proto.dir != graph.DirectionIn {
+			byNode[r.From] = append(byNode[r.From], r)
+		}
+		if proto.dir != graph.DirectionOut && r.To != r.From {
+			byNode[r.To] = append(byNode[r.To], r)
+		}
+	}
+	l.mu.Lock()
+	for _, id := range ids {
+		rs := byNode[id]
+		if rs == nil {
+			rs = []*graph.Relationship{}
+		}
+		k := proto
+		k.id = id
+		l.rels[k] = rs
+	}
+	l.mu.Unlock()
 }
 
 // loadEpisodes returns the relationships exemplifying each tension of ids.
@@ -312,9 +387,10 @@ func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, 
 	return slices.DeleteFunc(ss, func(s *graph.Source) bool { return s == nil }), nil
 }
 
-// rels loads the relationships of one node.
-func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int) ([]*graph.Relationship, error) {
-	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf))
+// rels loads the relationships of one node; with kinds, at least those
+// whose other end is of one of them (see relKey.kinds).
+func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, kinds ...graph.Kind) ([]*graph.Relationship, error) {
+	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf).withKinds(kinds))
 	if err != nil {
 		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
 	}

@@ -59,7 +59,7 @@ func (r *Resolver) degree(ctx context.Context, n *graph.Node) (int, error) {
 // of the given types and direction, keeping only the given kinds, sorted by
 // name then id.
 func (r *Resolver) related(ctx context.Context, n *graph.Node, dir graph.Direction, types []graph.RelType, kinds ...graph.Kind) ([]*graph.Node, error) {
-	rs, err := r.rels(ctx, n.ID, dir, types, nil)
+	rs, err := r.rels(ctx, n.ID, dir, types, nil, kinds...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +147,14 @@ func cmpYear(a, b *int) int {
 
 var challengeTypes = []graph.RelType{graph.RelChallenged, graph.RelTargeted}
 
+// challengeMembers are the kinds of a movement's members that challenge in
+// its name.
+var challengeMembers = []graph.Kind{graph.KindOrganisation, graph.KindEvent}
+
 // movementChallenged lists the institutions a movement challenged or
 // targeted, directly or through its organisations and events.
 func (r *Resolver) movementChallenged(ctx context.Context, m *graph.Node) ([]*graph.Institution, error) {
-	members, err := r.related(ctx, m, graph.DirectionIn, []graph.RelType{graph.RelPartOf}, graph.KindOrganisation, graph.KindEvent)
+	members, err := r.related(ctx, m, graph.DirectionIn, []graph.RelType{graph.RelPartOf}, challengeMembers...)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,10 @@ var typeNames = map[graph.Kind]string{
 	graph.KindTension:      "Tension",
 }
 
+// typeOrder lists typeNames' values in a fixed order, so that planning is
+// deterministic.
+var typeOrder = []string{"Movement", "Organisation", "Institution", "Report", "Person", "Event", "Tension"}
+
 // relatedSpec is a kind's field listing the nodes at the other end of
 // relationships of fixed types (see Resolver.related).
 type relatedSpec struct {
@@ -77,7 +81,9 @@ func (r *Resolver) plan(ctx context.Context) *planner {
 	if opCtx == nil {
 		return nil
 	}
-	return &planner{l: r.loadersFor(ctx), opCtx: opCtx}
+	l := r.loadersFor(ctx)
+	l.requestFields(opCtx)
+	return &planner{l: l, opCtx: opCtx}
 }
 
 // fieldSelection is the selection under the field being resolved.
@@ -129,6 +135,54 @@ func (p *planner) done(ctx context.Context, err error) {
 	if err != nil {
 		slog.DebugContext(ctx, "planning stopped; resolvers fetch the rest", "err", err)
 	}
+}
+
+// root returns what the store call of a root field can answer together
+// with its nodes, whose selections are sels: whether any selects the
+// nodes' sources, and the first relationships level any of them selects
+// (on any node type; relationships, degree, a related-nodes field or a
+// movement's tensions or members). The levels below are planned as usual
+// by nodes, which then finds these ones known.
+func (p *planner) root(sels []ast.SelectionSet) rootPlan {
+	var rp rootPlan
+	for _, sel := range sels {
+		for _, tn := range typeOrder {
+			for _, f := range graphql.CollectFields(p.opCtx, sel, []string{tn, "Node"}) {
+				if f.Name == "sources" {
+					rp.sources = true
+				}
+				if rp.rels != nil {
+					continue
+				}
+				var k relKey
+				var endpoints, sources bool
+				switch name := f.Name; {
+				case name == "relationships":
+					var ok bool
+					if k, ok = p.relArgs(f); !ok {
+						continue
+					}
+					endpoints, sources = p.relWants(p.connection(f.Selections))
+				case name == "degree":
+					k = newRelKey("", graph.DirectionBoth, nil, nil)
+				case name == "tensions" && tn == "Movement":
+					k, endpoints = newRelKey("", graph.DirectionBoth, nil, nil), true
+				case name == "challenged" && tn == "Movement":
+					k, endpoints = newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil).withKinds(challengeMembers), true
+				default:
+					spec, ok := relatedFields[tn+"."+name]
+					if !ok {
+						continue
+					}
+					k, endpoints = newRelKey("", spec.dir, spec.types, nil).withKinds(spec.kinds), true
+				}
+				rp.key = k
+				rp.rels = &graph.RelPlan{Query: k.query(), Endpoints: endpoints, Sources: sources, Fields: p.l.plannedFields(),
+					OtherKinds: k.otherKinds()}
+			}
+		}
+	}
+	return rp
 }
 
 // job is one store call of a level: a field (with its arguments) of every
@@ -299,7 +353,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.rels(ctx, all, j.sels)
 	case "related":
-		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil), true, false)
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", j.spec.dir, j.spec.types, nil).withKinds(j.spec.kinds), true, false)
 		if err != nil {
 			return err
 		}
@@ -324,7 +378,7 @@ func (p *planner) run(ctx context.Context, j *job) error {
 		}
 		return p.children(ctx, other, []graph.Kind{graph.KindTension}, j.sels)
 	case "challenged":
-		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil), true, false)
+		lists, err := p.l.loadRelsWith(ctx, ids, newRelKey("", graph.DirectionIn, []graph.RelType{graph.RelPartOf}, nil).withKinds(challengeMembers), true, false)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,8 +19,14 @@ func (r *Resolver) queryNode(ctx context.Context, id string) (graph.Entity, erro
 	var n *graph.Node
 	var err error
 	if p != nil {
-		// The node and, when selected, its sources in one store step.
-		n, err = p.l.loadNodeWithSources(ctx, id, p.selects(fieldSelection(ctx), "sources"))
+		// The node, its sources and its first relationships level when
+		// selected, in one store step.
+		var ns []*graph.Node
+		ns, err = p.l.loadNodesPlanned(ctx, []string{id}, p.root([]ast.SelectionSet{fieldSelection(ctx)}))
+		if err != nil {
+			return nil, fmt.Errorf("load node %s: %w", id, err)
+		}
+		n = ns[0]
 	} else {
 		n, err = r.node(ctx, id)
 	}
@@ -73,13 +80,24 @@ func (r *Resolver) queryNodes(ctx context.Context, kinds []graph.Kind, where *gr
 			filter.And = []*graph.NodeFilter{where}
 		}
 	}
-	page, err := r.Store.Nodes(ctx, graph.NodeQuery{Filter: filter, OrderBy: orderBy, Offset: offset, Limit: limit})
-	if err != nil {
-		return nil, err
-	}
+	q := graph.NodeQuery{Filter: filter, OrderBy: orderBy, Offset: offset, Limit: limit}
+	var page *graph.NodePage
 	if p := r.plan(ctx); p != nil {
+		// The page, its nodes' sources and their first relationships level
+		// when selected, in one store step.
+		sels := p.connection(fieldSelection(ctx))
+		rp := p.root(sels)
+		res, err := graph.PlanPage(ctx, r.Store, graph.PagePlan{Query: q, Sources: rp.sources, Rels: rp.rels,
+			Fields: p.l.plannedFields()})
+		if err != nil {
+			return nil, err
+		}
+		page = res.Page
 		p.l.knowNodes(page.Nodes)
-		p.done(ctx, p.nodes(ctx, page.Nodes, p.connection(fieldSelection(ctx))))
+		p.l.knowPlanned(page.Nodes, res.Sources, rp, res.Rels)
+		p.done(ctx, p.nodes(ctx, page.Nodes, sels))
+	} else if page, err = r.Store.Nodes(ctx, q); err != nil {
+		return nil, err
 	}
 	conn := &model.NodeConnection{
 		Nodes:      entities(page.Nodes),
@@ -98,8 +116,23 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.Store.Search(ctx, graph.SearchQuery{Text: text, Kinds: kinds, Limit: limit})
-	if err != nil {
+	q := graph.SearchQuery{Text: text, Kinds: kinds, Limit: limit}
+	p := r.plan(ctx)
+	var hits []graph.SearchHit
+	var rp rootPlan
+	var sels []ast.SelectionSet
+	var res *graph.SearchPlanResult
+	if p != nil {
+		// The hits, their nodes' sources and their first relationships
+		// level when selected, in one store step.
+		sels = p.under(fieldSelection(ctx), "node")
+		rp = p.root(sels)
+		if res, err = graph.PlanSearch(ctx, r.Store, graph.SearchPlan{Query: q, Sources: rp.sources, Rels: rp.rels,
+			Fields: p.l.plannedFields()}); err != nil {
+			return nil, err
+		}
+		hits = res.Hits
+	} else if hits, err = r.Store.Search(ctx, q); err != nil {
 		return nil, err
 	}
 	out := make([]*graph.SearchHit, len(hits))
@@ -108,9 +141,10 @@ func (r *Resolver) querySearch(ctx context.Context, text string, kinds []graph.K
 		out[i] = &hits[i]
 		ns[i] = hits[i].Node
 	}
-	if p := r.plan(ctx); p != nil {
+	if p != nil {
 		p.l.knowNodes(ns)
-		p.done(ctx, p.nodes(ctx, ns, p.under(fieldSelection(ctx), "node")))
+		p.l.knowPlanned(ns, res.Sources, rp, res.Rels)
+		p.done(ctx, p.nodes(ctx, ns, sels))
 	}
 	return out, nil
 }

@@ -450,6 +450,32 @@ func (s *countingStore) PlanRelationships(ctx context.Context, p graph.RelPlan) 
 	return graph.PlanByParts(ctx, s.Store, p)
 }
 
+// PlanNodes, PlanPage and PlanSearch count one call when the wrapped store
+// answers them in one step, else the ordinary calls they make.
+func (s *countingStore) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
+	if np, ok := s.Store.(graph.NodePlanner); ok {
+		s.calls.Add(1)
+		return np.PlanNodes(ctx, p)
+	}
+	return graph.PlanNodesByParts(ctx, s, p)
+}
+
+func (s *countingStore) PlanPage(ctx context.Context, p graph.PagePlan) (*graph.PagePlanResult, error) {
+	if pp, ok := s.Store.(graph.PagePlanner); ok {
+		s.calls.Add(1)
+		return pp.PlanPage(ctx, p)
+	}
+	return graph.PlanPageByParts(ctx, s, p)
+}
+
+func (s *countingStore) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.SearchPlanResult, error) {
+	if sp, ok := s.Store.(graph.SearchPlanner); ok {
+		s.calls.Add(1)
+		return sp.PlanSearch(ctx, p)
+	}
+	return graph.PlanSearchByParts(ctx, s, p)
+}
+
 func (s *countingStore) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, error) {
 	s.calls.Add(1)
 	return s.Store.Nodes(ctx, q)

@@ -165,7 +165,7 @@ func seedIfEmpty(ctx context.Context, s graph.Store, log *slog.Logger) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	if st.Nodes > 0 || st.Sources > 0 {
-		return nil
+		return syncCuratedStories(ctx, s, st, log)
 	}
 	d, err := data.Curated()
 	if err != nil {
@@ -177,6 +177,36 @@ func seedIfEmpty(ctx context.Context, s graph.Store, log *slog.Logger) error {
 	}
 	log.Info("loaded curated dataset", "name", d.Name, "version", d.Version,
 		"nodes", len(d.Nodes), "relationships", len(d.Relationships), "stories", len(d.Stories), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// syncCuratedStories brings this binary's curated stories into a store
+// seeded earlier with the curated dataset (see data.SyncStories); a store
+// holding another dataset is left alone. Only an unavailable store is an
+// error (seeding retries); other problems are logged.
+func syncCuratedStories(ctx context.Context, s graph.Store, st *graph.Stats, log *slog.Logger) error {
+	name, err := data.CuratedName()
+	if err != nil {
+		return fmt.Errorf("sync curated stories: %w", err)
+	}
+	if st.DatasetName != name {
+		log.Debug("curated stories not synced: the store holds another dataset", "dataset", st.DatasetName)
+		return nil
+	}
+	res, err := data.SyncStories(ctx, s, "seed")
+	if err != nil {
+		if graph.ErrorCode(err) == graph.EUNAVAILABLE {
+			return fmt.Errorf("sync curated stories: %w", err)
+		}
+		log.Error("syncing curated stories failed", "err", err)
+		return nil
+	}
+	for _, id := range res.Failed {
+		log.Warn("curated story not written", "story", id, "problem", res.Problems[id])
+	}
+	if res.Changed() || len(res.Kept) > 0 {
+		log.Info("synced curated stories", "added", res.Added, "updated", res.Updated, "kept (changed by an editor)", res.Kept)
+	}
 	return nil
 }
 

@@ -27,6 +27,7 @@ func TestBadSettingsAreErrors(t *testing.T) {
 		{"serve", "HMKG_MAX_BODY_BYTES", "1MB", "whole number"},
 		{"serve", "HMKG_INTROSPECTION", "maybe", "boolean"},
 		{"serve", "HMKG_SEED", "2", "boolean"},
+		{"serve", "HMKG_COMPILED_READS", "sometimes", "boolean"},
 		{"serve", "HMKG_EXPORT_CONCURRENCY", "four", "whole number"},
 		{"serve", "HMKG_LOG_LEVEL", "loud", "debug, info, warn, error"},
 		{"serve", "HMKG_LOG_FORMAT", "xml", "text, json"},

@@ -155,8 +155,12 @@ zip for neo4j-admin import) or cypher.`)
 		dest = *out
 	}
 	c := doc.Manifest.Counts
-	fmt.Fprintf(stderr, "exported %d nodes, %d relationships, %d sources as %s to %s (%d bytes) in %s\n",
-		c.Nodes, c.Relationships, c.Sources, f, dest, counter.n, time.Since(start).Round(time.Millisecond))
+	stories := ""
+	if f.CarriesStories() {
+		stories = fmt.Sprintf(", %d stories", c.Stories)
+	}
+	fmt.Fprintf(stderr, "exported %d nodes, %d relationships, %d sources%s as %s to %s (%d bytes) in %s\n",
+		c.Nodes, c.Relationships, c.Sources, stories, f, dest, counter.n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -29,11 +29,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	publicURL := fs.String("public-url", e.str("HMKG_PUBLIC_URL", ""), "the origin the server is reached at, for oEmbed and story links; empty takes each request's (env HMKG_PUBLIC_URL)")
 	apiKeys := fs.String("api-keys", e.str("HMKG_API_KEYS", ""), "comma-separated API keys for mutations, each name:key or key (env HMKG_API_KEYS)")
 	introspection := fs.Bool("introspection", e.bool("HMKG_INTROSPECTION", true), "allow GraphQL introspection (env HMKG_INTROSPECTION)")
-	seed := fs.Bool("seed", e.bool("HMKG_SEED", true), "load the curated dataset into an empty store (env HMKG_SEED)")
+	seed := fs.Bool("seed", e.bool("HMKG_SEED", true), "load the curated dataset into an empty store, and bring its curated stories into a store seeded earlier (env HMKG_SEED)")
 	timeout := fs.Duration("request-timeout", e.duration("HMKG_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "per-request timeout (env HMKG_REQUEST_TIMEOUT)")
 	maxBody := fs.Int64("max-body-bytes", int64(e.int("HMKG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)), "request body limit (env HMKG_MAX_BODY_BYTES)")
 	maxDepth := fs.Int("max-depth", e.int("HMKG_MAX_DEPTH", resolvers.DefaultMaxDepth), "query nesting limit (env HMKG_MAX_DEPTH)")
 	maxComplexity := fs.Int("max-complexity", e.int("HMKG_MAX_COMPLEXITY", resolvers.DefaultMaxComplexity), "query complexity limit (env HMKG_MAX_COMPLEXITY)")
+	compiledReads := fs.Bool("compiled-reads", e.bool("HMKG_COMPILED_READS", true), "answer supported read queries with the compiled read path instead of gqlgen's executor (env HMKG_COMPILED_READS)")
 	exports := fs.Int("export-concurrency", e.int("HMKG_EXPORT_CONCURRENCY", httpapi.DefaultExportConcurrency), "GET /export requests served at once; more get 429 (env HMKG_EXPORT_CONCURRENCY)")
 	log := newLogger(e, stderr)
 	if err := e.err(); err != nil {
@@ -78,6 +79,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Dashboard:         web.Handler(),
 		EmbedOrigins:      strings.Fields(strings.ReplaceAll(*embedOrigins, ",", " ")),
 		PublicURL:         *publicURL,
+		// HMKG_COMPILED_READS=false: every operation through gqlgen.
+		DisableCompiledReads: !*compiledReads,
 	})
 	srv := &http.Server{
 		Handler:           accessLog(log, h),

@@ -38,9 +38,13 @@ func pycheckPython(t *testing.T) string {
 }
 
 // writeExpected records what the API returned, for check_exports.py.
-func writeExpected(t *testing.T, dir string, sub *graph.Subgraph, sources []*graph.Source) {
+func writeExpected(t *testing.T, dir string, sub *graph.Subgraph, sources []*graph.Source, stories []*graph.Story) {
 	t.Helper()
-	exp := map[string]any{"sourceCount": len(sources)}
+	storyIDs := []string{}
+	for _, s := range stories {
+		storyIDs = append(storyIDs, s.ID)
+	}
+	exp := map[string]any{"sourceCount": len(sources), "storyIds": storyIDs}
 	nodes := map[string]map[string]any{}
 	for _, n := range sub.Nodes {
 		m := asMap(t, n)
@@ -96,7 +100,7 @@ func runChecker(t *testing.T, py string, doc *export.Document) {
 			t.Fatal(err)
 		}
 	}
-	writeExpected(t, dir, doc.Subgraph, doc.Sources)
+	writeExpected(t, dir, doc.Subgraph, doc.Sources, doc.Stories)
 	xsd, err := filepath.Abs(filepath.Join("testdata", "gexf-1.3", "gexf.xsd"))
 	if err != nil {
 		t.Fatal(err)

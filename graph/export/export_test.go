@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,28 @@ func fixtureIn(f Format) *Document {
 	if err := d.AddMetrics(context.Background()); err != nil {
 		panic(err)
 	}
+	if f.CarriesStories() {
+		d.Stories = fixtureStories()
+		d.Manifest.Counts.Stories = len(d.Stories)
+	}
 	return d
+}
+
+// fixtureStories is a story over the fixture with awkward text and a
+// recorded state, as a store hands it to an export.
+func fixtureStories() []*graph.Story {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	return []*graph.Story{{
+		ID: "act-up-zaps", Title: `ACT UP's "zaps" & <die-ins>`, Summary: "Ünïcødé\nsummary", Author: "Zoë",
+		CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2,
+		Steps: []*graph.StoryStep{{
+			Title: "Zaps", Caption: "ACT UP **challenged** NHS England in 1990 </script>.",
+			View:       graph.StoryView{Seeds: []string{"act-up"}, Depth: 1, AsOf: yr(1990), HighlightRelationships: []string{"act-up:CHALLENGED:nhs-england:1990"}},
+			CitedNodes: []string{"act-up"}, CitedRelationships: []string{"act-up:CHALLENGED:nhs-england:1990"},
+			Recorded: []graph.CitedState{{ID: "act-up", Target: graph.CitedNode, Hash: "v1:00"},
+				{ID: "act-up:CHALLENGED:nhs-england:1990", Target: graph.CitedRelationship, Hash: "v1:11", Disputed: true}},
+		}},
+	}}
 }
 
 // golden compares got with testdata/golden/name, or rewrites it with -update.
@@ -165,6 +187,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		Graph      Manifest         `json:"graph"`
 		Nodes      []map[string]any `json:"nodes"`
 		Edges      []map[string]any `json:"edges"`
+		Stories    []*graph.Story   `json:"stories"`
 	}
 	if err := json.Unmarshal(encode(t, JSON, fixtureIn(JSON)), &doc); err != nil {
 		t.Fatalf("not JSON: %v", err)
@@ -185,7 +208,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	if doc.Edges[0]["key"] != "act-up:CHALLENGED:nhs-england" || doc.Edges[1]["year"] != float64(1990) {
 		t.Errorf("edges = %v", doc.Edges)
 	}
-	if doc.Graph.Counts != (Counts{4, 3, 2}) || doc.Graph.Sources[0].ID != "src-a" || doc.Graph.DatasetName != "fixture" ||
+	if want := fixtureStories(); len(doc.Stories) != 1 || !reflect.DeepEqual(doc.Stories, want) {
+		t.Errorf("stories = %+v, want %+v", doc.Stories, want)
+	}
+	if doc.Graph.Counts != (Counts{4, 3, 2, 1}) || doc.Graph.Sources[0].ID != "src-a" || doc.Graph.DatasetName != "fixture" ||
 		!doc.Graph.GeneratedAt.Equal(d.Manifest.GeneratedAt) || doc.Graph.Selection.Seeds[0] != "act-up" {
 		t.Errorf("manifest = %+v", doc.Graph)
 	}

@@ -145,7 +145,7 @@ func TestOpenpyxlReadsKumuXLSX(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "export.xlsx")
 			writeExport(t, path, export.KumuXLSX, doc)
-			writeExpected(t, dir, doc.Subgraph, doc.Sources)
+			writeExpected(t, dir, doc.Subgraph, doc.Sources, nil)
 			cmd := exec.Command(py, filepath.Join("..", "..", "scripts", "pycheck", "check_xlsx.py"), path, filepath.Join(dir, "expected.json"))
 			out, err := cmd.CombinedOutput()
 			t.Logf("%s", out)

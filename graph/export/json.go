@@ -21,7 +21,9 @@ import (
 // it cites; graph.sources in the manifest describes each of them (with its
 // kind). A relationship's "status" is ASSERTED, DISPUTED or RETRACTED;
 // "disputes" holds the contested claims in full (claim, positions with
-// their source ids, note).
+// their source ids, note). "stories" lists the stories that travel with
+// the export (see Document.AddStories) in the shape of a dataset file's
+// stories section, so that `hmkg load` reads the file back whole.
 func EncodeJSON(w io.Writer, d *Document) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	m, err := d.manifestJSON()
@@ -69,7 +71,16 @@ func EncodeJSON(w io.Writer, d *Document) error {
 			return fmt.Errorf("json: %w", err)
 		}
 	}
-	bw.WriteString("]}\n")
+	bw.WriteByte(']')
+	if d.Manifest.Format.CarriesStories() {
+		stories, err := d.storiesJSON()
+		if err != nil {
+			return fmt.Errorf("json: %w", err)
+		}
+		bw.WriteString(",\n\"stories\":")
+		bw.Write(stories)
+	}
+	bw.WriteString("}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("json: %w", err)
 	}

@@ -20,6 +20,9 @@ type Document struct {
 	// Metrics are the network figures of Subgraph, written by the formats
 	// that carry them (see AddMetrics); nil when not computed.
 	Metrics *analysis.Result
+	// Stories are the stories that travel with the export (JSON only; see
+	// AddStories); nil for the other formats.
+	Stories []*graph.Story
 }
 
 // Manifest describes an export so that a file found later still says what
@@ -37,6 +40,9 @@ type Manifest struct {
 	GeneratedAt time.Time    `json:"generatedAt"`
 	// Sources are the sources cited by the exported nodes and relationships.
 	Sources []*graph.Source `json:"sources"`
+	// StoriesLeftOut are the ids of the stories a format that carries
+	// stories left out because they name records outside the selection.
+	StoriesLeftOut []string `json:"storiesLeftOut,omitempty"`
 }
 
 // Counts says how much an export holds.
@@ -44,6 +50,8 @@ type Counts struct {
 	Nodes         int `json:"nodes"`
 	Relationships int `json:"relationships"`
 	Sources       int `json:"sources"`
+	// Stories is the number of stories carried (formats that carry them).
+	Stories int `json:"stories,omitempty"`
 }
 
 // NewDocument builds the document for an export of sub in format f. The

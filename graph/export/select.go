@@ -129,7 +129,22 @@ func Select(ctx context.Context, store graph.Store, sel Selection) (*graph.Subgr
 	if err != nil {
 		return nil, nil, err
 	}
+	if sel.isDataset() {
+		// The whole dataset: its sources too, also those no record cites
+		// (yet), so that `hmkg load` of the export gives the store back.
+		all, err := store.Sources(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("export: sources: %w", err)
+		}
+		sources = all
+	}
 	return sub, sources, nil
+}
+
+// isDataset reports whether a normalised selection is the whole graph
+// with no filter: every record of the store.
+func (s Selection) isDataset() bool {
+	return s.WholeGraph && len(s.Kinds) == 0 && len(s.Types) == 0 && s.AsOf == nil && !s.ExcludeDisputed
 }
 
 // selectNeighbourhood asks the store's Neighbourhood for the selection,
@@ -290,6 +305,9 @@ func Prepare(ctx context.Context, store graph.Store, f Format, sel Selection, no
 	}
 	doc := NewDocument(f, sub, sources, sel, stats, now)
 	if err := doc.AddMetrics(ctx); err != nil {
+		return nil, err
+	}
+	if err := doc.AddStories(ctx, store); err != nil {
 		return nil, err
 	}
 	return doc, nil

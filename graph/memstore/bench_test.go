@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -43,6 +44,10 @@ import (
 //	BenchmarkShortestPath       11.8 ms    8.4 ms
 //	BenchmarkPaths5             11.5 ms    10.0 ms
 //	BenchmarkNodesFilter        66 ms      37 ms
+//
+// Later figures (order indexes, merged search, pooled traversal; issue 10)
+// are in README's Benchmarks section. The query benchmarks report per-op
+// p50/p99 (and the first call of a node page, which builds an order index).
 
 func benchNodes() int {
 	if n, err := strconv.Atoi(os.Getenv("HMKG_BENCH_NODES")); err == nil && n > 0 {
@@ -70,11 +75,14 @@ func loaded(b *testing.B) (*memstore.Store, *graph.Dataset) {
 }
 
 // BenchmarkLoad imports the synthetic graph into a fresh in-memory store
-// and reports the live heap the store holds afterwards.
+// and reports the live heap the store holds afterwards (heap-MB), and
+// again once every ordered page and a search have been asked for, which
+// builds what the store builds on first use (warm-heap-MB).
 func BenchmarkLoad(b *testing.B) {
 	d := synth.Generate(benchNodes(), 6, 1)
 	base := liveHeap(d)
-	var heap uint64
+	var heap, warm uint64
+	var warmTime time.Duration
 	for b.Loop() {
 		s := memstore.New(quiet)
 		if err := s.Import(context.Background(), cloneDataset(d), "bench"); err != nil {
@@ -82,9 +90,15 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		b.StopTimer()
 		heap = liveHeap(s) - base
+		start := time.Now()
+		warmUp(b, s)
+		warmTime = time.Since(start)
+		warm = liveHeap(s) - base
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(warm)/(1<<20), "warm-heap-MB")
+	b.ReportMetric(warmTime.Seconds(), "warm-s")
 	b.ReportMetric(float64(len(d.Nodes)), "nodes")
 	b.ReportMetric(float64(len(d.Relationships)), "rels")
 }
@@ -120,6 +134,19 @@ func BenchmarkOpen(b *testing.B) {
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 }
 
+// warmUp asks for one page in every single-key order and one search.
+func warmUp(b *testing.B, s *memstore.Store) {
+	ctx := context.Background()
+	for _, f := range []graph.OrderField{graph.OrderByID, graph.OrderByName, graph.OrderByKind, graph.OrderByYear, graph.OrderByDegree} {
+		if _, err := s.Nodes(ctx, graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: f}}, Limit: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := s.Search(ctx, graph.SearchQuery{Text: "patient voice"}); err != nil {
+		b.Fatal(err)
+	}
+}
+
 func liveHeap(keep any) uint64 {
 	runtime.GC()
 	var m runtime.MemStats
@@ -138,25 +165,92 @@ func BenchmarkSearch(b *testing.B) {
 	queries := []string{"patient voice", "mental health recovery", "Disability Rights", "women treatment access", "zzz"}
 	ctx := context.Background()
 	i := 0
+	var lat latencies
 	for b.Loop() {
+		start := time.Now()
 		if _, err := s.Search(ctx, graph.SearchQuery{Text: queries[i%len(queries)], Limit: 10}); err != nil {
 			b.Fatal(err)
 		}
+		lat.time(start)
 		i++
 	}
+	lat.report(b)
+}
+
+// latencies records the duration of every operation of a benchmark and
+// reports their p50 and p99, so that a tail is visible beside the mean.
+type latencies []time.Duration
+
+func (l *latencies) time(start time.Time) { *l = append(*l, time.Since(start)) }
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	at := func(q float64) float64 { return float64(l[min(len(l)-1, int(q*float64(len(l))))].Nanoseconds()) / 1e3 }
+	b.ReportMetric(at(0.50), "p50-µs")
+	b.ReportMetric(at(0.99), "p99-µs")
 }
 
 func BenchmarkNeighbourhood2Hop(b *testing.B) {
 	s, d := loaded(b)
 	ctx := context.Background()
 	i := 0
+	var lat latencies
 	for b.Loop() {
 		seed := d.Nodes[(i*7919)%len(d.Nodes)].ID
+		start := time.Now()
 		if _, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{seed}, Depth: 2, Limit: 500}); err != nil {
 			b.Fatal(err)
 		}
+		lat.time(start)
 		i++
 	}
+	lat.report(b)
+}
+
+// BenchmarkNeighbourhood2HopHub starts from the hubs (the synthetic graph
+// draws relationship sources with a skew towards low node numbers), whose
+// second level reaches the limit of 500.
+func BenchmarkNeighbourhood2HopHub(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i := 0
+	var lat latencies
+	for b.Loop() {
+		seed := d.Nodes[5+i%50].ID
+		start := time.Now()
+		if _, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{seed}, Depth: 2, Limit: 500}); err != nil {
+			b.Fatal(err)
+		}
+		lat.time(start)
+		i++
+	}
+	lat.report(b)
+}
+
+// BenchmarkNodesByDegree is the root of the nested GraphQL benchmark: the
+// 20 nodes of highest degree.
+func BenchmarkNodesByDegree(b *testing.B) {
+	s, _ := loaded(b)
+	q := graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByDegree, Direction: graph.Desc}}, Limit: 20}
+	timeNodes(b, s, q)
+}
+
+// BenchmarkNodesByNamePage is a page deep into the nodes by name.
+func BenchmarkNodesByNamePage(b *testing.B) {
+	s, _ := loaded(b)
+	q := graph.NodeQuery{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName, Direction: graph.Desc}}, Offset: 1000, Limit: 50}
+	timeNodes(b, s, q)
+}
+
+// BenchmarkNodesKindPage is a page of one kind (4% of the synthetic nodes
+// are movements) in the default order.
+func BenchmarkNodesKindPage(b *testing.B) {
+	s, _ := loaded(b)
+	q := graph.NodeQuery{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindMovement}}, Offset: 100, Limit: 20}
+	timeNodes(b, s, q)
 }
 
 func BenchmarkShortestPath(b *testing.B) {
@@ -190,18 +284,13 @@ func BenchmarkPaths5(b *testing.B) {
 
 func BenchmarkNodesFilter(b *testing.B) {
 	s, _ := loaded(b)
-	ctx := context.Background()
 	from := 1990
 	q := graph.NodeQuery{
 		Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindOrganisation, graph.KindMovement},
 			RegionContains: ptr("kenya"), YearFrom: &from},
 		OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Limit: 20,
 	}
-	for b.Loop() {
-		if _, err := s.Nodes(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-	}
+	timeNodes(b, s, q)
 }
 
 func BenchmarkNodesNameContains(b *testing.B) {
@@ -213,6 +302,23 @@ func BenchmarkNodesNameContains(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// timeNodes runs a node query in the benchmark loop and reports the
+// latency of the first call (which builds an order index the first time
+// one is needed) and the p50/p99 of all.
+func timeNodes(b *testing.B, s *memstore.Store, q graph.NodeQuery) {
+	ctx := context.Background()
+	var lat latencies
+	for b.Loop() {
+		start := time.Now()
+		if _, err := s.Nodes(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		lat.time(start)
+	}
+	b.ReportMetric(float64(lat[0].Microseconds())/1e3, "first-ms")
+	lat.report(b)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -137,6 +137,7 @@ func (s *Store) loadNodes(tx *bolt.Tx) error {
 		s.nodeIdx.insert(hashID(s.nodeIdx.seed, rec.id()), h)
 		s.live++
 		s.kindCounts[rec.kind]++
+		s.addKind(h, rec.kind)
 		return nil
 	})
 }

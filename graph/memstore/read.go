@@ -1,8 +1,9 @@
 package memstore
 
-// read.go holds the embedded store's read paths (lookups, filtered pages,
-// relationships, stats); they share the index helpers below, which is why
-// the file is a little over 500 lines.
+// read.go holds the embedded store's read paths (lookups, the Nodes entry
+// point and its filter compiler, relationships, stats; pages answered
+// from indexes are in page.go); they share the index helpers below, which
+// is why the file is a little over 500 lines.
 
 import (
 	"cmp"
@@ -28,13 +29,30 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 func (s *Store) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*graph.Node, len(ids))
-	for i, id := range ids {
-		if h, ok := s.findNode(id); ok {
-			out[i] = s.nodeOut(h)
+	return placeFound(ids, s.findNode, s.nodesOut), nil
+}
+
+// placeFound converts the records of the ids found in one batch and
+// returns them in the order of ids, nil where an id is missing.
+func placeFound[T any](ids []string, find func(string) (int32, bool), convert func([]int32) []*T) []*T {
+	hs := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := find(id); ok {
+			hs = append(hs, h)
 		}
 	}
-	return out, nil
+	found := convert(hs)
+	out := make([]*T, len(ids))
+	j := 0
+	for i, id := range ids {
+		if j < len(hs) {
+			if h, ok := find(id); ok && h == hs[j] {
+				out[i] = found[j]
+				j++
+			}
+		}
+	}
+	return out
 }
 
 // Relationship returns a copy of the relationship with the given id.
@@ -52,13 +70,7 @@ func (s *Store) Relationship(ctx context.Context, id string) (*graph.Relationshi
 func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*graph.Relationship, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*graph.Relationship, len(ids))
-	for i, id := range ids {
-		if h, ok := s.findRel(id); ok {
-			out[i] = s.relOut(h)
-		}
-	}
-	return out, nil
+	return placeFound(ids, s.findRel, s.relsOutInOrder), nil
 }
 
 // SourcesByID returns copies in the order of ids; nil for missing.
@@ -139,18 +151,22 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	dir := q.Direction
 	types, err := typeSet(q.Types)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	seen := make(map[int32]bool)
+	return s.relsOut(s.relHandles(q, types)), nil
+}
+
+// relHandles returns the relationships of a normalised RelQuery, each
+// once, in handle order.
+func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
+	dir := q.Direction
 	var hs []int32
 	visit := func(rh int32) {
-		if !seen[rh] && s.relOK(rh, types, q.AsOf) {
-			seen[rh] = true
+		if s.relOK(rh, types, q.AsOf) {
 			hs = append(hs, rh)
 		}
 	}
@@ -170,7 +186,9 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 			}
 		}
 	}
-	return s.relsOut(hs), nil
+	// A relationship is met twice when both its ends were asked for.
+	slices.Sort(hs)
+	return slices.Compact(hs)
 }
 
 // relOK reports whether a relationship has one of types (0: any) and
@@ -226,40 +244,14 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	match, err := s.compile(q.Filter)
-	if err != nil {
-		return nil, err
-	}
-	var hs []int32
-	if ids := onlyIDs(q.Filter); ids != nil {
-		for _, id := range ids {
-			if h, ok := s.findNode(id); ok && !slices.Contains(hs, h) && match(h) {
-				hs = append(hs, h)
-			}
-		}
-	} else {
-		for h := range s.nodes {
-			if s.nodes[h].alive() && match(int32(h)) {
-				hs = append(hs, int32(h))
-			}
+	hs, total, ok := s.indexedPage(q)
+	if !ok {
+		var err error
+		if hs, total, err = s.scanPage(q); err != nil {
+			return nil, err
 		}
 	}
-	page := &graph.NodePage{Total: len(hs), Nodes: []*graph.Node{}}
-	end := q.Offset + q.Limit
-	if q.Offset >= len(hs) || q.Limit == 0 {
-		return page, nil
-	}
-	compare := s.comparator(q.OrderBy)
-	if end < len(hs)/8 {
-		hs = topK(hs, end, compare)
-	} else {
-		slices.SortFunc(hs, compare)
-	}
-	hs = hs[q.Offset:min(end, len(hs))]
-	page.Nodes = make([]*graph.Node, len(hs))
-	for i, h := range hs {
-		page.Nodes[i] = s.nodeOut(h)
-	}
+	page := &graph.NodePage{Total: total, Nodes: s.nodesOut(hs)}
 	return page, graph.CtxError(ctx, "memstore.Nodes")
 }
 
@@ -526,25 +518,4 @@ func (s *Store) Exemplifying(ctx context.Context, tensionIDs []string) ([]*graph
 		}
 	}
 	return s.relsOut(hs), nil
-}
-
-// relsOut returns the relationships hs as domain values sorted by id.
-func (s *Store) relsOut(hs []int32) []*graph.Relationship {
-	out := make([]*graph.Relationship, len(hs))
-	for i, rh := range hs {
-		out[i] = s.relOut(rh)
-	}
-	slices.SortFunc(out, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
-
-// PlanRelationships answers a nesting level from memory (graph.RelPlanner);
-// in process, the three ordinary reads are already one step.
-func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.RelPlanResult, error) {
-	return graph.PlanByParts(ctx, s, p)
-}
-
-// PlanNodes answers nodes with their sources from memory (graph.NodePlanner).
-func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
-	return graph.PlanNodesByParts(ctx, s, p)
 }

@@ -227,10 +227,16 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 		if index {
 			s.search.remove(h, old)
 		}
+		s.unindex(h, recordOrders)
+		if old.kind != rec.kind {
+			s.dropKind(h, old.kind)
+			s.addKind(h, rec.kind)
+		}
 		s.kindCounts[old.kind]--
 		rec.out, rec.in = old.out, old.in
 		*old = rec
 		s.kindCounts[rec.kind]++
+		s.reindex(h, recordOrders)
 		if index {
 			s.search.add(h, old)
 		}
@@ -241,6 +247,8 @@ func (s *Store) putNode(rec nodeRec, index bool) int32 {
 	s.nodeIdx.insert(hashID(s.nodeIdx.seed, rec.id()), h)
 	s.live++
 	s.kindCounts[rec.kind]++
+	s.addKind(h, rec.kind)
+	s.reindex(h, allOrders)
 	if index {
 		s.search.add(h, &s.nodes[h])
 	}
@@ -351,9 +359,11 @@ func (s *Store) findRel(id string) (int32, bool) {
 }
 
 func (s *Store) link(h int32) {
-	r := &s.rels[h]
-	s.nodes[r.from].out = append(s.nodes[r.from].out, h)
-	s.nodes[r.to].in = append(s.nodes[r.to].in, h)
+	s.moveDegrees(h, func() {
+		r := &s.rels[h]
+		s.nodes[r.from].out = append(s.nodes[r.from].out, h)
+		s.nodes[r.to].in = append(s.nodes[r.to].in, h)
+	})
 }
 
 // linkFrom links the relationships with handles from start on, which are
@@ -392,9 +402,11 @@ func (s *Store) linkFrom(start int32, a *arena) {
 }
 
 func (s *Store) unlink(h int32) {
-	r := &s.rels[h]
-	s.nodes[r.from].out = removeHandle(s.nodes[r.from].out, h)
-	s.nodes[r.to].in = removeHandle(s.nodes[r.to].in, h)
+	s.moveDegrees(h, func() {
+		r := &s.rels[h]
+		s.nodes[r.from].out = removeHandle(s.nodes[r.from].out, h)
+		s.nodes[r.to].in = removeHandle(s.nodes[r.to].in, h)
+	})
 }
 
 func removeHandle(hs []int32, h int32) []int32 {
@@ -446,6 +458,8 @@ func (s *Store) deleteNode(h int32) {
 		}
 	}
 	s.search.remove(h, rec)
+	s.unindex(h, allOrders)
+	s.dropKind(h, rec.kind)
 	s.kindCounts[rec.kind]--
 	s.nodeIdx.remove(hashID(s.nodeIdx.seed, id), h)
 	s.live--
@@ -461,50 +475,6 @@ func (l lookup) NodeKind(id string) graph.Kind {
 		return kindOf(l.s.nodes[h].kind)
 	}
 	return ""
-}
-
-// relOut converts a relationship record to the domain type (a fresh copy).
-func (s *Store) relOut(h int32) *graph.Relationship {
-	r := &s.rels[h]
-	out := &graph.Relationship{
-		ID: s.relID(h), Type: typeOf(r.typ), From: s.nodes[r.from].id(), To: s.nodes[r.to].id(),
-		Summary: r.summary, Year: yearPtr(r.year),
-	}
-	if ts := r.tensions(); len(ts) > 0 {
-		out.TensionIDs = make([]string, len(ts))
-		for i, t := range ts {
-			out.TensionIDs[i] = s.nodes[t].id()
-		}
-	}
-	out.SourceIDs = make([]string, r.nsrc)
-	for i, sh := range r.refs[:r.nsrc] {
-		out.SourceIDs[i] = s.sources[sh].ID
-	}
-	if x := s.relExtras[h]; x != nil {
-		out.Status, out.Disputes = x.status, graph.CloneDisputes(x.disputes)
-	}
-	return out
-}
-
-// nodeOut converts a node record to the domain type (a fresh copy).
-func (s *Store) nodeOut(h int32) *graph.Node {
-	r := &s.nodes[h]
-	n := &graph.Node{
-		ID: r.id(), Kind: kindOf(r.kind), Name: r.name(), Summary: r.summary(),
-		Region: s.atoms[r.region], Country: s.atoms[r.country], Category: s.atoms[r.category], Role: s.atoms[r.role],
-		StartYear: yearPtr(r.years[yStart]), EndYear: yearPtr(r.years[yEnd]),
-		FoundedYear: yearPtr(r.years[yFounded]), Year: yearPtr(r.years[yYear]),
-	}
-	if e := r.ext; e != nil {
-		n.Aliases = slices.Clone(e.aliases)
-		n.Date, n.Publisher, n.URL, n.Question = e.date, e.publisher, e.url, e.question
-		n.Disputes = graph.CloneDisputes(e.disputes)
-	}
-	n.SourceIDs = make([]string, len(r.srcs))
-	for i, sh := range r.srcs {
-		n.SourceIDs[i] = s.sources[sh].ID
-	}
-	return n
 }
 
 func cloneInt(p *int) *int {

@@ -2,10 +2,10 @@ package memstore
 
 import (
 	"cmp"
-	"context"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/hmkg/hmkg/graph"
@@ -20,14 +20,52 @@ type posting struct {
 	tf  float32
 }
 
-// searchIndex is an inverted index over node handles.
+// searchIndex is an inverted index over node handles. Each posting list
+// is in handle order.
 type searchIndex struct {
 	terms    map[string]int32
 	postings [][]posting
 	docLen   []float32
 	totalLen float64
 	docs     int
+	// gen counts changes; norms caches the BM25 length norm of every
+	// document for the index as of generation gen.
+	gen   uint64
+	norms atomic.Pointer[normCache]
 }
+
+// normCache holds BM25's length norm k1·(1 − b + b·dl/avgdl) per document,
+// which depends on the average length and so on every document: it is
+// computed by the first search after a change (concurrent searches may
+// both compute it; they get the same values).
+type normCache struct {
+	gen  uint64
+	norm []float64
+}
+
+// lengthNorms returns the norms for the index as it is now; the caller
+// holds the store's read lock.
+func (ix *searchIndex) lengthNorms() []float64 {
+	if c := ix.norms.Load(); c != nil && c.gen == ix.gen {
+		return c.norm
+	}
+	avgdl := ix.totalLen / float64(ix.docs)
+	norm := make([]float64, len(ix.docLen))
+	for h, dl := range ix.docLen {
+		norm[h] = lengthNorm(float64(dl), avgdl)
+	}
+	ix.norms.Store(&normCache{gen: ix.gen, norm: norm})
+	return norm
+}
+
+// lengthNorm and termScore split graph.BM25Score in two with the same
+// operations in the same order, so that scores agree to the last bit
+// (TestSearchMatchesReference checks it).
+func lengthNorm(dl, avgdl float64) float64 {
+	return graph.SearchK1 * (1 - graph.SearchB + graph.SearchB*dl/avgdl)
+}
+
+func termScore(idf, tf, norm float64) float64 { return idf * tf / (tf + norm) }
 
 func newSearchIndex() *searchIndex {
 	return &searchIndex{terms: make(map[string]int32)}
@@ -61,7 +99,13 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 			ix.terms[strings.Clone(t)] = id
 			ix.postings = append(ix.postings, nil)
 		}
-		ix.postings[id] = append(ix.postings[id], posting{doc: h, tf: f})
+		// Keep the list in handle order: a replaced node keeps its handle.
+		ps := ix.postings[id]
+		i := len(ps)
+		if i > 0 && ps[i-1].doc > h {
+			i, _ = slices.BinarySearchFunc(ps, h, func(p posting, h int32) int { return cmp.Compare(p.doc, h) })
+		}
+		ix.postings[id] = slices.Insert(ps, i, posting{doc: h, tf: f})
 	}
 	for int(h) >= len(ix.docLen) {
 		ix.docLen = append(ix.docLen, 0)
@@ -69,6 +113,7 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 	ix.docLen[h] = dl
 	ix.totalLen += float64(dl)
 	ix.docs++
+	ix.gen++
 }
 
 func (ix *searchIndex) remove(h int32, n *nodeRec) {
@@ -84,13 +129,16 @@ func (ix *searchIndex) remove(h int32, n *nodeRec) {
 	ix.totalLen -= float64(ix.docLen[h])
 	ix.docLen[h] = 0
 	ix.docs--
+	ix.gen++
 }
 
 // rebuild indexes every live node of s from scratch. It tokenizes into a
 // reused buffer so that only new terms allocate, and finally packs the
 // posting lists into one block without spare capacity.
 func (ix *searchIndex) rebuild(s *Store) {
-	*ix = searchIndex{terms: make(map[string]int32), docLen: make([]float32, len(s.nodes))}
+	gen := ix.gen + 1
+	ix.norms.Store(nil)
+	ix.terms, ix.postings, ix.docLen, ix.totalLen, ix.docs, ix.gen = make(map[string]int32), nil, make([]float32, len(s.nodes)), 0, 0, gen
 	var tb tokenBuf
 	total := 0
 	for h := range s.nodes {
@@ -143,8 +191,9 @@ func (ix *searchIndex) rebuild(s *Store) {
 // tokenBuf holds the tokens of a text (as graph.Tokenize makes them) back to
 // back in one reused buffer.
 type tokenBuf struct {
-	text []byte
-	ends []int
+	text  []byte
+	ends  []int
+	order []int // scratch for sameTokens
 }
 
 func (tb *tokenBuf) reset() { tb.text, tb.ends = tb.text[:0], tb.ends[:0] }
@@ -194,115 +243,6 @@ func (tb *tokenBuf) add(text string) {
 	if start >= 0 {
 		flush(text[start:])
 	}
-}
-
-// Search ranks nodes by BM25 relevance; see the scoring notes in
-// graph/search.go.
-func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	if err := q.Normalize(); err != nil {
-		return nil, err
-	}
-	limit := q.Limit
-	kinds, err := kindSet(q.Kinds)
-	if err != nil {
-		return nil, err
-	}
-	qkey := graph.NameKey(q.Text)
-	terms := graph.SearchTerms(q.Text)
-
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ix := s.search
-	if ix.docs == 0 || len(terms) == 0 {
-		return []graph.SearchHit{}, nil
-	}
-	avgdl := ix.totalLen / float64(ix.docs)
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	sc.reset(len(s.nodes))
-	for _, t := range terms {
-		id, ok := ix.terms[t]
-		if !ok {
-			continue
-		}
-		ps := ix.postings[id]
-		idf := graph.BM25IDF(float64(ix.docs), float64(len(ps)))
-		for _, p := range ps {
-			if kinds != 0 && kinds&(1<<s.nodes[p.doc].kind) == 0 {
-				continue
-			}
-			sc.add(p.doc, graph.BM25Score(idf, float64(p.tf), float64(ix.docLen[p.doc]), avgdl), p.tf >= nameWeight)
-		}
-	}
-	type hit struct {
-		h     int32
-		score float64
-	}
-	hits := make([]hit, 0, len(sc.touched))
-	var buf []string
-	for _, h := range sc.touched {
-		score := sc.score[h]
-		// Only a node with every query term in its name or aliases can
-		// match exactly; the others skip the re-tokenizing.
-		if int(sc.named[h]) == len(terms) {
-			if sameTokens(&buf, s.nodes[h].name(), qkey) {
-				score += graph.SearchExactBonus
-			} else {
-				for _, a := range s.nodes[h].aliases() {
-					if sameTokens(&buf, a, qkey) {
-						score += graph.SearchExactBonus
-						break
-					}
-				}
-			}
-		}
-		hits = append(hits, hit{h, score})
-	}
-	byRank := func(a, b hit) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return strings.Compare(s.nodes[a.h].id(), s.nodes[b.h].id())
-	}
-	if len(hits) > 4*limit {
-		hits = topK(hits, limit, byRank)
-	} else {
-		slices.SortFunc(hits, byRank)
-	}
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	out := make([]graph.SearchHit, len(hits))
-	for i, h := range hits {
-		out[i] = graph.SearchHit{Node: s.nodeOut(h.h), Score: h.score}
-	}
-	return out, graph.CtxError(ctx, "memstore.Search")
-}
-
-// sameTokens reports whether text has the tokens of the query whose
-// graph.NameKey is key, in any order.
-func sameTokens(buf *[]string, text string, key string) bool {
-	*buf = graph.Tokenize((*buf)[:0], text)
-	slices.Sort(*buf)
-	return joinedEqual(*buf, key)
-}
-
-// joinedEqual reports whether strings.Join(toks, " ") == key without
-// building the joined string.
-func joinedEqual(toks []string, key string) bool {
-	for i, t := range toks {
-		if i > 0 {
-			if len(key) == 0 || key[0] != ' ' {
-				return false
-			}
-			key = key[1:]
-		}
-		if len(key) < len(t) || key[:len(t)] != t {
-			return false
-		}
-		key = key[len(t):]
-	}
-	return key == ""
 }
 
 // topK returns the k smallest elements of xs under less, sorted; xs is

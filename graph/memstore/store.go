@@ -18,6 +18,12 @@
 // derives (the usual case). Node and relationship ids are found through
 // open-addressing hash tables of handles (idTable) rather than maps keyed
 // by strings.
+//
+// Reads avoid work proportional to the graph: ordered node pages come from
+// order indexes built on first use and kept by writes, kind filters from
+// per-kind lists (order.go); search merges the query terms' posting lists
+// into a bounded heap (rank.go); traversals mark nodes in pooled sets
+// sized by the visit (set.go); results are converted in batches (out.go).
 package memstore
 
 import (
@@ -106,6 +112,11 @@ type Store struct {
 
 	// Nodes per kind code and relationships per type code.
 	kindCounts, typeCounts codeCounts
+	// byKind lists live node handles per kind code in handle order; ord
+	// holds the order indexes, built on first use under ordMu (order.go).
+	byKind [1 << 8][]int32
+	ord    [numOrders]orderIndex
+	ordMu  sync.Mutex
 
 	search *searchIndex
 

@@ -69,7 +69,7 @@ func (s *Store) importStories(d *graph.Dataset) ([]record, error) {
 	for i, st := range d.Stories {
 		nodes, rels := st.Referenced()
 		have := s.records(nodes, rels, d)
-		if p := st.CheckReferences(have); len(p) > 0 {
+		if p := st.CheckImportReferences(have); len(p) > 0 {
 			for _, q := range p {
 				problems = append(problems, fmt.Sprintf("stories[%d] %q: %s", i, st.ID, q))
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hmkg/hmkg/graph"
 )
@@ -56,59 +57,83 @@ func (s *Store) Neighbourhood(ctx context.Context, q graph.NeighbourhoodQuery) (
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	in := make(map[int32]bool)
-	var got, frontier []int32
+	// The nodes taken are marked in a pooled set, and the levels share one
+	// pooled slice: got[:levelStart] are the nodes
+	// of the earlier levels, got[levelStart:] the frontier.
+	in := getSet()
+	defer setPool.Put(in)
+	sc := bfsPool.Get().(*bfsScratch)
+	defer bfsPool.Put(sc)
+	got := sc.got[:0]
 	for _, id := range q.Seeds {
 		h, ok := s.findNode(id)
 		if !ok {
 			return nil, graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
 		}
-		if !in[h] {
-			in[h] = true
-			frontier = append(frontier, h)
+		if !in.has(h) {
+			in.mark(h)
+			got = append(got, h)
 		}
 	}
-	slices.SortFunc(frontier, s.byID)
-	got = append(got, frontier...)
 	sg := &graph.Subgraph{}
-	for d := 0; d < q.Depth && len(frontier) > 0; d++ {
-		var next []int32
-		for _, v := range frontier {
+	levelStart := 0
+	for d := 0; d < q.Depth && levelStart < len(got); d++ {
+		frontierEnd := len(got)
+		for _, v := range got[levelStart:frontierEnd] {
 			s.neighbours(v, dir, types, q.AsOf, func(w, _ int32) {
-				if !in[w] && (kinds == 0 || kinds&(1<<s.nodes[w].kind) != 0) {
-					in[w] = true
-					next = append(next, w)
+				if !in.has(w) && (kinds == 0 || kinds&(1<<s.nodes[w].kind) != 0) {
+					in.mark(w)
+					got = append(got, w)
 				}
 			})
 		}
-		slices.SortFunc(next, s.byID)
-		if room := limit - len(got); len(next) > room {
-			for _, w := range next[max(room, 0):] {
-				delete(in, w)
+		// Within a level nodes are taken by id: when the limit cuts the
+		// level, keep the room smallest ids.
+		if next := got[frontierEnd:]; len(next) > limit-frontierEnd {
+			room := max(limit-frontierEnd, 0)
+			var kept []int32
+			if room > 0 {
+				kept = topK(next, room, s.byID) // a new slice
 			}
-			next = next[:max(room, 0)]
+			for _, w := range next {
+				in.unmark(w)
+			}
+			for _, w := range kept {
+				in.mark(w)
+			}
+			got = append(got[:frontierEnd], kept...)
 			sg.Truncated = true
-		}
-		got = append(got, next...)
-		frontier = next
-		if sg.Truncated {
 			break
 		}
+		levelStart = frontierEnd
 	}
 	slices.SortFunc(got, s.byID)
-	sg.Nodes = make([]*graph.Node, len(got))
-	var rhs []int32
-	for i, h := range got {
-		sg.Nodes[i] = s.nodeOut(h)
+	sg.Nodes = s.nodesOut(got)
+	rhs := sc.rels[:0]
+	for _, h := range got {
 		for _, rh := range s.nodes[h].out {
-			if in[s.rels[rh].to] && s.relOK(rh, types, q.AsOf) {
+			if in.has(s.rels[rh].to) && s.relOK(rh, types, q.AsOf) {
 				rhs = append(rhs, rh)
 			}
 		}
 	}
 	sg.Relationships = s.relsOut(rhs)
+	sc.got, sc.rels = got, rhs
 	return sg, graph.CtxError(ctx, "memstore.Neighbourhood")
 }
+
+// distScratch is ShortestPaths' distance array and the entries it set.
+type distScratch struct {
+	dist []int8
+	set  []int32
+}
+
+var distPool = sync.Pool{New: func() any { return new(distScratch) }}
+
+// bfsScratch holds the slices a neighbourhood reuses between requests.
+type bfsScratch struct{ got, rels []int32 }
+
+var bfsPool = sync.Pool{New: func() any { return new(bfsScratch) }}
 
 // ShortestPaths returns the first K loopless paths from q.From to q.To in
 // the order (length, then the sequence of node ids compared element by
@@ -154,8 +179,22 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		return append(out, &graph.Path{Nodes: []*graph.Node{s.nodeOut(from)}, Relationships: []*graph.Relationship{}}), nil
 	}
 	// dist[v] is 1 + v's distance to the target, 0 while unknown.
-	dist := make([]int8, len(s.nodes))
+	// It is a pooled array, so every entry set is listed in sc.got and
+	// cleared before the array goes back.
+	dc := distPool.Get().(*distScratch)
+	if len(dc.dist) < len(s.nodes) {
+		dc.dist = make([]int8, len(s.nodes)+len(s.nodes)/8)
+	}
+	dist := dc.dist
+	defer func() {
+		for _, h := range dc.set {
+			dist[h] = 0
+		}
+		dc.set = dc.set[:0]
+		distPool.Put(dc)
+	}()
 	dist[to] = 1
+	dc.set = append(dc.set, to)
 	frontier, depth := []int32{to}, 0
 	extend := func(d int) {
 		for depth < d && len(frontier) > 0 {
@@ -164,6 +203,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 				s.neighbours(v, graph.DirectionBoth, types, q.AsOf, func(w, _ int32) {
 					if dist[w] == 0 {
 						dist[w] = int8(depth + 2)
+						dc.set = append(dc.set, w)
 						next = append(next, w)
 					}
 				})

@@ -195,6 +195,8 @@ func (s *Store) apply(d *graph.Dataset) {
 	var a *arena
 	if len(d.Nodes)+len(d.Relationships) > 1000 {
 		a = new(arena)
+		// Rebuilt on demand: repositioning every node would cost more.
+		s.dropOrders()
 	}
 	if s.nodeIdx.n == 0 && len(d.Nodes) > 1000 {
 		s.nodeIdx.init(len(d.Nodes))

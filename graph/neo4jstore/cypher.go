@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hmkg/hmkg/graph"
@@ -20,17 +21,69 @@ const cypherAwaitIndexes = "CALL db.awaitIndexes(300)"
 // relMap projects a relationship r between a and b into the map toRel reads.
 const relMap = "r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}"
 
+// nodeProperties are the stored properties toNode reads: every field of a
+// graph.Node, but not the search index's searchText, nameKeys and dl, which
+// are the largest properties of a node and never leave the database.
+const nodeProperties = ".id, .kind, .name, .summary, .aliases, .region, .country, .category, " +
+	".startYear, .endYear, .foundedYear, .year, .date, .publisher, .url, .role, .question, .sources, .disputes"
+
+// nodeMap projects the node variable v into the map toNode reads.
+func nodeMap(v string) string { return v + " {" + nodeProperties + "}" }
+
+// nodeMapFor is nodeMap with only the properties f asks for (see
+// graph.Fields), taken from the closed list graph.NodeFieldNames: what
+// toNode reads that f leaves out is absent, so zero. All of them when f is
+// nil.
+func nodeMapFor(v string, f *graph.Fields) string {
+	if f == nil {
+		return nodeMap(v)
+	}
+	return v + " {.id, .kind, .name, .sources" + chosen(graph.NodeFieldNames, f.Node) + "}"
+}
+
+// relMapFor is relMap with only the properties f asks for, like nodeMapFor.
+func relMapFor(f *graph.Fields) string {
+	if f == nil {
+		return relMap
+	}
+	return "r {.id, .sources, .tensions, .status" + chosen(graph.RelFieldNames, f.Rel) + ", type: type(r), from: startNode(r).id, to: endNode(r).id}"
+}
+
+// chosen lists the names of all that are in some, as ", .name" items, in
+// the order of all (so one selection is always one statement text).
+func chosen(all, some []string) string {
+	var b strings.Builder
+	for _, name := range all {
+		if slices.Contains(some, name) {
+			b.WriteString(", .")
+			b.WriteString(name)
+		}
+	}
+	return b.String()
+}
+
+// fieldsKey identifies f in the statement caches.
+func fieldsKey(f *graph.Fields) string {
+	if f == nil {
+		return "*"
+	}
+	return chosen(graph.NodeFieldNames, f.Node) + "|" + chosen(graph.RelFieldNames, f.Rel)
+}
+
+// sourceMap projects the source variable s into the map toSource reads.
+const sourceMap = "s {.id, .title, .url, .publisher, .year, .kind}"
+
 // Reads.
-const (
-	cypherNode = "MATCH (n:Node {id: $id}) RETURN n"
+var (
+	cypherNode = "MATCH (n:Node {id: $id}) WHERE NOT n:" + stagedLabel + " RETURN " + nodeMap("n") + " AS n"
 
 	cypherNodesByID = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
-RETURN id, n`
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
+RETURN id, ` + nodeMap("n") + ` AS n`
 
 	cypherSourcesByID = `UNWIND $ids AS id
 MATCH (s:Source {id: id})
-RETURN id, s`
+RETURN id, ` + sourceMap + ` AS s`
 
 	cypherSources = "MATCH (s:Source) RETURN s ORDER BY s.id"
 
@@ -39,10 +92,10 @@ MATCH (s:Source {id: id})
 RETURN s.id AS id`
 
 	cypherLookupNodes = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
 RETURN n.id AS id, n.kind AS kind`
 
-	cypherStatsKinds = "MATCH (n:Node) RETURN n.kind AS key, count(*) AS n"
+	cypherStatsKinds = "MATCH (n:Node) WHERE NOT n:" + stagedLabel + " RETURN n.kind AS key, count(*) AS n"
 
 	cypherStatsMeta = `OPTIONAL MATCH (m:Meta {name: 'dataset'})
 WITH m
@@ -98,7 +151,7 @@ SET k.value = coalesce(k.value, 0) + 1
 CREATE (c:Change {id: k.value, at: $at, actor: $actor, action: $action, targetId: $target, detail: $detail})
 RETURN c.id AS id`
 
-	cypherNodeKind = "MATCH (n:Node {id: $id}) RETURN n.kind AS kind"
+	cypherNodeKind = "MATCH (n:Node {id: $id}) WHERE NOT n:" + stagedLabel + " RETURN n.kind AS kind"
 
 	cypherAddSearchLength = `MERGE (k:Counter {name: 'searchLength'})
 SET k.value = coalesce(k.value, 0) + $delta`
@@ -113,7 +166,7 @@ RETURN r.id AS id ORDER BY id LIMIT 1`
 	cypherStripPublisher = `MATCH (o:Node {publisher: $id}) WHERE o.id <> $id
 REMOVE o.publisher`
 
-	cypherDeleteNode = `MATCH (n:Node {id: $id})
+	cypherDeleteNode = `MATCH (n:Node {id: $id}) WHERE NOT n:` + stagedLabel + `
 WITH n, coalesce(n.dl, 0) AS dl
 DETACH DELETE n
 WITH dl

@@ -11,9 +11,9 @@ import (
 // relationship (see disputesJSON); these statements find the records that
 // have one, in the order of graph.DisputePage.
 const (
-	cypherNodeDisputes = `MATCH (n:Node) WHERE n.disputes IS NOT NULL
+	cypherNodeDisputes = `MATCH (n:Node) WHERE n.disputes IS NOT NULL AND NOT n:` + stagedLabel + `
 RETURN n {.id, .disputes} AS x ORDER BY x.id`
-	cypherRelDisputes = `MATCH ()-[r]->() WHERE r.disputes IS NOT NULL
+	cypherRelDisputes = `MATCH (a)-[r]->() WHERE r.disputes IS NOT NULL AND NOT a:` + stagedLabel + `
 RETURN r {.id, .disputes} AS x ORDER BY x.id`
 )
 

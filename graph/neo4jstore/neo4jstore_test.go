@@ -56,7 +56,7 @@ func wipe(tb testing.TB, cfg Config) {
 	}
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db})
 	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
+	res, err := sess.Run(ctx, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS", nil)
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}

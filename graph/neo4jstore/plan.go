@@ -3,38 +3,236 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/hmkg/hmkg/graph"
 )
 
-// planRelationshipsFor answers a graph.RelPlan in one statement: the
-// relationships exactly as cypherRelationships selects them, then (when
-// asked) their endpoints and the sources they cite, each gathered once.
-func planRelationshipsFor(pattern string) string {
-	return `UNWIND $ids AS id
-MATCH ` + pattern + `
-WHERE ` + relOK + `
-WITH DISTINCT r ORDER BY r.id
-WITH collect(r) AS rs
+// The planned reads (graph.RelPlanner, NodePlanner, PagePlanner,
+// SearchPlanner) answer a root field and the nesting levels below it that a
+// request selects in ONE statement: the root's nodes are bound to the list
+// ns, then CALL subqueries gather the sources they cite and their
+// relationships (the list rs), then rs's endpoints and cited sources. Each
+// part is switched on or off by a boolean parameter, so that one statement
+// text (and one cached Neo4j plan) serves every selection.
+
+// relShape is what the text of a relationships level depends on: the
+// direction and the relationship types (validated names from the closed
+// list graph.RelTypes, joined with "|"; empty: any). Neo4j expands only the
+// relationships of the named types, where a type condition alone would
+// read them all.
+type relShape struct {
+	dir   graph.Direction
+	types string
+	// labels are those of graph.RelPlan.OtherKinds (graph.Kind.Label of
+	// validated kinds), joined with "|"; empty: any.
+	labels string
+}
+
+func (r relShape) key() string { return string(r.dir) + ":" + r.types + ":" + r.labels }
+
+// pattern matches a relationship r of the bound node a.
+func (r relShape) pattern() string {
+	t, b := "", "b"
+	if r.types != "" {
+		t = ":" + r.types
+	}
+	if r.labels != "" {
+		b += ":" + r.labels
+	}
+	switch r.dir {
+	case graph.DirectionOut:
+		return "(a)-[r" + t + "]->(" + b + ")"
+	case graph.DirectionIn:
+		return "(a)<-[r" + t + "]-(" + b + ")"
+	}
+	return "(a)-[r" + t + "]-(" + b + ")"
+}
+
+// nodeSourcesPart binds ss, the sources cited by the nodes ns when $sources.
+var nodeSourcesPart = `
+CALL (ns) {
+  UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n
+  UNWIND coalesce(n.sources, []) AS sid
+  WITH DISTINCT sid
+  MATCH (s:Source {id: sid})
+  RETURN collect(` + sourceMap + `) AS ss
+}`
+
+// relsOfPart binds rs, the relationships of the nodes ns (when $rels)
+// exactly as cypherRelationships selects them, sorted by id.
+func relsOfPart(shape relShape) string {
+	return `
+CALL (ns) {
+  UNWIND CASE WHEN $rels THEN ns ELSE [] END AS a
+  MATCH ` + shape.pattern() + `
+  WHERE ` + relOK + `
+  WITH DISTINCT r ORDER BY r.id
+  RETURN collect(r) AS rs
+}`
+}
+
+// relLevelPart binds rns, the endpoints of rs when $endpoints, and rss, the
+// sources rs cite when $relSources, each gathered once.
+var relLevelPart = `
 CALL (rs) {
   UNWIND CASE WHEN $endpoints THEN rs ELSE [] END AS r
   UNWIND [startNode(r), endNode(r)] AS n
-  RETURN collect(DISTINCT n) AS ns
+  RETURN collect(DISTINCT n) AS rns
 }
 CALL (rs) {
-  UNWIND CASE WHEN $sources THEN rs ELSE [] END AS r
+  UNWIND CASE WHEN $relSources THEN rs ELSE [] END AS r
   UNWIND coalesce(r.sources, []) AS sid
   WITH DISTINCT sid
   MATCH (s:Source {id: sid})
-  RETURN collect(s) AS ss
-}
-RETURN [r IN rs | ` + relMap + `] AS rels, ns, ss`
+  RETURN collect(` + sourceMap + `) AS rss
+}`
+
+// relLevelReturn are the columns decodeRelLevel reads, holding what f
+// asks for.
+func relLevelReturn(f *graph.Fields) string {
+	return "[r IN rs | " + relMapFor(f) + "] AS rels, [n IN rns | " + nodeMapFor("n", f) + "] AS rns, rss"
 }
 
-var cypherPlanRelationships = map[graph.Direction]string{
-	graph.DirectionOut:  planRelationshipsFor("(a:Node {id: id})-[r]->(b)"),
-	graph.DirectionIn:   planRelationshipsFor("(a:Node {id: id})<-[r]-(b)"),
-	graph.DirectionBoth: planRelationshipsFor("(a:Node {id: id})-[r]-(b)"),
+// nodesTail follows a statement that bound ns: the nodes' sources and
+// relationships level. Its columns: ns (projected as nf asks), ss, rels,
+// rns, rss (as rf asks).
+func nodesTail(shape relShape, nf, rf *graph.Fields) string {
+	return nodeSourcesPart + relsOfPart(shape) + relLevelPart + `
+RETURN [n IN ns | ` + nodeMapFor("n", nf) + `] AS ns, ss, ` + relLevelReturn(rf)
+}
+
+// statements caches the planned statements by what they are built from
+// (the statement text depends only on the direction and the fields).
+var statements sync.Map
+
+func cachedStatement(key string, build func() string) string {
+	if v, ok := statements.Load(key); ok {
+		return v.(string)
+	}
+	s := build()
+	statements.Store(key, s)
+	return s
+}
+
+// planRelationshipsStatement answers a graph.RelPlan in one statement: the
+// relationships exactly as cypherRelationships selects them, then (when
+// asked) their endpoints and the sources they cite.
+func planRelationshipsStatement(shape relShape, f *graph.Fields) string {
+	return cachedStatement("rels "+shape.key()+fieldsKey(f), func() string {
+		return `UNWIND $ids AS id
+MATCH (a:Node {id: id}) WHERE NOT a:` + stagedLabel + `
+WITH collect(a) AS ns` + relsOfPart(shape) + relLevelPart + `
+RETURN ` + relLevelReturn(f)
+	})
+}
+
+// relFields are the fields of p's relationships level, if any.
+func relFields(p *graph.RelPlan) *graph.Fields {
+	if p == nil {
+		return nil
+	}
+	return p.Fields
+}
+
+// relLevelParams sets the parameters of the relationships level for rp
+// (nil: none asked) into params, and returns the shape to plan.
+func relLevelParams(rp *graph.RelPlan, params map[string]any) (relShape, error) {
+	params["rels"], params["endpoints"], params["relSources"] = false, false, false
+	params["types"], params["asOf"], params["assertedOnly"] = []any{}, nil, false
+	if rp == nil {
+		return relShape{dir: graph.DirectionBoth}, nil
+	}
+	q := rp.Query
+	if err := q.Normalize(); err != nil {
+		return relShape{}, err
+	}
+	params["rels"], params["endpoints"], params["relSources"] = true, rp.Endpoints, rp.Sources
+	params["types"], params["asOf"] = typeParams(q.Types), intParam(q.AsOf)
+	names := make([]string, 0, len(q.Types))
+	for _, t := range q.Types {
+		if !slices.Contains(graph.RelTypes, t) {
+			return relShape{}, graph.Errorf(graph.EINVALID, "unknown relationship type %q", t)
+		}
+		names = append(names, string(t))
+	}
+	slices.Sort(names)
+	labels := make([]string, 0, len(rp.OtherKinds))
+	for _, k := range rp.OtherKinds {
+		if !k.Valid() {
+			return relShape{}, graph.Errorf(graph.EINVALID, "unknown node kind %q", k)
+		}
+		labels = append(labels, k.Label())
+	}
+	slices.Sort(labels)
+	return relShape{dir: q.Direction, types: strings.Join(slices.Compact(names), "|"),
+		labels: strings.Join(slices.Compact(labels), "|")}, nil
+}
+
+// decodeRelLevel reads the columns of relLevelReturn.
+func decodeRelLevel(rec *neo4j.Record) (*graph.RelPlanResult, error) {
+	res := &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
+	rels, _ := value(rec, "rels").([]any)
+	for _, v := range rels {
+		r, err := toRel(v)
+		if err != nil {
+			return nil, err
+		}
+		res.Relationships = append(res.Relationships, r)
+	}
+	var err error
+	if res.Nodes, err = decodeNodes(value(rec, "rns")); err != nil {
+		return nil, err
+	}
+	if res.Sources, err = decodeSources(value(rec, "rss")); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func decodeNodes(v any) ([]*graph.Node, error) {
+	list, _ := v.([]any)
+	var out []*graph.Node
+	for _, x := range list {
+		n, err := toNode(x)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+func decodeSources(v any) ([]*graph.Source, error) {
+	list, _ := v.([]any)
+	var out []*graph.Source
+	for _, x := range list {
+		src, err := toSource(x)
+		if err != nil {
+			return nil, err
+		}
+		if src != nil {
+			out = append(out, src)
+		}
+	}
+	return out, nil
+}
+
+// decodeTail reads nodesTail's columns but ns: the node sources and, when
+// asked, the relationships level.
+func decodeTail(rec *neo4j.Record, relsAsked bool) ([]*graph.Source, *graph.RelPlanResult, error) {
+	ss, err := decodeSources(value(rec, "ss"))
+	if err != nil || !relsAsked {
+		return ss, nil, err
+	}
+	rl, err := decodeRelLevel(rec)
+	return ss, rl, err
 }
 
 // PlanRelationships answers a whole nesting level in one round trip
@@ -47,41 +245,17 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	if len(q.NodeIDs) == 0 {
 		return &graph.RelPlanResult{Relationships: []*graph.Relationship{}}, nil
 	}
-	params := map[string]any{
-		"ids": dedupe(q.NodeIDs), "types": typeParams(q.Types), "asOf": intParam(q.AsOf),
-		"endpoints": p.Endpoints, "sources": p.Sources, "assertedOnly": false,
+	params := map[string]any{"ids": dedupe(q.NodeIDs)}
+	dir, err := relLevelParams(&p, params)
+	if err != nil {
+		return nil, err
 	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.RelPlanResult, error) {
-		rec, err := tx.single(ctx, cypherPlanRelationships[q.Direction], params)
+		rec, err := tx.single(ctx, planRelationshipsStatement(dir, p.Fields), params)
 		if err != nil {
 			return nil, err
 		}
-		res := &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
-		rels, _ := value(rec, "rels").([]any)
-		for _, v := range rels {
-			r, err := toRel(v)
-			if err != nil {
-				return nil, err
-			}
-			res.Relationships = append(res.Relationships, r)
-		}
-		ns, _ := value(rec, "ns").([]any)
-		for _, v := range ns {
-			n, err := toNode(v)
-			if err != nil {
-				return nil, err
-			}
-			res.Nodes = append(res.Nodes, n)
-		}
-		ss, _ := value(rec, "ss").([]any)
-		for _, v := range ss {
-			src, err := toSource(v)
-			if err != nil {
-				return nil, err
-			}
-			res.Sources = append(res.Sources, src)
-		}
-		return res, nil
+		return decodeRelLevel(rec)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan relationships: %w", err)
@@ -89,56 +263,107 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 	return out, nil
 }
 
-// cypherPlanNodes answers a graph.NodePlan in one statement.
-const cypherPlanNodes = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
-WITH collect(n) AS ns
-CALL (ns) {
-  UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n
-  UNWIND coalesce(n.sources, []) AS sid
-  WITH DISTINCT sid
-  MATCH (s:Source {id: sid})
-  RETURN collect(s) AS ss
+// planNodesStatement answers a graph.NodePlan in one statement.
+func planNodesStatement(shape relShape, nf, rf *graph.Fields) string {
+	return cachedStatement("nodes "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+		return `UNWIND $ids AS id
+MATCH (n:Node {id: id}) WHERE NOT n:` + stagedLabel + `
+WITH collect(n) AS ns` + nodesTail(shape, nf, rf)
+	})
 }
-RETURN ns, ss`
 
-// PlanNodes answers nodes with their sources in one round trip
-// (graph.NodePlanner).
+// PlanNodes answers nodes with their sources and relationships level in
+// one round trip (graph.NodePlanner).
 func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
-	if len(p.IDs) == 0 {
-		return &graph.NodePlanResult{Nodes: []*graph.Node{}}, nil
-	}
 	params := map[string]any{"ids": dedupe(p.IDs), "sources": p.Sources}
+	dir, err := relLevelParams(p.Rels, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.IDs) == 0 {
+		r := &graph.NodePlanResult{Nodes: []*graph.Node{}}
+		if p.Rels != nil {
+			r.Rels = &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
+		}
+		return r, nil
+	}
 	out, err := read(ctx, s, func(tx *txn) (*graph.NodePlanResult, error) {
-		rec, err := tx.single(ctx, cypherPlanNodes, params)
+		rec, err := tx.single(ctx, planNodesStatement(dir, p.Fields, relFields(p.Rels)), params)
 		if err != nil {
 			return nil, err
 		}
-		byID := map[string]*graph.Node{}
-		ns, _ := value(rec, "ns").([]any)
-		for _, v := range ns {
-			n, err := toNode(v)
-			if err != nil {
-				return nil, err
-			}
+		ns, err := decodeNodes(value(rec, "ns"))
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]*graph.Node, len(ns))
+		for _, n := range ns {
 			byID[n.ID] = n
 		}
 		r := &graph.NodePlanResult{Nodes: make([]*graph.Node, len(p.IDs))}
 		for i, id := range p.IDs {
 			r.Nodes[i] = byID[id]
 		}
-		ss, _ := value(rec, "ss").([]any)
-		for _, v := range ss {
-			src, err := toSource(v)
-			if err != nil {
-				return nil, err
-			}
-			r.Sources = append(r.Sources, src)
-		}
-		return r, nil
+		r.Sources, r.Rels, err = decodeTail(rec, p.Rels != nil)
+		return r, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan nodes: %w", err)
+	}
+	return out, nil
+}
+
+// planPageStatement returns the statement and parameters answering a
+// graph.PagePlan in one round trip.
+func planPageStatement(p graph.PagePlan) (string, map[string]any, error) {
+	q := p.Query
+	if err := q.Normalize(); err != nil {
+		return "", nil, err
+	}
+	c := &compiler{params: map[string]any{}}
+	where := c.filter(q.Filter)
+	c.params["offset"] = int64(q.Offset)
+	c.params["limit"] = int64(q.Limit)
+	c.params["sources"] = p.Sources
+	dir, err := relLevelParams(p.Rels, c.params)
+	if err != nil {
+		return "", nil, err
+	}
+	// Assembled from the fixed fragments of filter.go and this file; every
+	// value is a parameter.
+	where = "NOT n:" + stagedLabel + " AND (" + where + ")"
+	cypher := `CALL () { MATCH (n:Node) WHERE ` + where + ` RETURN count(n) AS total }
+CALL () { MATCH (n:Node) WHERE ` + where + `
+  WITH n ORDER BY ` + orderBy(q.OrderBy) + ` SKIP $offset LIMIT $limit
+  RETURN collect(n) AS ns }` + nodesTail(dir, p.Fields, relFields(p.Rels)) + `, total`
+	return cypher, c.params, nil
+}
+
+// PlanPage answers a page of nodes with their sources and relationships
+// level in one round trip (graph.PagePlanner).
+func (s *Store) PlanPage(ctx context.Context, p graph.PagePlan) (*graph.PagePlanResult, error) {
+	cypher, params, err := planPageStatement(p)
+	if err != nil {
+		return nil, err
+	}
+	out, err := read(ctx, s, func(tx *txn) (*graph.PagePlanResult, error) {
+		rec, err := tx.single(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := decodeNodes(value(rec, "ns"))
+		if err != nil {
+			return nil, err
+		}
+		if ns == nil {
+			ns = []*graph.Node{}
+		}
+		r := &graph.PagePlanResult{Page: &graph.NodePage{Nodes: ns, Total: asInt(value(rec, "total"))}}
+		r.Sources, r.Rels, err = decodeTail(rec, p.Rels != nil)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan page: %w", err)
 	}
 	return out, nil
 }

@@ -289,7 +289,7 @@ var cypherRelationships = map[graph.Direction]string{
 func relationshipsFor(pattern string) string {
 	return `UNWIND $ids AS id
 MATCH ` + pattern + `
-WHERE ` + relOK + `
+WHERE NOT a:` + stagedLabel + ` AND ` + relOK + `
 WITH DISTINCT r
 RETURN ` + relMap + ` AS r ORDER BY r.id`
 }
@@ -375,11 +375,12 @@ func (s *Store) Nodes(ctx context.Context, q graph.NodeQuery) (*graph.NodePage, 
 	c.params["limit"] = int64(q.Limit)
 	// The statement text is assembled from the fixed fragments in
 	// filter.go; every value is a parameter.
+	where = "NOT n:" + stagedLabel + " AND (" + where + ")"
 	cypher := `CALL () { MATCH (n:Node) WHERE ` + where + ` RETURN count(n) AS total }
 CALL () { MATCH (n:Node) WHERE ` + where + `
   WITH n ORDER BY ` + order + ` SKIP $offset LIMIT $limit
   RETURN collect(n) AS page }
-RETURN total, page`
+RETURN total, [n IN page | ` + nodeMap("n") + `] AS page`
 	page, err := read(ctx, s, func(tx *txn) (*graph.NodePage, error) {
 		rec, err := tx.single(ctx, cypher, c.params)
 		if err != nil {

@@ -59,5 +59,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("migrate: await indexes: %w", err)
 	}
+	if err := s.dropOldStages(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
 }

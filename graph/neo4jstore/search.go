@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hmkg/hmkg/graph"
@@ -60,9 +61,16 @@ func searchText(n *graph.Node) (string, string, int) {
 // term in a hit, df the number of nodes holding it (all kinds), N the number
 // of nodes and avgdl the mean dl; the arithmetic follows the embedded
 // store's operation order so that both compute the same floating-point sums.
-const cypherSearch = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
-WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } AS docs
+var cypherSearch = searchScores + `
+ORDER BY score DESC, node.id
+LIMIT $limit
+RETURN ` + nodeMap("node") + ` AS node, score`
+
+// searchScores binds node and score for every hit (see cypherSearch).
+const searchScores = `OPTIONAL MATCH (k:Counter {name: 'searchLength'})
+WITH coalesce(k.value, 0) AS totalLen, COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) } AS docs
 CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
+WHERE NOT node:` + stagedLabel + `
 WITH totalLen, docs, node, split(node.searchText, ' ') AS toks
 WITH totalLen, docs, collect({n: node, tf: [t IN $terms | toFloat(size([w IN toks WHERE w = t]))]}) AS hits
 WITH toFloat(totalLen) / toFloat(docs) AS avgdl, toFloat(docs) AS docs, hits,
@@ -74,21 +82,29 @@ WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
   CASE WHEN tf[i] = 0.0 THEN score
   ELSE score + log(1.0 + (docs - df[i] + 0.5) / (df[i] + 0.5)) * tf[i]
     / (tf[i] + $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl)) END) AS score
-WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score
-RETURN node, score
-ORDER BY score DESC, node.id
-LIMIT $limit`
+WITH node, score + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
 
-// Search ranks nodes by BM25 relevance to q.Text, best first; ties by id.
-func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	if err := q.Normalize(); err != nil {
-		return nil, err
-	}
+// planSearchStatement answers a graph.SearchPlan in one statement: the
+// hits exactly as cypherSearch ranks them, then the planned levels
+// (plan.go).
+func planSearchStatement(shape relShape, nf, rf *graph.Fields) string {
+	return cachedStatement("search "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+		return `CALL () {
+` + searchScores + `
+  WITH node, score ORDER BY score DESC, node.id LIMIT $limit
+  RETURN collect(node) AS ns, collect(score) AS scores
+}` + nodesTail(shape, nf, rf) + `, scores`
+	})
+}
+
+// searchParams returns the parameters of cypherSearch for q, normalised,
+// or nil when q has no terms (no hits).
+func searchParams(q graph.SearchQuery) map[string]any {
 	terms := graph.SearchTerms(q.Text)
 	if len(terms) == 0 {
-		return []graph.SearchHit{}, nil
+		return nil
 	}
-	params := map[string]any{
+	return map[string]any{
 		// Tokens hold only letters and digits, so none is Lucene syntax;
 		// lower-case "and"/"or"/"not" are plain terms to Lucene.
 		"query": strings.Join(terms, " OR "),
@@ -99,6 +115,67 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		"k1":    graph.SearchK1,
 		"b":     graph.SearchB,
 		"limit": q.Limit,
+	}
+}
+
+// PlanSearch answers search hits with their nodes' sources and
+// relationships level in one round trip (graph.SearchPlanner).
+func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.SearchPlanResult, error) {
+	q := p.Query
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	params := searchParams(q)
+	if params == nil {
+		params = map[string]any{}
+	}
+	params["sources"] = p.Sources
+	dir, err := relLevelParams(p.Rels, params)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := params["terms"]; !ok {
+		r := &graph.SearchPlanResult{Hits: []graph.SearchHit{}}
+		if p.Rels != nil {
+			r.Rels = &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
+		}
+		return r, nil
+	}
+	out, err := read(ctx, s, func(tx *txn) (*graph.SearchPlanResult, error) {
+		rec, err := tx.single(ctx, planSearchStatement(dir, p.Fields, relFields(p.Rels)), params)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := decodeNodes(value(rec, "ns"))
+		if err != nil {
+			return nil, err
+		}
+		scores, _ := value(rec, "scores").([]any)
+		if len(scores) != len(ns) {
+			return nil, fmt.Errorf("%d scores for %d hits", len(scores), len(ns))
+		}
+		r := &graph.SearchPlanResult{Hits: make([]graph.SearchHit, len(ns))}
+		for i, n := range ns {
+			sc, _ := scores[i].(float64)
+			r.Hits[i] = graph.SearchHit{Node: n, Score: sc}
+		}
+		r.Sources, r.Rels, err = decodeTail(rec, p.Rels != nil)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan search: %w", err)
+	}
+	return out, nil
+}
+
+// Search ranks nodes by BM25 relevance to q.Text, best first; ties by id.
+func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	params := searchParams(q)
+	if params == nil {
+		return []graph.SearchHit{}, nil
 	}
 	return read(ctx, s, func(tx *txn) ([]graph.SearchHit, error) {
 		recs, err := tx.collect(ctx, cypherSearch, params)

@@ -33,8 +33,7 @@ func rawCounts(t *testing.T, s *Store) (nodes, rels, staged int) {
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, `CALL () { MATCH (n) RETURN count(n) AS nodes }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
 CALL () { MATCH (n:`+stagedLabel+`) RETURN count(n) AS staged }
-CALL () { MATCH (n) WHERE n.hmkgImport IS NOT NULL RETURN count(n) AS marked }
-RETURN nodes, rels, staged + marked AS staged`, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db))
+RETURN nodes, rels, staged`, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +87,9 @@ func TestStagedImportFailsPartWay(t *testing.T) {
 
 	// bigger() stages 30 new nodes and the 29 relationships among them,
 	// 3 rows a transaction: 20 staging transactions. Then the publish
-	// relabels them (statement 21) and merges the rest.
+	// removes their HmkgStaged label (statement 21) and merges the rest,
+	// so failing after 21 statements fails inside the publish, after the
+	// stage was made visible in its transaction.
 	s.stageMin, s.batch = 1, 3
 	stagingBatches := 0
 	s.staged = func() { stagingBatches++ }
@@ -161,12 +162,23 @@ func TestStagedImportInvisible(t *testing.T) {
 		n.Name = strings.TrimSuffix(n.Name, " (changed)")
 	}
 	s.stageMin, s.batch = 1, 4
+	// One staging transaction at a time, so that the hook looks at the
+	// database between commits: with two in flight it would race the
+	// other's commit, and the stats by type (two count-store reads in one
+	// statement, at read-committed isolation) may be off by that batch
+	// for that moment.
+	workers := stageWorkers
+	stageWorkers = 1
+	defer func() { stageWorkers = workers }()
 	checks := 0
+	// The hook runs on a staging goroutine (one at a time): it reports
+	// with t.Error, never t.Fatal.
 	s.staged = func() {
 		checks++
 		st, err := s.Stats(ctx)
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		if st.Nodes != st0.Nodes || st.Relationships != st0.Relationships || fmt.Sprint(st.RelTypeCounts) != fmt.Sprint(st0.RelTypeCounts) {
 			t.Errorf("after %d staging transactions, stats %+v; want %+v", checks, st, st0)
@@ -178,10 +190,36 @@ func TestStagedImportInvisible(t *testing.T) {
 		}
 		hits, err := s.Search(ctx, graph.SearchQuery{Text: "extra gathering"})
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
 		}
 		if len(hits) > 0 {
 			t.Errorf("after %d staging transactions, search finds staged nodes: %v", checks, hits[0].Node.ID)
+		}
+		if n, err := s.Node(ctx, "extra-00"); n != nil || (err != nil && graph.ErrorCode(err) != graph.ENOTFOUND) {
+			t.Errorf("after %d staging transactions, a staged node is found by id: %+v, %v", checks, n, err)
+		}
+		if ns, err := s.NodesByID(ctx, []string{"extra-00", "extra-01"}); err != nil || len(nonNil(ns)) > 0 {
+			t.Errorf("after %d staging transactions, staged nodes are found by ids: %d, %v", checks, len(nonNil(ns)), err)
+		}
+		if rs, err := s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"extra-00", "extra-01"}, Direction: graph.DirectionBoth}); err != nil || len(rs) > 0 {
+			t.Errorf("after %d staging transactions, a staged node's relationships are found: %d, %v", checks, len(rs), err)
+		}
+		if sg, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{"extra-00"}, Depth: 2, Direction: graph.DirectionBoth}); err == nil && sg != nil && len(sg.Nodes)+len(sg.Relationships) > 0 {
+			t.Errorf("after %d staging transactions, the neighbourhood of a staged node has %d nodes, %d relationships", checks, len(sg.Nodes), len(sg.Relationships))
+		}
+		if ps, err := s.ShortestPaths(ctx, graph.PathQuery{From: "extra-00", To: "extra-01", MaxLength: 3, K: 1}); err == nil && len(ps) > 0 {
+			t.Errorf("after %d staging transactions, a path between staged nodes is found", checks)
+		}
+		if checks == 1 {
+			// A write that meets a staged node fails and changes nothing;
+			// the staged node is not there to delete.
+			err := s.UpsertNode(ctx, &graph.Node{ID: "extra-00", Kind: graph.KindEvent, Name: "Taken over", SourceIDs: d.Nodes[0].SourceIDs}, "test")
+			if graph.ErrorCode(err) != graph.ECONFLICT {
+				t.Errorf("upsert of a staged node's id: %v, want %s", err, graph.ECONFLICT)
+			}
+			if err := s.DeleteNode(ctx, "extra-00", "test"); graph.ErrorCode(err) != graph.ENOTFOUND {
+				t.Errorf("delete of a staged node: %v, want %s", err, graph.ENOTFOUND)
+			}
 		}
 		storetest.SameDump(t, storetest.Dump(t, s), before)
 	}
@@ -201,6 +239,47 @@ func TestStagedImportInvisible(t *testing.T) {
 	if err != nil || len(hits) == 0 {
 		t.Errorf("search after the publish: %d hits, %v", len(hits), err)
 	}
+	if n, err := s.Node(ctx, "extra-00"); err != nil || n == nil || n.Name != "Extra gathering 0" {
+		t.Errorf("published node: %+v, %v", n, err)
+	}
+	if _, _, staged := rawCounts(t, s); staged != 0 {
+		t.Errorf("%d staged nodes left after the publish", staged)
+	}
+}
+
+func nonNil(ns []*graph.Node) []*graph.Node {
+	var out []*graph.Node
+	for _, n := range ns {
+		if n != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestMigrateDropsOldStages: a stage that an earlier version of the store
+// left behind (staged nodes without the Node label) is deleted by Migrate,
+// and the database's own nodes stay.
+func TestMigrateDropsOldStages(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	storetest.MustImport(t, s, storetest.Fixture())
+	before := storetest.Dump(t, s)
+	n0, r0, _ := rawCounts(t, s)
+	if _, err := neo4j.ExecuteQuery(ctx, s.driver, `CREATE (a:`+stagedLabel+` {id: 'old-a', hmkgImport: 'x'})-[:INSPIRED {id: 'old-r'}]->(b:`+stagedLabel+` {id: 'old-b', hmkgImport: 'x'})`,
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db)); err != nil {
+		t.Fatal(err)
+	}
+	if n, r, staged := rawCounts(t, s); n != n0+2 || r != r0+1 || staged != 2 {
+		t.Fatalf("old stage not written: %d nodes, %d relationships, %d staged", n, r, staged)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, r, staged := rawCounts(t, s); n != n0 || r != r0 || staged != 0 {
+		t.Errorf("after Migrate: %d nodes, %d relationships, %d staged; want %d, %d, 0", n, r, staged, n0, r0)
+	}
+	storetest.SameDump(t, storetest.Dump(t, s), before)
 }
 
 // TestStageRelsNamesEveryProperty: cypherStageRels names the properties it

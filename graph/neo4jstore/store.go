@@ -214,16 +214,25 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.translate(ctx, op, err)
 }
 
-// txn is a managed transaction that counts the statements it sends.
+// txn runs statements and counts them: in a managed transaction (tx), or,
+// for reads, each in an auto-commit transaction of sess.
 type txn struct {
-	tx neo4j.ManagedTransaction
-	s  *Store
+	tx      neo4j.ManagedTransaction
+	sess    neo4j.SessionWithContext
+	timeout time.Duration
+	s       *Store
 }
 
 // collect runs one statement and returns all its records.
 func (t *txn) collect(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	t.s.queries.Add(1)
-	res, err := t.tx.Run(ctx, cypher, params)
+	var res neo4j.ResultWithContext
+	var err error
+	if t.tx != nil {
+		res, err = t.tx.Run(ctx, cypher, params)
+	} else {
+		res, err = t.sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(t.timeout))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -279,9 +288,19 @@ func read[T any](ctx context.Context, s *Store, work func(*txn) (T, error)) (T, 
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	for attempt := 0; attempt < readAttempts; attempt++ {
-		v, err = neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-			return work(&txn{tx: tx, s: s})
-		}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
+		// Each statement in an auto-commit transaction: one round trip,
+		// where a managed transaction adds a BEGIN and a COMMIT (the reads
+		// run at read-committed isolation either way, so a statement sees
+		// the same data). When that fails in a way the driver retries, the
+		// read runs again in a managed transaction, which retries.
+		v, err = work(&txn{sess: sess, timeout: s.txTimeout(ctx), s: s})
+		if err != nil && neo4j.IsRetryable(err) && ctx.Err() == nil {
+			retry := s.session(ctx, neo4j.AccessModeRead)
+			v, err = neo4j.ExecuteRead(ctx, retry, func(tx neo4j.ManagedTransaction) (T, error) {
+				return work(&txn{tx: tx, s: s})
+			}, neo4j.WithTxTimeout(s.txTimeout(ctx)))
+			retry.Close(context.WithoutCancel(ctx))
+		}
 		if !deletedUnderfoot(err) {
 			break
 		}

@@ -270,7 +270,7 @@ func (s *Store) importStories(ctx context.Context, d *graph.Dataset) ([]any, err
 	rows := make([]any, 0, len(d.Stories))
 	now := time.Now()
 	for i, st := range d.Stories {
-		if p := st.CheckReferences(recs); len(p) > 0 {
+		if p := st.CheckImportReferences(recs); len(p) > 0 {
 			for _, q := range p {
 				problems = append(problems, fmt.Sprintf("stories[%d] %q: %s", i, st.ID, q))
 			}

@@ -393,6 +393,9 @@ func (r *importRun) merge(ctx context.Context, tx *txn, rows importRows) error {
 	if err := r.batches(ctx, tx, cypherMergeNodes, rows.nodes, nil, false, true); err != nil {
 		return err
 	}
+	if err := conflictStaged(ctx, tx, rows.nodes); err != nil {
+		return err
+	}
 	if len(rows.rels) > 0 {
 		// A relationship id already used by a relationship of another
 		// type or between other nodes is replaced: delete the old one

@@ -65,6 +65,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		t.Run("Relationships", func(t *testing.T) { testRelationships(t, s, m) })
 		t.Run("PlanRelationships", func(t *testing.T) { testPlanRelationships(t, s) })
 		t.Run("PlanNodes", func(t *testing.T) { testPlanNodes(t, s) })
+		t.Run("PlanPage", func(t *testing.T) { testPlanPage(t, s) })
+		t.Run("PlanSearch", func(t *testing.T) { testPlanSearch(t, s) })
 		t.Run("Sources", func(t *testing.T) { testSources(t, s) })
 		t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 		t.Run("Neighbourhood", func(t *testing.T) { testNeighbourhood(t, s, m) })

@@ -6,7 +6,8 @@ DIR holds export.json, export.graphml and export.gexf (written by hmkg)
 and expected.json (written by the Go test from the store):
 
     {"nodes": {id: {property: value}}, "relationships": {id: {"source": ..,
-     "target": .., "type": .., property: value}}, "sourceCount": N}
+     "target": .., "type": .., property: value}}, "sourceCount": N,
+     "storyIds": [the ids of the stories the JSON export carries]}
 
 Missing properties are absent from expected.json. Checks: networkx reads
 the JSON (node_link_graph), GraphML (read_graphml) and GEXF (read_gexf) and
@@ -100,9 +101,16 @@ def check_json(problems, path, exp):
     G = nx.node_link_graph(data, edges="edges")
     check_networkx(problems, "json", G, exp, False, edge_skip=("key",))
     m = G.graph
-    if m.get("counts") != {"nodes": len(exp["nodes"]), "relationships": len(exp["relationships"]),
-                           "sources": exp["sourceCount"]}:
-        problems.add("json", f"manifest counts = {m.get('counts')}")
+    want = {"nodes": len(exp["nodes"]), "relationships": len(exp["relationships"]), "sources": exp["sourceCount"]}
+    story_ids = exp.get("storyIds", [])
+    if story_ids:
+        want["stories"] = len(story_ids)
+    if m.get("counts") != want:
+        problems.add("json", f"manifest counts = {m.get('counts')}, want {want}")
+    # The stories travel beside the graph (networkx ignores them; hmkg load reads them).
+    got_ids = [s.get("id") for s in data.get("stories", [])]
+    if got_ids != story_ids:
+        problems.add("json", f"stories {got_ids}, want {story_ids}")
     if len(m.get("sources", [])) != exp["sourceCount"]:
         problems.add("json", f"manifest lists {len(m.get('sources', []))} sources, want {exp['sourceCount']}")
 

@@ -3,7 +3,8 @@
 // HMKG_API_KEY: the start page, a story created through the API and opened by
 // its permalink, stepped through by keyboard, a citation's sources, the embed
 // in an <iframe> on a page of another origin (a tiny static server started
-// here on another loopback port), the stale mark after a cited fact changes,
+// here on another loopback port), the stale mark after a cited fact changes
+// and an editor accepting it, a view saved as a story from the dashboard,
 // GraphiQL under the strict CSP, and the exported HTML opened from file://
 // with every request blocked. No page may request another origin.
 // Screenshots go to HMKG_SCREENSHOTS.
@@ -249,6 +250,36 @@ describe('stories', () => {
     assert.equal(await page.locator('.stale-mark[data-stale="step"]').count(), 0, 'the step that does not cite it is not stale');
   });
 
+  test('an editor saves the view as a story step from the dashboard, twice', async () => {
+    const saved = 'e2e-saved-view';
+    await page.goto(BASE + '/');
+    await page.locator('#start-movements button[data-id="aids-movement"]').click();
+    await page.waitForFunction(() => window.hmkg.view.nodes.size > 1, null, { timeout: 10_000 });
+    await page.locator('#save-story summary').click();
+    const save = async (caption, cite) => {
+      await page.locator('#save-story-id').fill(saved);
+      await page.locator('#save-step-caption').fill(caption);
+      const options = await page.locator('#save-step-cite option').evaluateAll((os) => os.map((o) => o.value));
+      await page.locator('#save-step-cite').selectOption(options.find(cite));
+      await page.locator('#save-story-key').fill(KEY);
+      await page.locator('#save-story-go').click();
+      await page.locator('#save-story-link').waitFor({ timeout: 15_000 });
+      return page.locator('#save-story-link').getAttribute('href');
+    };
+    await page.locator('#save-story-title').fill('A view saved from the dashboard');
+    assert.equal(await save('The **AIDS movement**, as the dashboard showed it.', (v) => v === 'n:aids-movement'), `/s/${saved}/0`);
+    await shot('stories-saved-from-dashboard');
+    assert.equal(await save('One of its relationships.', (v) => v.startsWith('r:')), `/s/${saved}/1`);
+    await page.goto(`${BASE}/s/${saved}/1`);
+    await stepReady(page, 1);
+    assert.match(await page.locator('#story .step-h').textContent(), /Step 2 of 2/);
+    assert.equal(await page.locator('#story-h').textContent(), 'A view saved from the dashboard');
+    await page.locator('#story-prev').click();
+    await stepReady(page, 0);
+    assert.match(await page.locator('#story .caption').innerHTML(), /<strong>AIDS movement<\/strong>/);
+    assert.equal(await page.locator('#story .stale-mark').count(), 0);
+  });
+
   test('GraphiQL loads from the server under the strict CSP', async () => {
     const res = await page.goto(BASE + '/graphiql');
     assert.match(res.headers()['content-security-policy'], /script-src 'self'/);
@@ -297,5 +328,16 @@ describe('stories', () => {
     assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), []);
     assert.deepEqual(errors, []);
     await offline.close();
+  });
+
+  // Last: the export above needs the stale step.
+  test("an editor accepts the stale step's current evidence", async () => {
+    await page.goto(`${BASE}/s/${STORY}/1`);
+    await stepReady(page, 1);
+    await page.locator('#accept-key').fill(KEY);
+    await page.locator('#accept-step').click();
+    await page.locator('#story .stale-mark').first().waitFor({ state: 'detached', timeout: 15_000 });
+    await stepReady(page, 1);
+    assert.equal(await page.locator('#story .stale-mark').count(), 0, 'neither the step nor the story is stale');
   });
 });

@@ -10,6 +10,7 @@ import { $ } from './dom';
 import { visible, type GNode, type LayoutName, type View } from './state';
 import { cyStyle } from './style';
 import { relLabel } from './vocab';
+import './cytoscape.css';
 
 /** MAX_FIT_ZOOM caps the zoom that fitting a small view may choose. */
 const MAX_FIT_ZOOM = 1.4;
@@ -24,6 +25,7 @@ export const eid = (id: string) => `e:${id}`;
 
 /** createCy makes the drawing in a container, with the fCoSE layout registered. */
 export function createCy(container: HTMLElement): cytoscape.Core {
+  claimCytoscapeStylesheet();
   // fCoSE (fast compound spring embedder) is the force-directed layout: it lays
   // out 1,000 nodes in a second or two where Cytoscape's built-in cose takes ~20 s.
   cytoscape.use(fcose);
@@ -38,6 +40,25 @@ export function createCy(container: HTMLElement): cytoscape.Core {
     boxSelectionEnabled: false,
     selectionType: 'single',
   });
+}
+
+/** The id of the <style> element Cytoscape adds to <head> unless an element with that id exists. */
+export const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+
+/**
+ * claimCytoscapeStylesheet keeps Cytoscape from adding an inline <style>
+ * element, which the server's Content-Security-Policy (style-src 'self')
+ * refuses: Cytoscape adds its one rule (its container class gets
+ * position: relative) only when no element has CYTOSCAPE_STYLESHEET_ID, so
+ * an empty <meta> takes that id, and the rule is in cytoscape.css.
+ */
+export function claimCytoscapeStylesheet(doc: Document = document): void {
+  if (doc.getElementById(CYTOSCAPE_STYLESHEET_ID)) return;
+  const claim = doc.createElement('meta');
+  claim.id = CYTOSCAPE_STYLESHEET_ID;
+  claim.name = 'hmkg-cytoscape-style';
+  claim.content = 'in cytoscape.css (no inline style under the CSP)';
+  doc.head.append(claim);
 }
 
 /**

@@ -36,6 +36,7 @@ import { emptyView, setYearBounds, type View } from './state';
 import { mountUrlState } from './urlstate';
 import { mountPresentation } from './stories/present';
 import { mountStartPage } from './stories/start';
+import { mountStorySaver } from './stories/save';
 
 const view = emptyView();
 $('types').after(disputeLegend());
@@ -67,6 +68,7 @@ mountTensions(app);
 mountCompare(app);
 const presentation = mountPresentation(app);
 mountStartPage(app);
+mountStorySaver(app);
 
 async function loadStats(): Promise<void> {
   const s = await app.run('Connecting to the graph', () => api.stats(), () => void loadStats());

@@ -18,6 +18,13 @@ query Start {
 }
 `;
 
+// GraphiQL's dialogs and menus (Radix, through react-remove-scroll-bar) add
+// a <style> element while one is open; the server's policy allows it only
+// with this page's nonce, which that library reads from __webpack_nonce__
+// when it makes the element (not at import, so setting it here is in time).
+const nonce = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content');
+if (nonce) globalThis.__webpack_nonce__ = nonce;
+
 /** fetcher sends one operation to /graphql on this server, with the headers typed in GraphiQL. */
 async function fetcher(params, opts) {
   const res = await fetch('/graphql', {

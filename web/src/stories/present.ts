@@ -10,6 +10,7 @@ import { nid } from '../graphview';
 import { addElements, clearView, KINDS, REL_TYPES, type Kind, type RelType } from '../state';
 import { relLabel } from '../vocab';
 import { changeText, embedSnippet, loadStory, stepGraph, storyPath, type StepData, type StoryData } from './load';
+import { acceptStep, apiKey } from './save';
 import './stories.css';
 
 export interface Presentation {
@@ -101,6 +102,7 @@ export function mountPresentation(app: App): Presentation {
       const mark = el('div', { className: 'stale-mark', role: 'status' }, el('strong', {}, 'This step is stale. '));
       mark.dataset.stale = 'step';
       for (const c of step.changes) mark.append(el('span', {}, `${changeText(c)} `));
+      if (!step.changes.some((c) => c.what === 'DELETED')) mark.append(acceptForm(s, current));
       body.push(mark);
     }
     const caption = el('div', { className: 'caption' });
@@ -119,6 +121,24 @@ export function mountPresentation(app: App): Presentation {
     body.push(el('nav', { className: 'row story-nav', ariaLabel: 'Story steps' }, prev, next));
     body.push(shareBox(s));
     panel.replaceChildren(...head, ...body);
+  }
+
+  /** acceptForm lets an editor accept the step's current evidence (with an API key kept in this tab). */
+  function acceptForm(s: StoryData, i: number): HTMLElement {
+    const key = el('input', { type: 'password', id: 'accept-key', autocomplete: 'off', value: apiKey(), placeholder: 'API key' });
+    key.setAttribute('aria-label', 'API key');
+    const form = el('form', { className: 'row accept' }, key, el('button', { type: 'submit', id: 'accept-step' }, 'Accept the current evidence'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void app.run('Accepting the step', () => acceptStep(s.id, i, key.value.trim())).then(async (done) => {
+        if (done === undefined) return;
+        const again = await app.run('Loading the story', () => loadStory(s.id));
+        if (!again) return;
+        story = again;
+        await show(i);
+      });
+    });
+    return form;
   }
 
   function shareBox(s: StoryData): HTMLElement {

@@ -1,0 +1,220 @@
+package resolvers
+
+// The compiled read path's writers for what root fields return (compiled.go):
+// connections and their edges, search hits, subgraphs and paths.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/resolvers/model"
+)
+
+func (e *compiledExec) pageInfo(sel ast.SelectionSet, p *model.PageInfo) error {
+	if p == nil {
+		return fmt.Errorf("%w: null pageInfo", errFallback)
+	}
+	for i, f := range e.fields(sel, "PageInfo") {
+		e.sep(i, f)
+		switch f.Name {
+		case "__typename":
+			e.str("PageInfo")
+		case "hasNextPage":
+			e.boolean(p.HasNextPage)
+		case "hasPreviousPage":
+			e.boolean(p.HasPreviousPage)
+		case "startCursor":
+			e.optStr(p.StartCursor)
+		case "endCursor":
+			e.optStr(p.EndCursor)
+		default:
+			return fmt.Errorf("%w: PageInfo.%s", errFallback, f.Name)
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) nodeConnection(ctx context.Context, sel ast.SelectionSet, c *model.NodeConnection) error {
+	if c == nil {
+		return fmt.Errorf("%w: null connection", errFallback)
+	}
+	for i, f := range e.fields(sel, "NodeConnection") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("NodeConnection")
+		case "nodes":
+			err = e.entities(ctx, f.Selections, c.Nodes)
+		case "edges":
+			err = list(e, c.Edges, func(ed *model.NodeEdge) error {
+				for j, g := range e.fields(f.Selections, "NodeEdge") {
+					e.sep(j, g)
+					switch g.Name {
+					case "__typename":
+						e.str("NodeEdge")
+					case "cursor":
+						e.str(ed.Cursor)
+					case "node":
+						if err := e.entity(ctx, g.Selections, ed.Node, true); err != nil {
+							return err
+						}
+					default:
+						return fmt.Errorf("%w: NodeEdge.%s", errFallback, g.Name)
+					}
+				}
+				e.w.WriteByte('}')
+				return nil
+			})
+		case "pageInfo":
+			err = e.pageInfo(f.Selections, c.PageInfo)
+		case "totalCount":
+			e.integer(c.TotalCount)
+		default:
+			err = fmt.Errorf("%w: NodeConnection.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) relConnection(ctx context.Context, sel ast.SelectionSet, c *model.RelationshipConnection) error {
+	if c == nil {
+		return fmt.Errorf("%w: null connection", errFallback)
+	}
+	for i, f := range e.fields(sel, "RelationshipConnection") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("RelationshipConnection")
+		case "nodes":
+			err = e.relationships(ctx, f.Selections, c.Nodes)
+		case "edges":
+			err = list(e, c.Edges, func(ed *model.RelationshipEdge) error {
+				for j, g := range e.fields(f.Selections, "RelationshipEdge") {
+					e.sep(j, g)
+					switch g.Name {
+					case "__typename":
+						e.str("RelationshipEdge")
+					case "cursor":
+						e.str(ed.Cursor)
+					case "node":
+						if ed.Node == nil {
+							return fmt.Errorf("%w: null edge node", errFallback)
+						}
+						if err := e.relationship(ctx, g.Selections, ed.Node); err != nil {
+							return err
+						}
+					default:
+						return fmt.Errorf("%w: RelationshipEdge.%s", errFallback, g.Name)
+					}
+				}
+				e.w.WriteByte('}')
+				return nil
+			})
+		case "pageInfo":
+			err = e.pageInfo(f.Selections, c.PageInfo)
+		case "totalCount":
+			e.integer(c.TotalCount)
+		default:
+			err = fmt.Errorf("%w: RelationshipConnection.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) searchHit(ctx context.Context, sel ast.SelectionSet, h *graph.SearchHit) error {
+	for i, f := range e.fields(sel, "SearchHit") {
+		e.sep(i, f)
+		switch f.Name {
+		case "__typename":
+			e.str("SearchHit")
+		case "score":
+			if err := graphql.MarshalFloatContext(h.Score).MarshalGQLContext(ctx, e.w); err != nil {
+				return fmt.Errorf("%w: score: %v", errFallback, err)
+			}
+		case "node":
+			rctx := e.resolverContext(ctx, "SearchHit", f, nil)
+			n, err := e.r.SearchHit().Node(rctx, h)
+			if err != nil {
+				return err
+			}
+			if err := e.entity(rctx, f.Selections, n, true); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%w: SearchHit.%s", errFallback, f.Name)
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) subgraph(ctx context.Context, sel ast.SelectionSet, s *graph.Subgraph) error {
+	for i, f := range e.fields(sel, "Subgraph") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("Subgraph")
+		case "truncated":
+			e.boolean(s.Truncated)
+		case "relationships":
+			err = e.relationships(ctx, f.Selections, s.Relationships)
+		case "nodes":
+			rctx := e.resolverContext(ctx, "Subgraph", f, nil)
+			var ns []graph.Entity
+			if ns, err = e.r.Subgraph().Nodes(rctx, s); err == nil {
+				err = e.entities(rctx, f.Selections, ns)
+			}
+		default:
+			err = fmt.Errorf("%w: Subgraph.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}
+
+func (e *compiledExec) path(ctx context.Context, sel ast.SelectionSet, p *graph.Path) error {
+	for i, f := range e.fields(sel, "Path") {
+		e.sep(i, f)
+		var err error
+		switch f.Name {
+		case "__typename":
+			e.str("Path")
+		case "length":
+			e.integer(p.Length())
+		case "relationships":
+			err = e.relationships(ctx, f.Selections, p.Relationships)
+		case "nodes":
+			rctx := e.resolverContext(ctx, "Path", f, nil)
+			var ns []graph.Entity
+			if ns, err = e.r.Path().Nodes(rctx, p); err == nil {
+				err = e.entities(rctx, f.Selections, ns)
+			}
+		default:
+			err = fmt.Errorf("%w: Path.%s", errFallback, f.Name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	e.w.WriteByte('}')
+	return nil
+}

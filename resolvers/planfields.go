@@ -1,0 +1,112 @@
+package resolvers
+
+import (
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/hmkg/hmkg/graph"
+)
+
+// A planned read returns only the node and relationship properties the
+// operation selects (graph.Fields). So that no resolver ever meets a node
+// lacking a property it reads, the set is ONE per request: the union of
+// every node and relationship field selected anywhere in the operation,
+// whatever the level, type or fragment. Every partially filled node or
+// relationship in the request's loaders then holds everything any resolver
+// of the request reads; nodes and relationships fetched by the ordinary
+// calls are complete, which is more.
+
+// nodeFieldProps maps a field of a node type (or the Node interface) to the
+// graph.Node fields it reads beyond id, kind, name and source ids. A field
+// that is not listed here reads an unknown part of the node, and the
+// request then fetches whole nodes.
+var nodeFieldProps = map[string][]string{
+	"summary": {"summary"}, "aliases": {"aliases"}, "region": {"region"}, "country": {"country"},
+	"category": {"category"}, "startYear": {"startYear"}, "endYear": {"endYear"},
+	"foundedYear": {"foundedYear"}, "year": {"year"}, "date": {"date"}, "url": {"url"}, "role": {"role"},
+	"question": {"question"}, "disputes": {"disputes"},
+	// Report.publisher follows the publisher's id.
+	"publisher": {"publisher"},
+	// Movement.events sorts the events by year.
+	"events": {"year"},
+	// Fields that read only the id, kind, name or source ids.
+	"__typename": nil, "id": nil, "kind": nil, "name": nil, "sources": nil, "relationships": nil,
+	"degree": nil, "metrics": nil, "organisations": nil, "challenged": nil, "tensions": nil,
+	"movements": nil, "people": nil, "reports": nil, "challengedBy": nil, "describes": nil,
+	"ledOrFounded": nil, "institutions": nil, "episodes": nil,
+}
+
+// relFieldProps is nodeFieldProps for Relationship.
+var relFieldProps = map[string][]string{
+	"year": {"year"}, "summary": {"summary"}, "disputes": {"disputes"},
+	"__typename": nil, "id": nil, "type": nil, "from": nil, "to": nil, "tensions": nil, "sources": nil,
+	"status": nil,
+}
+
+// operationFields returns the union of the node and relationship fields
+// op selects (nil: everything, when op is unknown).
+func operationFields(op *ast.OperationDefinition) *graph.Fields {
+	if op == nil {
+		return nil
+	}
+	var node, rel []string
+	allNodes, allRels := false, false
+	add := func(to *[]string, names []string) {
+		for _, n := range names {
+			if !slices.Contains(*to, n) {
+				*to = append(*to, n)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(sel ast.SelectionSet) {
+		for _, s := range sel {
+			switch x := s.(type) {
+			case *ast.Field:
+				parent := ""
+				if x.ObjectDefinition != nil {
+					parent = x.ObjectDefinition.Name
+				}
+				switch {
+				case parent == "Relationship":
+					props, ok := relFieldProps[x.Name]
+					allRels = allRels || !ok
+					add(&rel, props)
+				case parent == "Node" || slices.Contains(typeOrder, parent):
+					props, ok := nodeFieldProps[x.Name]
+					allNodes = allNodes || !ok
+					add(&node, props)
+				}
+				walk(x.SelectionSet)
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if x.Definition != nil && !seen[x.Name] {
+					seen[x.Name] = true
+					walk(x.Definition.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	if allNodes {
+		node = graph.NodeFieldNames
+	}
+	if allRels {
+		rel = graph.RelFieldNames
+	}
+	return &graph.Fields{Node: node, Rel: rel}
+}
+
+// requestFields returns the request's field union, computed once.
+func (l *loaders) requestFields(opCtx *graphql.OperationContext) *graph.Fields {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.fieldsKnown {
+		l.fields, l.fieldsKnown = operationFields(opCtx.Operation), true
+	}
+	return l.fields
+}
