@@ -105,7 +105,7 @@ func newGraphQL(cfg Config) *handler.Server {
 	es, reads := resolvers.SchemaWithCompiledReads(cfg.Store, cfg.exports)
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
-	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
+	srv.AddTransport(documentPOST{transport.POST{UseGrapQLResponseJsonByDefault: true}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	srv.SetDisableSuggestion(true)

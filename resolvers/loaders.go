@@ -140,6 +140,7 @@ func (l *loaders) loadNodes(ctx context.Context, ids []string) ([]*graph.Node, e
 			return nil, err
 		}
 		l.mu.Lock()
+		l.sizeNodes(len(need))
 		for i, id := range need {
 			l.nodes[id] = ns[i]
 		}
@@ -200,6 +201,9 @@ func (l *loaders) knowPlanned(ns []*graph.Node, sources []*graph.Source, rp root
 // knowSources records sources a store call returned for another purpose.
 func (l *loaders) knowSources(ss []*graph.Source) {
 	l.mu.Lock()
+	if len(l.sources) == 0 && len(ss) > 8 {
+		l.sources = make(map[string]*graph.Source, len(ss))
+	}
 	for _, src := range ss {
 		if src != nil {
 			l.sources[src.ID] = src
@@ -208,9 +212,32 @@ func (l *loaders) knowSources(ss []*graph.Source) {
 	l.mu.Unlock()
 }
 
+// sizeNodes makes room for n more nodes at once, rather than growing the
+// map entry by entry (a planned level can bring hundreds). Called with
+// l.mu held.
+func (l *loaders) sizeNodes(n int) {
+	if n > 8 && len(l.nodes)+n > 2*len(l.nodes) {
+		grown := make(map[string]*graph.Node, len(l.nodes)+n)
+		for k, v := range l.nodes {
+			grown[k] = v
+		}
+		l.nodes = grown
+	}
+}
+
+// knownNode returns the node id when the request has it: the endpoint of
+// a planned relationship, found without the slices loadNodes builds.
+func (l *loaders) knownNode(id string) (*graph.Node, bool) {
+	l.mu.Lock()
+	n, ok := l.nodes[id]
+	l.mu.Unlock()
+	return n, ok
+}
+
 // knowNodes records nodes a store call returned for another purpose.
 func (l *loaders) knowNodes(ns []*graph.Node) {
 	l.mu.Lock()
+	l.sizeNodes(len(ns))
 	for _, n := range ns {
 		if n != nil {
 			l.nodes[n.ID] = n
@@ -290,21 +317,39 @@ func (l *loaders) loadRelsWith(ctx context.Context, ids []string, proto relKey, 
 // storeRels caches rels, the relationships of the nodes ids under the
 // arguments of proto, per node.
 func (l *loaders) storeRels(ids []string, proto relKey, rels []*graph.Relationship) {
-	byNode := make(map[string][]*graph.Relationship, len(ids))
+	// Count each node's relationships, then carve their lists out of one
+	// array rather than growing one per node.
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, ok := index[id]; !ok {
+			index[id] = i
+		}
+	}
+	counts := make([]int, len(ids))
+	each := func(r *graph.Relationship, fn func(i int)) {
+		if i, ok := index[r.From]; ok && proto.dir != graph.DirectionIn {
+			fn(i)
+		}
+		if i, ok := index[r.To]; ok && proto.dir != graph.DirectionOut && r.To != r.From {
+			fn(i)
+		}
+	}
+	total := 0
 	for _, r := range rels {
-		if proto.dir != graph.DirectionIn {
-			byNode[r.From] = append(byNode[r.From], r)
-		}
-		if proto.dir != graph.DirectionOut && r.To != r.From {
-			byNode[r.To] = append(byNode[r.To], r)
-		}
+		each(r, func(i int) { counts[i]++; total++ })
+	}
+	backing := make([]*graph.Relationship, 0, total)
+	lists := make([][]*graph.Relationship, len(ids))
+	for i, n := range counts {
+		lists[i] = backing[len(backing) : len(backing) : len(backing)+n]
+		backing = backing[:len(backing)+n]
+	}
+	for _, r := range rels {
+		each(r, func(i int) { lists[i] = append(lists[i], r) })
 	}
 	l.mu.Lock()
 	for _, id := range ids {
-		rs := byNode[id]
-		if rs == nil {
-			rs = []*graph.Relationship{}
-		}
+		rs := lists[index[id]] // never nil: cut from backing
 		k := proto
 		k.id = id
 		l.rels[k] = rs

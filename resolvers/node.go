@@ -31,21 +31,24 @@ func (r *Resolver) relConnection(ctx context.Context, n *graph.Node, dir *graph.
 	if err != nil {
 		return nil, err
 	}
-	return relPage(all, offset, limit), nil
+	return relPage(ctx, all, offset, limit), nil
 }
 
-func relPage(all []*graph.Relationship, offset, limit int) *model.RelationshipConnection {
+// relPage is the page of all from offset; its edges and pageInfo (and
+// their cursors) only when the field being resolved selects them.
+func relPage(ctx context.Context, all []*graph.Relationship, offset, limit int) *model.RelationshipConnection {
 	lo := min(offset, len(all))
 	hi := min(lo+limit, len(all))
 	page := all[lo:hi]
-	conn := &model.RelationshipConnection{
-		Nodes:      page,
-		Edges:      make([]*model.RelationshipEdge, len(page)),
-		TotalCount: len(all),
-		PageInfo:   pageInfo(lo, len(page), len(all)),
+	conn := &model.RelationshipConnection{Nodes: page, TotalCount: len(all)}
+	if mentions(ctx, "pageInfo") {
+		conn.PageInfo = pageInfo(lo, len(page), len(all))
 	}
-	for i, rel := range page {
-		conn.Edges[i] = &model.RelationshipEdge{Cursor: encodeCursor(lo + i), Node: rel}
+	if mentions(ctx, "edges") {
+		conn.Edges = make([]*model.RelationshipEdge, len(page))
+		for i, rel := range page {
+			conn.Edges[i] = &model.RelationshipEdge{Cursor: encodeCursor(lo + i), Node: rel}
+		}
 	}
 	return conn
 }
@@ -214,7 +217,7 @@ func (r *Resolver) episodes(ctx context.Context, t *graph.Node, first *int, afte
 	if err != nil {
 		return nil, fmt.Errorf("load episodes of %s: %w", t.ID, err)
 	}
-	return relPage(rs[0], offset, limit), nil
+	return relPage(ctx, rs[0], offset, limit), nil
 }
 
 // reportPublisher is the node a report names as its publisher, if any.

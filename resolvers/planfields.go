@@ -1,6 +1,7 @@
 package resolvers
 
 import (
+	"context"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -109,4 +110,40 @@ func (l *loaders) requestFields(opCtx *graphql.OperationContext) *graph.Fields {
 		l.fields, l.fieldsKnown = operationFields(opCtx.Operation), true
 	}
 	return l.fields
+}
+
+// mentions reports whether the field being resolved may select name
+// directly below it (in its own selection or a fragment at that level,
+// whatever the type condition or directive): a connection builds its
+// edges' and pageInfo's cursors only then. True when there is no field
+// context (a caller outside an operation gets everything).
+func mentions(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	return selectionMentions(fc.Field.Selections, name, 0)
+}
+
+func selectionMentions(sel ast.SelectionSet, name string, depth int) bool {
+	if depth > 32 {
+		return true
+	}
+	for _, s := range sel {
+		switch x := s.(type) {
+		case *ast.Field:
+			if x.Name == name {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectionMentions(x.SelectionSet, name, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if x.Definition == nil || selectionMentions(x.Definition.SelectionSet, name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -99,14 +99,16 @@ func (r *Resolver) queryNodes(ctx context.Context, kinds []graph.Kind, where *gr
 	} else if page, err = r.Store.Nodes(ctx, q); err != nil {
 		return nil, err
 	}
-	conn := &model.NodeConnection{
-		Nodes:      entities(page.Nodes),
-		Edges:      make([]*model.NodeEdge, len(page.Nodes)),
-		TotalCount: page.Total,
-		PageInfo:   pageInfo(offset, len(page.Nodes), page.Total),
+	// Edges and pageInfo (and their cursors) only when selected.
+	conn := &model.NodeConnection{Nodes: entities(page.Nodes), TotalCount: page.Total}
+	if mentions(ctx, "pageInfo") {
+		conn.PageInfo = pageInfo(offset, len(page.Nodes), page.Total)
 	}
-	for i, n := range page.Nodes {
-		conn.Edges[i] = &model.NodeEdge{Cursor: encodeCursor(offset + i), Node: graph.Wrap(n)}
+	if mentions(ctx, "edges") {
+		conn.Edges = make([]*model.NodeEdge, len(page.Nodes))
+		for i, n := range page.Nodes {
+			conn.Edges[i] = &model.NodeEdge{Cursor: encodeCursor(offset + i), Node: graph.Wrap(n)}
+		}
 	}
 	return conn, nil
 }

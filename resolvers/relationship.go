@@ -12,14 +12,19 @@ import (
 
 // endpoint resolves one endpoint of a relationship.
 func (r *Resolver) endpoint(ctx context.Context, rel *graph.Relationship, id string) (graph.Entity, error) {
-	ns, err := r.loadersFor(ctx).loadNodes(ctx, []string{id})
-	if err != nil {
-		return nil, fmt.Errorf("load relationship endpoint: %w", err)
+	l := r.loadersFor(ctx)
+	n, ok := l.knownNode(id)
+	if !ok {
+		ns, err := l.loadNodes(ctx, []string{id})
+		if err != nil {
+			return nil, fmt.Errorf("load relationship endpoint: %w", err)
+		}
+		n = ns[0]
 	}
-	if ns[0] == nil {
+	if n == nil {
 		return nil, graph.Errorf(graph.EINTERNAL, "relationship %s: endpoint %q is missing", rel.ID, id)
 	}
-	return graph.Wrap(ns[0]), nil
+	return graph.Wrap(n), nil
 }
 
 // relTensions resolves the tensions a relationship exemplifies.

@@ -423,10 +423,16 @@ func TestAbuseIsRefused(t *testing.T) {
 type countingStore struct {
 	graph.Store
 	calls atomic.Int64
+	// nodeIDs counts the ids asked of NodesByID.
+	nodeIDs atomic.Int64
 }
+
+// Unwrap lets the planner see the store counted (see overlaps).
+func (s *countingStore) Unwrap() graph.Store { return s.Store }
 
 func (s *countingStore) NodesByID(ctx context.Context, ids []string) ([]*graph.Node, error) {
 	s.calls.Add(1)
+	s.nodeIDs.Add(int64(len(ids)))
 	return s.Store.NodesByID(ctx, ids)
 }
 
@@ -520,6 +526,44 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 			t.Errorf("Cypher statements: %d for 5 nodes, %d for 50 — a nested request should cost a fixed few", cypher[5], cypher[50])
 		}
 		t.Logf("store calls %v, Cypher statements %v", calls, cypher)
+	})
+}
+
+// TestPlannedEndpointsAreThePages: the planner fetches the endpoints of
+// the relationships on the pages asked for, not of every relationship of
+// the nodes (the five best-connected curated nodes have over a hundred).
+func TestPlannedEndpointsAreThePages(t *testing.T) {
+	eachStore(t, func(t *testing.T, _ *client, s graph.Store) {
+		cs := &countingStore{Store: s}
+		c := &client{TB: t, H: httpapi.New(httpapi.Config{Store: cs})}
+		q := `{ nodes(first: 5, orderBy: [{field: DEGREE, direction: DESC}]) { nodes { id
+			relationships(first: 2) { totalCount nodes { from { id name } to { id name } } } } } }`
+		var out struct {
+			Nodes struct {
+				Nodes []struct {
+					ID            string
+					Relationships struct {
+						TotalCount int
+						Nodes      []struct{ From, To struct{ ID string } }
+					}
+				}
+			}
+		}
+		c.OK(q, nil, &out)
+		total := 0
+		for _, n := range out.Nodes.Nodes {
+			total += n.Relationships.TotalCount
+			if len(n.Relationships.Nodes) != 2 || n.Relationships.Nodes[0].From.ID == "" || n.Relationships.Nodes[1].To.ID == "" {
+				t.Fatalf("%s: want 2 relationships with endpoints, got %+v", n.ID, n.Relationships.Nodes)
+			}
+		}
+		if total < 50 {
+			t.Fatalf("the five best-connected nodes have %d relationships; the test needs many more than the pages", total)
+		}
+		// At most both endpoints of 5 × 2 relationships.
+		if got := cs.nodeIDs.Load(); got > 20 {
+			t.Errorf("NodesByID asked for %d ids for 10 relationships on the pages (of %d)", got, total)
+		}
 	})
 }
 

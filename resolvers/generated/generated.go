@@ -3265,8 +3265,8 @@ type NodeMetrics {
 }
 
 """
-A community found by Louvain modularity optimisation (gonum, resolution 1,
-a fixed seed and nodes in id order, so the same data gives the same
+A community found by Louvain modularity optimisation (resolution 1, a seeded
+node order and a final refinement pass, so the same data gives the same
 communities).
 """
 type Community {
