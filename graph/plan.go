@@ -436,3 +436,13 @@ func PlanSearchByParts(ctx context.Context, s Store, p SearchPlan) (*SearchPlanR
 	}
 	return out, nil
 }
+
+// InProcess is implemented by stores whose reads are lookups in this
+// process's memory rather than round trips to a server. Planners use it to
+// choose between overlapping a level's independent calls (worth it when each
+// waits on a network) and running them one after another (cheaper than
+// starting goroutines when each is a few map reads). Optional: a store
+// without it is taken to be remote.
+type InProcess interface {
+	InProcess() bool
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/hmkg/hmkg/graph"
-	"github.com/hmkg/hmkg/graph/memstore"
 )
 
 // The planner reads the whole selection under a root field once its result
@@ -98,8 +97,8 @@ func (r *Resolver) plan(ctx context.Context) *planner {
 func overlaps(s graph.Store) bool {
 	for {
 		switch x := s.(type) {
-		case *memstore.Store:
-			return false
+		case graph.InProcess:
+			return !x.InProcess()
 		case interface{ Unwrap() graph.Store }:
 			// A store wrapping another (the tests' call counters).
 			s = x.Unwrap()

@@ -206,3 +206,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return graph.CtxError(ctx, "memstore.Ping")
 }
+
+// InProcess reports that reads are memory lookups in this process
+// (graph.InProcess): planners run a level's calls one after another.
+func (s *Store) InProcess() bool { return true }

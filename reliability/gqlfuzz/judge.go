@@ -18,6 +18,10 @@ type Verdict struct {
 	// error carries the path of the field whose resolver failed (the
 	// document passed parsing, validation and the limits).
 	Executed bool
+	// TimedOut is true for the handler's typed answer at the request
+	// deadline (503, every error TIMEOUT): a kept promise, not a problem,
+	// but callers count it, since many would mean slow work.
+	TimedOut bool
 }
 
 // Judge reads one HTTP answer to a GraphQL request.
@@ -42,7 +46,13 @@ func Judge(status int, body []byte) Verdict {
 	if len(res.Errors) == 0 && !v.Executed {
 		v.Problems = append(v.Problems, fmt.Sprintf("status %d: neither data nor errors: %.200s", status, body))
 	}
-	if status >= 500 {
+	v.TimedOut = status == 503 && len(res.Errors) > 0
+	for _, e := range res.Errors {
+		if code, _ := e.Extensions["code"].(string); code != "TIMEOUT" {
+			v.TimedOut = false
+		}
+	}
+	if status >= 500 && !v.TimedOut {
 		v.Problems = append(v.Problems, fmt.Sprintf("status %d: %.200s", status, body))
 	}
 	for _, e := range res.Errors {
