@@ -314,7 +314,27 @@ func (q *RelQuery) Normalize() error {
 	if err := CheckTypes(q.Types); err != nil {
 		return err
 	}
+	if q.PerNode < 0 {
+		return Errorf(EINVALID, "relationships per node must not be negative, got %d", q.PerNode)
+	}
 	return CheckAsOf(q.AsOf)
+}
+
+// CapPerNode returns, for the node with id id, the first perNode (0: all)
+// of rels that touch it in direction dir, in their order: what a
+// Relationships call with PerNode set promises for that node, whatever the
+// store chose to leave out. rels must be sorted by id.
+func CapPerNode(rels []*Relationship, id string, dir Direction, perNode int) []*Relationship {
+	var out []*Relationship
+	for _, r := range rels {
+		if perNode > 0 && len(out) == perNode {
+			break
+		}
+		if (r.From == id && dir != DirectionIn) || (r.To == id && dir != DirectionOut) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // ChangesQuery asks for a page of the audit log, newest first.

@@ -107,6 +107,12 @@ type RelQuery struct {
 	Direction Direction
 	Types     []RelType
 	AsOf      *int
+	// PerNode, when above 0, lets a store leave out, for each of NodeIDs,
+	// that node's matching relationships after its first PerNode by id (a
+	// page of a node's relationships needs no more). It is a hint: a store
+	// may return more, so callers cut each node's list to PerNode
+	// themselves (CapPerNode). 0: every relationship.
+	PerNode int
 }
 
 // NeighbourhoodQuery asks for the k-hop neighbourhood of a node.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/hmkg/hmkg/graph"
 )
 
@@ -22,6 +24,21 @@ type relKey struct {
 	// end is of one of these kinds (graph.RelPlan.OtherKinds): a list for
 	// a related-nodes field, which filters by kind again.
 	kinds string
+	// cap, when above 0, keeps only each node's first cap relationships:
+	// what a page that needs no totalCount reads (relCap).
+	cap int
+}
+
+// relCap is how many of a node's relationships a page of them ending at
+// offset end needs: one more than end, to know whether a next page exists;
+// 0 (every one) when the selection asks for totalCount. The planner and
+// the connection's resolver both derive it from the field, so they name
+// the same loaders key.
+func relCap(end int, sel ast.SelectionSet) int {
+	if selectionMentions(sel, "totalCount", 0) {
+		return 0
+	}
+	return end + 1
 }
 
 // otherKinds returns k's kinds.
@@ -58,6 +75,7 @@ func (k relKey) query() graph.RelQuery {
 		asOf := k.asOf
 		q.AsOf = &asOf
 	}
+	q.PerNode = k.cap
 	return q
 }
 
@@ -347,6 +365,12 @@ func (l *loaders) storeRels(ids []string, proto relKey, rels []*graph.Relationsh
 	for _, r := range rels {
 		each(r, func(i int) { lists[i] = append(lists[i], r) })
 	}
+	if proto.cap > 0 {
+		// The store may have returned more than each node's first cap.
+		for i, l := range lists {
+			lists[i] = l[:min(len(l), proto.cap)]
+		}
+	}
 	l.mu.Lock()
 	for _, id := range ids {
 		rs := lists[index[id]] // never nil: cut from backing
@@ -435,7 +459,13 @@ func (r *Resolver) sources(ctx context.Context, ids []string) ([]*graph.Source, 
 // rels loads the relationships of one node; with kinds, at least those
 // whose other end is of one of them (see relKey.kinds).
 func (r *Resolver) rels(ctx context.Context, id string, dir graph.Direction, types []graph.RelType, asOf *int, kinds ...graph.Kind) ([]*graph.Relationship, error) {
-	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, newRelKey(id, dir, types, asOf).withKinds(kinds))
+	return r.relsKeyed(ctx, newRelKey(id, dir, types, asOf).withKinds(kinds))
+}
+
+// relsKeyed loads the relationships of key.id under key's arguments.
+func (r *Resolver) relsKeyed(ctx context.Context, key relKey) ([]*graph.Relationship, error) {
+	id := key.id
+	rs, err := r.loadersFor(ctx).loadRels(ctx, []string{id}, key)
 	if err != nil {
 		return nil, fmt.Errorf("load relationships of %s: %w", id, err)
 	}

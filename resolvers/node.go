@@ -27,7 +27,11 @@ func (r *Resolver) relConnection(ctx context.Context, n *graph.Node, dir *graph.
 	if err := graph.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
-	all, err := r.rels(ctx, n.ID, direction(dir), types, asOf)
+	key := newRelKey(n.ID, direction(dir), types, asOf)
+	if !mentions(ctx, "totalCount") {
+		key.cap = offset + limit + 1 // see relCap
+	}
+	all, err := r.relsKeyed(ctx, key)
 	if err != nil {
 		return nil, err
 	}

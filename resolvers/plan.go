@@ -648,7 +648,11 @@ func (p *planner) relArgs(f graphql.CollectedField) (relKey, bool) {
 		}
 		asOf = &n
 	}
-	return newRelKey("", dir, types, asOf), true
+	k := newRelKey("", dir, types, asOf)
+	if _, hi, ok := p.pageArgs(f); ok {
+		k.cap = relCap(hi, f.Selections)
+	}
+	return k, true
 }
 
 // toInt reads an Int argument as literal or variable.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hmkg/hmkg/graph"
+	"github.com/hmkg/hmkg/httpapi"
 )
 
 // TestPlannedReadsHoldWhatIsSelected: planned reads fetch only the
@@ -102,4 +103,86 @@ func yearText(y *int) string {
 		return "no year"
 	}
 	return strconv.Itoa(*y)
+}
+
+// relRecorder records how many relationships each Relationships call
+// returned (PlanRelationships answers through it on the generic path).
+type relRecorder struct {
+	graph.Store
+	returned []int
+}
+
+func (s *relRecorder) Unwrap() graph.Store { return s.Store }
+
+func (s *relRecorder) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.Relationship, error) {
+	rs, err := s.Store.Relationships(ctx, q)
+	s.returned = append(s.returned, len(rs))
+	return rs, err
+}
+
+// TestRelationshipPagesReadWhatTheyShow: a page of a hub's relationships
+// that does not ask for totalCount reads only that page and one more from
+// an in-memory store (graph.RelQuery.PerNode), yet pages, cursors,
+// hasNextPage and totalCount answer exactly as over the whole list.
+func TestRelationshipPagesReadWhatTheyShow(t *testing.T) {
+	eachStore(t, func(t *testing.T, c *client, s graph.Store) {
+		type page struct {
+			Node struct {
+				Relationships struct {
+					TotalCount int
+					Nodes      []struct{ ID string }
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+				}
+			}
+		}
+		var whole page
+		c.OK(`{ node(id: "aids-movement") { relationships(first: 500) { totalCount nodes { id } } } }`, nil, &whole)
+		all := whole.Node.Relationships.Nodes
+		if len(all) < 20 || whole.Node.Relationships.TotalCount != len(all) {
+			t.Fatalf("aids-movement has %d relationships, totalCount %d: too few to page", len(all), whole.Node.Relationships.TotalCount)
+		}
+		rec := &relRecorder{Store: s}
+		pc := &client{TB: t, H: httpapi.New(httpapi.Config{Store: rec})}
+		var got []string
+		var after *string
+		for i := 0; ; i++ {
+			var p page
+			pc.OK(`query($after: String) { node(id: "aids-movement") { relationships(first: 7, after: $after) {
+				nodes { id } pageInfo { hasNextPage endCursor } } } }`, map[string]any{"after": after}, &p)
+			for _, r := range p.Node.Relationships.Nodes {
+				got = append(got, r.ID)
+			}
+			want := min(len(all), len(got)) < len(all)
+			if p.Node.Relationships.PageInfo.HasNextPage != want {
+				t.Fatalf("page %d: hasNextPage %v after %d of %d", i, !want, len(got), len(all))
+			}
+			if !want {
+				break
+			}
+			after = p.Node.Relationships.PageInfo.EndCursor
+		}
+		if len(got) != len(all) {
+			t.Fatalf("paging by 7 gave %d relationships, one page of 500 gave %d", len(got), len(all))
+		}
+		for i := range all {
+			if got[i] != all[i].ID {
+				t.Fatalf("relationship %d: paging gave %s, one page %s", i, got[i], all[i].ID)
+			}
+		}
+		if _, ok := s.(graph.InProcess); ok {
+			// The first page (offsets 0..6) needs 8 relationships.
+			if len(rec.returned) == 0 || rec.returned[0] != 8 {
+				t.Errorf("the first page of 7 read %v relationships from the store, want 8 (the page and one more)", rec.returned)
+			}
+		}
+		// totalCount still counts every one.
+		var counted page
+		pc.OK(`{ node(id: "aids-movement") { relationships(first: 2) { totalCount nodes { id } } } }`, nil, &counted)
+		if counted.Node.Relationships.TotalCount != len(all) {
+			t.Errorf("totalCount with first: 2 is %d, want %d", counted.Node.Relationships.TotalCount, len(all))
+		}
+	})
 }

@@ -29,6 +29,10 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 		}
 		others |= 1 << c
 	}
+	if others != 0 {
+		// The kinds filter comes after the per-node cut would: not both.
+		q.PerNode = 0
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	hs := s.relHandles(q, types)

@@ -161,34 +161,98 @@ func (s *Store) Relationships(ctx context.Context, q graph.RelQuery) ([]*graph.R
 }
 
 // relHandles returns the relationships of a normalised RelQuery, each
-// once, in handle order.
+// once, in handle order. With q.PerNode set, each asked node contributes
+// only its first PerNode relationships by id (graph.RelQuery.PerNode).
 func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
 	dir := q.Direction
 	var hs []int32
-	visit := func(rh int32) {
-		if s.relOK(rh, types, q.AsOf) {
-			hs = append(hs, rh)
-		}
-	}
 	for _, id := range q.NodeIDs {
 		h, ok := s.findNode(id)
 		if !ok {
 			continue
 		}
+		start := len(hs)
 		if dir != graph.DirectionIn {
 			for _, rh := range s.nodes[h].out {
-				visit(rh)
+				if s.relOK(rh, types, q.AsOf) {
+					hs = append(hs, rh)
+				}
 			}
 		}
 		if dir != graph.DirectionOut {
 			for _, rh := range s.nodes[h].in {
-				visit(rh)
+				// A self-loop is in both lists; with both directions
+				// asked, it was met in the out list already.
+				if dir == graph.DirectionBoth && s.rels[rh].from == h {
+					continue
+				}
+				if s.relOK(rh, types, q.AsOf) {
+					hs = append(hs, rh)
+				}
 			}
+		}
+		if q.PerNode > 0 && len(hs)-start > q.PerNode {
+			hs = append(hs[:start], s.firstByID(hs[start:], q.PerNode)...)
 		}
 	}
 	// A relationship is met twice when both its ends were asked for.
 	slices.Sort(hs)
 	return slices.Compact(hs)
+}
+
+// firstByID returns the k relationships of hs (more than k, no repeats)
+// with the smallest ids, in no particular order. A bounded max-heap keeps
+// the k smallest seen so far, so a hub's thousands of relationships cost
+// one id comparison each, and only the kept ones' ids are allocated.
+func (s *Store) firstByID(hs []int32, k int) []int32 {
+	type kept struct {
+		id string
+		h  int32
+	}
+	heap := make([]kept, 0, k)
+	less := func(i, j int) bool { return heap[i].id > heap[j].id } // max first
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(heap) {
+				return
+			}
+			if c+1 < len(heap) && less(c+1, c) {
+				c++
+			}
+			if !less(c, i) {
+				return
+			}
+			heap[i], heap[c] = heap[c], heap[i]
+			i = c
+		}
+	}
+	var buf [160]byte
+	for _, h := range hs {
+		b := s.appendRelID(buf[:0], h)
+		if len(heap) < k {
+			heap = append(heap, kept{string(b), h})
+			for i := len(heap) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !less(i, p) {
+					break
+				}
+				heap[i], heap[p] = heap[p], heap[i]
+				i = p
+			}
+			continue
+		}
+		if string(b) >= heap[0].id {
+			continue
+		}
+		heap[0] = kept{string(b), h}
+		down(0)
+	}
+	out := make([]int32, len(heap))
+	for i, x := range heap {
+		out[i] = x.h
+	}
+	return out
 }
 
 // relOK reports whether a relationship has one of types (0: any) and

@@ -330,6 +330,29 @@ func testRelationships(t *testing.T, s graph.Store, m *model) {
 			}
 		}
 	}
+	// PerNode: each asked node's first k relationships by id are all
+	// there (a store may return more; graph.CapPerNode cuts them).
+	for _, ids := range [][]string{{"aids-movement"}, {"nhs-england", "macmillan-cancer-support", "act-up"}, {"act-up", "fda", "who"}} {
+		for _, dir := range []graph.Direction{graph.DirectionOut, graph.DirectionIn, graph.DirectionBoth} {
+			for _, types := range [][]graph.RelType{nil, {graph.RelChallenged, graph.RelPartOf}} {
+				for _, k := range []int{1, 2, 3, 11} {
+					full := graph.RelQuery{NodeIDs: ids, Direction: dir, Types: types}
+					capped := full
+					capped.PerNode = k
+					all, some := try(s.Relationships(ctx, full)).must(t), try(s.Relationships(ctx, capped)).must(t)
+					if !slices.IsSortedFunc(some, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) }) {
+						t.Errorf("relationships %v %s PerNode %d: not sorted by id", ids, dir, k)
+					}
+					for _, id := range ids {
+						equal(t, fmt.Sprintf("relationships of %s %s %v PerNode %d", id, dir, types, k),
+							RelIDs(graph.CapPerNode(some, id, dir, k)), RelIDs(graph.CapPerNode(all, id, dir, k)))
+					}
+				}
+			}
+		}
+	}
+	_, err = s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"act-up"}, PerNode: -1})
+	WantCode(t, err, graph.EINVALID)
 	_, err = s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"act-up"}, Types: []graph.RelType{"LIKES"}})
 	WantCode(t, err, graph.EINVALID)
 	_, err = s.Relationships(ctx, graph.RelQuery{NodeIDs: []string{"act-up"}, Direction: "UP"})
