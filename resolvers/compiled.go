@@ -1,6 +1,8 @@
 package resolvers
 
-// compiled.go is the compiled read path: a handler extension that answers a
+// compiled.go is the compiled read path's engine (a little over 500 lines:
+// the support check, the executor and the field-context handling are one
+// algorithm and read best together): a handler extension that answers a
 // query operation itself, sequentially and with no goroutines, when every
 // field it selects is one the path knows (compiled_fields.go lists them),
 // and hands every other operation to gqlgen unchanged.
