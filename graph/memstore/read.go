@@ -171,6 +171,12 @@ func (s *Store) relHandles(q graph.RelQuery, types uint64) []int32 {
 		if !ok {
 			continue
 		}
+		if q.PerNode > 0 && len(s.nodes[h].out)+len(s.nodes[h].in) >= max(hubDegree, 2*q.PerNode) {
+			var ok bool
+			if hs, ok = s.firstOfHub(hs, h, dir, types, q.AsOf, q.PerNode); ok {
+				continue
+			}
+		}
 		start := len(hs)
 		if dir != graph.DirectionIn {
 			for _, rh := range s.nodes[h].out {

@@ -120,6 +120,10 @@ type Store struct {
 
 	search *searchIndex
 
+	// hubs caches hubs' relationships sorted by id (adjacency.go) for
+	// pages of them; cleared by every write.
+	hubs adjacencyCache
+
 	stories map[string][]byte // story id -> JSON (story.go)
 
 	dsName, dsVersion string

@@ -147,6 +147,7 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("import %s: %w", d.Name, err)
 	}
@@ -236,6 +237,7 @@ func (s *Store) UpsertSource(ctx context.Context, src *graph.Source, actor strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	d := &graph.Dataset{Sources: []*graph.Source{src}}
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert source %s: %w", src.ID, err)
@@ -254,6 +256,7 @@ func (s *Store) UpsertNode(ctx context.Context, n *graph.Node, actor string) err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	d := &graph.Dataset{Nodes: []*graph.Node{n}}
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert node %s: %w", n.ID, err)
@@ -280,6 +283,7 @@ func (s *Store) UpsertRelationship(ctx context.Context, r *graph.Relationship, a
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	d := &graph.Dataset{Relationships: []*graph.Relationship{r}}
 	if err := d.Validate(lookup{s}); err != nil {
 		return fmt.Errorf("upsert relationship %s: %w", r.ID, err)
@@ -314,6 +318,7 @@ func (s *Store) DeleteNode(ctx context.Context, id, actor string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	h, ok := s.findNode(id)
 	if !ok {
 		return graph.Errorf(graph.ENOTFOUND, "node %q not found", id)
@@ -364,6 +369,7 @@ func (s *Store) DeleteRelationship(ctx context.Context, id, actor string) error 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubs.clear()
 	h, ok := s.findRel(id)
 	if !ok {
 		return graph.Errorf(graph.ENOTFOUND, "relationship %q not found", id)
