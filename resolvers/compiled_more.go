@@ -164,50 +164,17 @@ func (e *compiledExec) disputeConnection(ctx context.Context, sel ast.SelectionS
 	if c == nil {
 		return fmt.Errorf("%w: null connection", errFallback)
 	}
-	for i, f := range e.fields(sel, "DisputeConnection") {
-		e.sep(i, f)
-		var err error
-		switch f.Name {
-		case "__typename":
-			e.str("DisputeConnection")
-		case "nodes":
-			err = e.disputes(ctx, f.Selections, c.Nodes)
-		case "edges":
-			err = list(e, c.Edges, func(ed *model.DisputeEdge) error {
-				for j, g := range e.fields(f.Selections, "DisputeEdge") {
-					e.sep(j, g)
-					switch g.Name {
-					case "__typename":
-						e.str("DisputeEdge")
-					case "cursor":
-						e.str(ed.Cursor)
-					case "node":
-						if ed.Node == nil {
-							return fmt.Errorf("%w: null edge node", errFallback)
-						}
-						if err := e.dispute(ctx, g.Selections, ed.Node); err != nil {
-							return err
-						}
-					default:
-						return fmt.Errorf("%w: DisputeEdge.%s", errFallback, g.Name)
-					}
-				}
-				e.w.WriteByte('}')
-				return nil
-			})
-		case "pageInfo":
-			err = e.pageInfo(f.Selections, c.PageInfo)
-		case "totalCount":
-			e.integer(c.TotalCount)
-		default:
-			err = fmt.Errorf("%w: DisputeConnection.%s", errFallback, f.Name)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	e.w.WriteByte('}')
-	return nil
+	return writeConnection(e, sel, connection[model.DisputeEdge]{
+		typeName: "Dispute", edges: c.Edges, pageInfo: c.PageInfo, totalCount: c.TotalCount,
+		nodes:  func(sel ast.SelectionSet) error { return e.disputes(ctx, sel, c.Nodes) },
+		cursor: func(ed *model.DisputeEdge) string { return ed.Cursor },
+		node: func(sel ast.SelectionSet, ed *model.DisputeEdge) error {
+			if ed.Node == nil {
+				return fmt.Errorf("%w: null edge node", errFallback)
+			}
+			return e.dispute(ctx, sel, ed.Node)
+		},
+	})
 }
 
 func (e *compiledExec) change(ctx context.Context, sel ast.SelectionSet, c *graph.Change) error {

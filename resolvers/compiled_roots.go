@@ -43,90 +43,83 @@ func (e *compiledExec) nodeConnection(ctx context.Context, sel ast.SelectionSet,
 	if c == nil {
 		return fmt.Errorf("%w: null connection", errFallback)
 	}
-	for i, f := range e.fields(sel, "NodeConnection") {
-		e.sep(i, f)
-		var err error
-		switch f.Name {
-		case "__typename":
-			e.str("NodeConnection")
-		case "nodes":
-			err = e.entities(ctx, f.Selections, c.Nodes)
-		case "edges":
-			err = list(e, c.Edges, func(ed *model.NodeEdge) error {
-				for j, g := range e.fields(f.Selections, "NodeEdge") {
-					e.sep(j, g)
-					switch g.Name {
-					case "__typename":
-						e.str("NodeEdge")
-					case "cursor":
-						e.str(ed.Cursor)
-					case "node":
-						if err := e.entity(ctx, g.Selections, ed.Node, true); err != nil {
-							return err
-						}
-					default:
-						return fmt.Errorf("%w: NodeEdge.%s", errFallback, g.Name)
-					}
-				}
-				e.w.WriteByte('}')
-				return nil
-			})
-		case "pageInfo":
-			err = e.pageInfo(f.Selections, c.PageInfo)
-		case "totalCount":
-			e.integer(c.TotalCount)
-		default:
-			err = fmt.Errorf("%w: NodeConnection.%s", errFallback, f.Name)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	e.w.WriteByte('}')
-	return nil
+	return writeConnection(e, sel, connection[model.NodeEdge]{
+		typeName: "Node", edges: c.Edges, pageInfo: c.PageInfo, totalCount: c.TotalCount,
+		nodes:  func(sel ast.SelectionSet) error { return e.entities(ctx, sel, c.Nodes) },
+		cursor: func(ed *model.NodeEdge) string { return ed.Cursor },
+		node:   func(sel ast.SelectionSet, ed *model.NodeEdge) error { return e.entity(ctx, sel, ed.Node, true) },
+	})
 }
 
 func (e *compiledExec) relConnection(ctx context.Context, sel ast.SelectionSet, c *model.RelationshipConnection) error {
 	if c == nil {
 		return fmt.Errorf("%w: null connection", errFallback)
 	}
-	for i, f := range e.fields(sel, "RelationshipConnection") {
+	return writeConnection(e, sel, connection[model.RelationshipEdge]{
+		typeName: "Relationship", edges: c.Edges, pageInfo: c.PageInfo, totalCount: c.TotalCount,
+		nodes:  func(sel ast.SelectionSet) error { return e.relationships(ctx, sel, c.Nodes) },
+		cursor: func(ed *model.RelationshipEdge) string { return ed.Cursor },
+		node: func(sel ast.SelectionSet, ed *model.RelationshipEdge) error {
+			if ed.Node == nil {
+				return fmt.Errorf("%w: null edge node", errFallback)
+			}
+			return e.relationship(ctx, sel, ed.Node)
+		},
+	})
+}
+
+// connection is what a connection type (NodeConnection,
+// RelationshipConnection, DisputeConnection) gives its writer: typeName
+// is the element type's name, from which the connection's and its edge's
+// names follow; nodes writes the nodes list, node an edge's node.
+type connection[E any] struct {
+	typeName   string
+	edges      []*E
+	pageInfo   *model.PageInfo
+	totalCount int
+	nodes      func(sel ast.SelectionSet) error
+	cursor     func(*E) string
+	node       func(sel ast.SelectionSet, ed *E) error
+}
+
+// writeConnection writes a connection object: nodes, edges (cursor and
+// node), pageInfo and totalCount, as gqlgen's generated code does.
+func writeConnection[E any](e *compiledExec, sel ast.SelectionSet, c connection[E]) error {
+	connType, edgeType := c.typeName+"Connection", c.typeName+"Edge"
+	for i, f := range e.fields(sel, connType) {
 		e.sep(i, f)
 		var err error
 		switch f.Name {
 		case "__typename":
-			e.str("RelationshipConnection")
+			e.str(connType)
 		case "nodes":
-			err = e.relationships(ctx, f.Selections, c.Nodes)
+			err = c.nodes(f.Selections)
 		case "edges":
-			err = list(e, c.Edges, func(ed *model.RelationshipEdge) error {
-				for j, g := range e.fields(f.Selections, "RelationshipEdge") {
+			err = list(e, c.edges, func(ed *E) error {
+				for j, g := range e.fields(f.Selections, edgeType) {
 					e.sep(j, g)
 					switch g.Name {
 					case "__typename":
-						e.str("RelationshipEdge")
+						e.str(edgeType)
 					case "cursor":
-						e.str(ed.Cursor)
+						e.str(c.cursor(ed))
 					case "node":
-						if ed.Node == nil {
-							return fmt.Errorf("%w: null edge node", errFallback)
-						}
-						if err := e.relationship(ctx, g.Selections, ed.Node); err != nil {
+						if err := c.node(g.Selections, ed); err != nil {
 							return err
 						}
 					default:
-						return fmt.Errorf("%w: RelationshipEdge.%s", errFallback, g.Name)
+						return fmt.Errorf("%w: %s.%s", errFallback, edgeType, g.Name)
 					}
 				}
 				e.w.WriteByte('}')
 				return nil
 			})
 		case "pageInfo":
-			err = e.pageInfo(f.Selections, c.PageInfo)
+			err = e.pageInfo(f.Selections, c.pageInfo)
 		case "totalCount":
-			e.integer(c.TotalCount)
+			e.integer(c.totalCount)
 		default:
-			err = fmt.Errorf("%w: RelationshipConnection.%s", errFallback, f.Name)
+			err = fmt.Errorf("%w: %s.%s", errFallback, connType, f.Name)
 		}
 		if err != nil {
 			return err
