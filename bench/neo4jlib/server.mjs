@@ -17,7 +17,8 @@
 // searchText property (lower-case tokens, whitespace analyser).
 //
 // How each of the six questions is asked is in bench/load/questions.go
-// (libQuery), with where it cannot be asked the same way as hmkg's.
+// (each question's lib field), with where it cannot be asked the same way
+// as hmkg's; README ("Against the Neo4j GraphQL Library") sums it up.
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { Neo4jGraphQL } from "@neo4j/graphql";
