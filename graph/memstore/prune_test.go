@@ -187,7 +187,8 @@ func checkPruning(t *testing.T, graphs int, seed uint64) (queries, ties int, err
 }
 
 // checkTierBounds reports a tier whose bounds are not exactly those of
-// its postings: writes must keep them up to date.
+// its postings, or a node whose name-key filter is not that of its name
+// and aliases: writes must keep them up to date.
 func checkTierBounds(s *Store) error {
 	ix := s.search
 	for term, id := range ix.terms {
@@ -204,6 +205,19 @@ func checkTierBounds(s *Store) error {
 					return fmt.Errorf("term %q tier %d: posting %d (node %d, tf %v) out of place", term, k, i, p.doc, p.tf)
 				}
 			}
+		}
+	}
+	for h := range s.nodes {
+		rec := &s.nodes[h]
+		if !rec.alive() {
+			continue
+		}
+		want := keyBits(graph.NameKey(rec.name()))
+		for _, a := range rec.aliases() {
+			want |= keyBits(graph.NameKey(a))
+		}
+		if ix.keys[h] != want {
+			return fmt.Errorf("node %s: name-key filter %032b, want %032b", rec.id(), ix.keys[h], want)
 		}
 	}
 	return nil

@@ -51,10 +51,12 @@ func (s *Store) rankedSearch(ctx context.Context, q graph.SearchQuery, exhaustiv
 	// offer completes the score of a matching node with the exact-name
 	// bonus and keeps it if it ranks among the best so far. Only a node
 	// with every query term in its name or aliases (named: in the name
-	// tier) can match exactly; the others skip the re-tokenizing, and so
-	// do those that could not rank even with the bonus.
+	// tier) and the query key's bits in its filter can match exactly; the
+	// others skip the re-tokenizing, and so do those that could not rank
+	// even with the bonus.
+	qbits := keyBits(qkey)
 	offer := func(h int32, score float64, named int) {
-		if named == len(terms) && top.wants(score+graph.SearchExactBonus) {
+		if named == len(terms) && ix.keys[h]&qbits == qbits && top.wants(score+graph.SearchExactBonus) {
 			if sameTokens(&tb, s.nodes[h].name(), qkey) {
 				score += graph.SearchExactBonus
 			} else {

@@ -1,7 +1,9 @@
 package memstore
 
 import (
+	"bytes"
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -111,6 +113,11 @@ type searchIndex struct {
 	terms    map[string]int32
 	postings [][2]tier
 	docLen   []float32
+	// keys is, per node, a filter of its name keys (graph.NameKey of its
+	// name and aliases): the two bits keyBits gives each. A node whose
+	// filter lacks a query key's bits cannot earn the exact-name bonus, so
+	// Search tokenizes only the few others.
+	keys     []uint32
 	totalLen float64
 	docs     int
 	// gen counts changes; norms caches the BM25 length norm of every
@@ -196,8 +203,13 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 	}
 	for int(h) >= len(ix.docLen) {
 		ix.docLen = append(ix.docLen, 0)
+		ix.keys = append(ix.keys, 0)
 	}
 	ix.docLen[h] = dl
+	ix.keys[h] = keyBits(graph.NameKey(n.name()))
+	for _, a := range n.aliases() {
+		ix.keys[h] |= keyBits(graph.NameKey(a))
+	}
 	ix.totalLen += float64(dl)
 	ix.docs++
 	ix.gen++
@@ -221,6 +233,7 @@ func (ix *searchIndex) remove(h int32, n *nodeRec) {
 	}
 	ix.totalLen -= float64(dl)
 	ix.docLen[h] = 0
+	ix.keys[h] = 0
 	ix.docs--
 	ix.gen++
 }
@@ -232,6 +245,7 @@ func (ix *searchIndex) rebuild(s *Store) {
 	gen := ix.gen + 1
 	ix.norms.Store(nil)
 	ix.terms, ix.postings, ix.docLen, ix.totalLen, ix.docs, ix.gen = make(map[string]int32), nil, make([]float32, len(s.nodes)), 0, 0, gen
+	ix.keys = make([]uint32, len(s.nodes))
 	var tb tokenBuf
 	var acc []float32 // tf of each term in the current node
 	var touched []int32
@@ -243,9 +257,13 @@ func (ix *searchIndex) rebuild(s *Store) {
 		}
 		tb.reset()
 		tb.add(rec.name())
+		keys := tb.keyBits(0, len(tb.ends))
 		for _, a := range rec.aliases() {
+			from := len(tb.ends)
 			tb.add(a)
+			keys |= tb.keyBits(from, len(tb.ends))
 		}
+		ix.keys[h] = keys
 		named := len(tb.ends)
 		tb.add(rec.summary())
 		var dl float32
@@ -290,6 +308,33 @@ func (ix *searchIndex) rebuild(s *Store) {
 			block = block[n:]
 		}
 	}
+}
+
+// keySeed seeds the hash of name keys.
+var keySeed = maphash.MakeSeed()
+
+// keyBits returns the two bits of a name-key filter that stand for key.
+func keyBits(key string) uint32 { return bitsOf(maphash.String(keySeed, key)) }
+
+func bitsOf(h uint64) uint32 { return 1<<(h&31) | 1<<(h>>5&31) }
+
+// keyBits is the package's keyBits for the key of tokens [from, to):
+// those tokens sorted and joined by spaces, graph.NameKey's form.
+func (tb *tokenBuf) keyBits(from, to int) uint32 {
+	tb.order = tb.order[:0]
+	for i := from; i < to; i++ {
+		tb.order = append(tb.order, i)
+	}
+	slices.SortFunc(tb.order, func(a, b int) int { return bytes.Compare(tb.token(a), tb.token(b)) })
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	for k, i := range tb.order {
+		if k > 0 {
+			h.WriteByte(' ')
+		}
+		h.Write(tb.token(i))
+	}
+	return bitsOf(h.Sum64())
 }
 
 // tokenBuf holds the tokens of a text (as graph.Tokenize makes them) back to
