@@ -43,6 +43,7 @@ type cursor struct {
 	name  bool
 	idf   float64
 	maxTf float64
+	norm  float64 // the smallest length norm in the tier
 	ub    float64 // bound on the tier's scores, inflated by boundSlack
 }
 
@@ -69,6 +70,7 @@ type pruner struct {
 	prefix [2*mergeTerms + 1]float64 // prefix[i]: the sum of cur[:i]'s ubs
 	ess    int                       // cur[ess:] are essential
 	neUB   [mergeTerms]float64       // per term: the largest ub of its non-essential tiers
+	seeded bool                      // seed has offered the nodes in every name tier
 }
 
 // seed offers every node that is in the name tier of every query term.
@@ -87,6 +89,7 @@ func (p *pruner) seed() {
 			order[j], order[j-1] = order[j-1], order[j]
 		}
 	}
+	p.seeded = true
 	var pos [mergeTerms]int
 	drv := p.lists[order[0]].tiers[nameTier].ps
 	for i := 0; i < len(drv); {
@@ -126,12 +129,12 @@ func (p *pruner) run() {
 		l := &p.lists[t]
 		for k := range l.tiers {
 			tr := &l.tiers[k]
-			if len(tr.ps) == 0 {
-				continue
+			if len(tr.ps) == 0 || k == nameTier && p.seeded && len(p.lists) == 1 {
+				continue // nothing, or only nodes seeded
 			}
-			maxTf := float64(tr.maxTf)
-			c := cursor{ps: tr.ps, term: t, name: k == nameTier, idf: l.idf, maxTf: maxTf,
-				ub: termScore(l.idf, maxTf, lengthNorm(float64(tr.minDl), p.avgdl)) * boundSlack}
+			maxTf, norm := float64(tr.maxTf), lengthNorm(float64(tr.minDl), p.avgdl)
+			c := cursor{ps: tr.ps, term: t, name: k == nameTier, idf: l.idf, maxTf: maxTf, norm: norm,
+				ub: termScore(l.idf, maxTf, norm) * boundSlack}
 			i := p.n
 			for ; i > 0 && p.cur[i-1].ub > c.ub; i-- {
 				p.cur[i] = p.cur[i-1]
@@ -155,16 +158,19 @@ func (p *pruner) run() {
 		var tfs [mergeTerms]float32
 		var mask uint32
 		named := 0
-		hitUB := 0.0
+		hitUB := 0.0 // with the tiers' smallest norms
 		for i := p.ess; i < p.n; i++ {
 			c := &p.cur[i]
 			if c.pos < len(c.ps) && c.ps[c.pos].doc == d {
-				tfs[c.term] = c.ps[c.pos].tf
+				tf := c.ps[c.pos].tf
+				tfs[c.term] = tf
 				mask |= 1 << c.term
 				if c.name {
 					named++
 				}
-				hitUB += c.ub
+				if p.ess > 0 {
+					hitUB += termScore(c.idf, float64(tf), c.norm)
+				}
 				c.pos++
 			}
 		}
@@ -210,11 +216,12 @@ func (p *pruner) raise() {
 
 // complete finds node d's terms in the non-essential tiers, given those
 // found in the essential ones (tfs, mask, named; hitUB the sum of their
-// tiers' bounds), and reports whether d can still rank. The heap is full.
+// scores with their tiers' smallest norms), and reports whether d can
+// still rank. The heap is full.
 func (p *pruner) complete(d int32, tfs *[mergeTerms]float32, mask *uint32, named *int, hitUB float64) bool {
 	theta := p.top.hs[0].score
-	// The tiers' bounds alone.
-	bound := hitUB
+	// Without reading this node's norm: the tiers' bounds.
+	bound := hitUB * boundSlack
 	for t := range p.lists {
 		if *mask&(1<<t) == 0 {
 			bound += p.neUB[t]
