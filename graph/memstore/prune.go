@@ -66,11 +66,15 @@ type pruner struct {
 	offer  func(h int32, score float64, named int)
 
 	cur    [2 * mergeTerms]cursor // by ub, lowest first
+	docs   [2 * mergeTerms]int32  // the node each cursor is at (MaxInt32: done)
 	n      int
 	prefix [2*mergeTerms + 1]float64 // prefix[i]: the sum of cur[:i]'s ubs
 	ess    int                       // cur[ess:] are essential
 	neUB   [mergeTerms]float64       // per term: the largest ub of its non-essential tiers
 	seeded bool                      // seed has offered the nodes in every name tier
+	theta  float64                   // the score to beat (the heap's worst) once the heap is full
+	// neSum[mask] is the sum of neUB over the terms not in mask.
+	neSum [1 << mergeTerms]float64
 }
 
 // seed offers every node that is in the name tier of every query term.
@@ -145,12 +149,14 @@ func (p *pruner) run() {
 	}
 	for i := range p.n {
 		p.prefix[i+1] = p.prefix[i] + p.cur[i].ub
+		p.docs[i] = p.cur[i].ps[0].doc
 	}
+	p.theta = math.Inf(-1)
 	p.raise()
 	for p.ess < p.n {
 		d := int32(math.MaxInt32)
-		for i := p.ess; i < p.n; i++ {
-			d = min(d, p.cur[i].doc())
+		for _, c := range p.docs[p.ess:p.n] {
+			d = min(d, c)
 		}
 		if d == math.MaxInt32 {
 			return
@@ -158,24 +164,31 @@ func (p *pruner) run() {
 		var tfs [mergeTerms]float32
 		var mask uint32
 		named := 0
-		hitUB := 0.0 // with the tiers' smallest norms
+		hitUB := 0.0 // the hits' scores with their tiers' smallest norms
 		for i := p.ess; i < p.n; i++ {
-			c := &p.cur[i]
-			if c.pos < len(c.ps) && c.ps[c.pos].doc == d {
-				tf := c.ps[c.pos].tf
-				tfs[c.term] = tf
-				mask |= 1 << c.term
-				if c.name {
-					named++
-				}
-				if p.ess > 0 {
-					hitUB += termScore(c.idf, float64(tf), c.norm)
-				}
-				c.pos++
+			if p.docs[i] != d {
+				continue
 			}
+			c := &p.cur[i]
+			tf := c.ps[c.pos].tf
+			tfs[c.term] = tf
+			mask |= 1 << c.term
+			if c.name {
+				named++
+			}
+			if p.ess > 0 {
+				hitUB += termScore(c.idf, float64(tf), c.norm)
+			}
+			p.step(i)
 		}
-		if p.ess > 0 && !p.complete(d, &tfs, &mask, &named, hitUB) {
-			continue
+		if p.ess > 0 {
+			// Without reading the node's norm: the tiers' bounds.
+			if hitUB*boundSlack+p.neSum[mask] < p.theta {
+				continue
+			}
+			if !p.complete(d, &tfs, &mask, &named) {
+				continue
+			}
 		}
 		if named == p.nterms {
 			continue // seeded
@@ -192,15 +205,25 @@ func (p *pruner) run() {
 	}
 }
 
-// raise moves tiers out of the essential set while the sum of their
-// bounds stays below the score to beat.
+// step moves cursor i to its next posting.
+func (p *pruner) step(i int) {
+	c := &p.cur[i]
+	if c.pos++; c.pos < len(c.ps) {
+		p.docs[i] = c.ps[c.pos].doc
+	} else {
+		p.docs[i] = math.MaxInt32
+	}
+}
+
+// raise takes the score to beat from the heap and moves tiers out of the
+// essential set while the sum of their bounds stays below it.
 func (p *pruner) raise() {
 	if !p.top.full() {
 		return
 	}
-	theta := p.top.hs[0].score
+	p.theta = p.top.hs[0].score
 	ess := p.ess
-	for ess < p.n && p.prefix[ess+1] < theta {
+	for ess < p.n && p.prefix[ess+1] < p.theta {
 		ess++
 	}
 	if ess == p.ess {
@@ -212,24 +235,23 @@ func (p *pruner) raise() {
 		c := &p.cur[i]
 		p.neUB[c.term] = max(p.neUB[c.term], c.ub)
 	}
+	m := len(p.lists)
+	for mask := range 1 << m {
+		sum := 0.0
+		for t := range m {
+			if mask&(1<<t) == 0 {
+				sum += p.neUB[t]
+			}
+		}
+		p.neSum[mask] = sum
+	}
 }
 
 // complete finds node d's terms in the non-essential tiers, given those
-// found in the essential ones (tfs, mask, named; hitUB the sum of their
-// scores with their tiers' smallest norms), and reports whether d can
-// still rank. The heap is full.
-func (p *pruner) complete(d int32, tfs *[mergeTerms]float32, mask *uint32, named *int, hitUB float64) bool {
-	theta := p.top.hs[0].score
-	// Without reading this node's norm: the tiers' bounds.
-	bound := hitUB * boundSlack
-	for t := range p.lists {
-		if *mask&(1<<t) == 0 {
-			bound += p.neUB[t]
-		}
-	}
-	if bound < theta {
-		return false
-	}
+// found in the essential ones (tfs, mask, named), and reports whether d
+// can still rank. The heap is full.
+func (p *pruner) complete(d int32, tfs *[mergeTerms]float32, mask *uint32, named *int) bool {
+	theta := p.theta
 	// This node's exact scores so far, and bounds with its length norm.
 	norm := p.norms[d]
 	partial := 0.0
@@ -281,6 +303,7 @@ func (p *pruner) complete(d int32, tfs *[mergeTerms]float32, mask *uint32, named
 			partial += termScore(c.idf, float64(tf), norm)
 			c.pos++
 		}
+		p.docs[i] = c.doc()
 	}
 	return true
 }
