@@ -214,6 +214,27 @@ func BenchmarkSearchPruning(b *testing.B) {
 	}
 }
 
+// BenchmarkUpsertNode replaces nodes with themselves (the same fields, so
+// that the graph the other benchmarks see is unchanged): each write takes
+// the node's postings out of the search index and puts them back, keeping
+// the tiers' score bounds.
+func BenchmarkUpsertNode(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i := 0
+	var lat latencies
+	for b.Loop() {
+		n := *d.Nodes[5+(i*7919)%(len(d.Nodes)-5)]
+		start := time.Now()
+		if err := s.UpsertNode(ctx, &n, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		lat.time(start)
+		i++
+	}
+	lat.report(b)
+}
+
 // latencies records the duration of every operation of a benchmark and
 // reports their p50 and p99, so that a tail is visible beside the mean.
 type latencies []time.Duration

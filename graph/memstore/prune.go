@@ -309,9 +309,14 @@ func (p *pruner) complete(d int32, tfs *[mergeTerms]float32, mask *uint32, named
 }
 
 // seek returns the index of the first posting of ps from i on whose node
-// is d or after it, galloping: the cost grows with the log of the
-// distance.
+// is d or after it: a few steps, as the lists of frequent terms are dense,
+// then galloping, so that the cost grows with the log of the distance.
 func seek(ps []posting, i int, d int32) int {
+	for end := min(i+4, len(ps)); i < end; i++ {
+		if ps[i].doc >= d {
+			return i
+		}
+	}
 	if i >= len(ps) || ps[i].doc >= d {
 		return i
 	}

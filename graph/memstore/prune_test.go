@@ -257,3 +257,30 @@ func TestWrongBoundIsCaught(t *testing.T) {
 		t.Logf("caught: %v", err)
 	}
 }
+
+// TestSeek compares seek with a linear scan over random sorted lists,
+// starting points and targets, including targets before, inside and past
+// the list.
+func TestSeek(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		ps := make([]posting, rng.IntN(300))
+		doc := int32(rng.IntN(5))
+		for i := range ps {
+			doc += 1 + int32(rng.IntN(1+rng.IntN(50)))
+			ps[i].doc = doc
+		}
+		i := 0
+		if len(ps) > 0 {
+			i = rng.IntN(len(ps) + 1)
+		}
+		d := int32(rng.IntN(int(doc) + 60))
+		want := i
+		for want < len(ps) && ps[want].doc < d {
+			want++
+		}
+		if got := seek(ps, i, d); got != want {
+			t.Fatalf("seek(%d postings, %d, %d) = %d, want %d", len(ps), i, d, got, want)
+		}
+	}
+}
