@@ -127,8 +127,9 @@ func (p *pruner) seed() {
 	}
 }
 
-// run offers every node not seeded that can rank.
-func (p *pruner) run() {
+// prepare sets up the cursors and reports whether pruning pays: whether
+// the heap is full and some tier is already out of play.
+func (p *pruner) prepare() bool {
 	for t := range p.lists {
 		l := &p.lists[t]
 		for k := range l.tiers {
@@ -153,6 +154,11 @@ func (p *pruner) run() {
 	}
 	p.theta = math.Inf(-1)
 	p.raise()
+	return p.ess > 0
+}
+
+// run offers every node not seeded that can rank.
+func (p *pruner) run() {
 	for p.ess < p.n {
 		d := int32(math.MaxInt32)
 		for _, c := range p.docs[p.ess:p.n] {

@@ -85,7 +85,19 @@ func (s *Store) rankedSearch(ctx context.Context, q graph.SearchQuery, exhaustiv
 		for _, h := range sc.touched {
 			offer(h, sc.score[h], int(sc.named[h]))
 		}
-	case exhaustive:
+	default:
+		// Prune when the exact-name seeds fill the heap with a score that
+		// puts some tier out of play; otherwise (a rare name, a low score
+		// to beat) the plain merge costs less than bounds checked on every
+		// node, and it skips the nodes already seeded.
+		p := pruner{lists: lists, nterms: len(terms), norms: norms, avgdl: ix.avgLen(), top: &top, offer: offer}
+		if !exhaustive {
+			p.seed()
+			if p.prepare() {
+				p.run()
+				break
+			}
+		}
 		var flat [2 * mergeTerms]flatList
 		n := 0
 		for _, l := range lists {
@@ -95,12 +107,12 @@ func (s *Store) rankedSearch(ctx context.Context, q graph.SearchQuery, exhaustiv
 			}
 		}
 		mergeLists(flat[:n], norms, func(score float64, named int) bool {
-			return named == len(terms) || top.wants(score)
-		}, offer)
-	default:
-		p := pruner{lists: lists, nterms: len(terms), norms: norms, avgdl: ix.avgLen(), top: &top, offer: offer}
-		p.seed()
-		p.run()
+			return named == len(terms) && !p.seeded || top.wants(score)
+		}, func(h int32, score float64, named int) {
+			if named < len(terms) || !p.seeded {
+				offer(h, score, named)
+			}
+		})
 	}
 	hits := top.sorted()
 	hs := make([]int32, len(hits))
