@@ -95,27 +95,21 @@ func (p *pruner) seed() {
 	}
 	p.seeded = true
 	var pos [mergeTerms]int
-	drv := p.lists[order[0]].tiers[nameTier].ps
-	for i := 0; i < len(drv); {
-		d := drv[i].doc
-		match := true
-		for _, t := range order[1:m] {
+	// found offers the node at pos in every name tier, if the tiers after
+	// the first two have it too; done reports that one of them has ended.
+	rest := order[min(2, m):m]
+	found := func(d int32) (done bool) {
+		for _, t := range rest {
 			ps := p.lists[t].tiers[nameTier].ps
 			j := seek(ps, pos[t], d)
 			pos[t] = j
 			if j == len(ps) {
-				return
+				return true
 			}
 			if ps[j].doc != d {
-				i = seek(drv, i+1, ps[j].doc)
-				match = false
-				break
+				return false
 			}
 		}
-		if !match {
-			continue
-		}
-		pos[order[0]] = i
 		norm := p.norms[d]
 		score := 0.0
 		for t := range m {
@@ -123,7 +117,39 @@ func (p *pruner) seed() {
 			score += termScore(l.idf, float64(l.tiers[nameTier].ps[pos[t]].tf), norm)
 		}
 		p.offer(d, score, p.nterms)
-		i++
+		return false
+	}
+	a := p.lists[order[0]].tiers[nameTier].ps
+	if m == 1 {
+		for i := range a {
+			pos[order[0]] = i
+			found(a[i].doc)
+		}
+		return
+	}
+	// The two shortest tiers side by side: a plain merge when they are of
+	// similar length, galloping through the longer one otherwise.
+	b := p.lists[order[1]].tiers[nameTier].ps
+	dense := len(b) <= 8*len(a)
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		da, db := a[i].doc, b[j].doc
+		switch {
+		case da < db:
+			i++
+		case da > db:
+			if dense {
+				j++
+			} else if j = seek(b, j+1, da); j == len(b) {
+				return
+			}
+		default:
+			pos[order[0]], pos[order[1]] = i, j
+			if found(da) {
+				return
+			}
+			i++
+			j++
+		}
 	}
 }
 
