@@ -19,11 +19,18 @@ var pruneWords = strings.Fields(`care voice rights patient health mental access 
 // randomNode makes a node with a random name (words may repeat), maybe
 // aliases, and a summary that sometimes repeats a word often enough to put
 // it in the name tier without being in the name.
-func randomNode(rng *rand.Rand, id string, vocab []string, names []string) *graph.Node {
+func randomNode(rng *rand.Rand, id string, vocab []string, names []string, skew bool) *graph.Node {
+	// With skew, words are drawn towards the start of vocab, so that some
+	// terms are many times as frequent as others (tiers of very different
+	// lengths); without, uniformly (scores close together).
 	phrase := func(n int) string {
 		ws := make([]string, n)
 		for i := range ws {
-			ws[i] = vocab[rng.IntN(len(vocab))]
+			if skew {
+				ws[i] = vocab[rng.IntN(1+rng.IntN(len(vocab)))]
+			} else {
+				ws[i] = vocab[rng.IntN(len(vocab))]
+			}
 		}
 		return strings.Join(ws, " ")
 	}
@@ -138,10 +145,11 @@ func checkPruning(t *testing.T, graphs int, seed uint64) (queries, ties int, err
 	rng := rand.New(rand.NewPCG(seed, 99))
 	for g := range graphs {
 		vocab := pruneWords[:3+rng.IntN(len(pruneWords)-2)]
+		skew := g%2 == 1
 		d := &graph.Dataset{Name: "prune", Sources: []*graph.Source{{ID: "src", Title: "Source", URL: "https://example.org/src"}}}
 		var names []string
 		for i := range 20 + rng.IntN(400) {
-			n := randomNode(rng, fmt.Sprintf("n-%d", rng.IntN(1000)*1000+i), vocab, names)
+			n := randomNode(rng, fmt.Sprintf("n-%d", rng.IntN(1000)*1000+i), vocab, names, skew)
 			names = append(names, n.Name)
 			d.Nodes = append(d.Nodes, n)
 		}
@@ -160,13 +168,13 @@ func checkPruning(t *testing.T, graphs int, seed uint64) (queries, ties int, err
 			for range 1 + rng.IntN(40) {
 				switch rng.IntN(3) {
 				case 0: // replace: the node keeps its handle, its postings move
-					n := randomNode(rng, nodes[rng.IntN(len(nodes))].ID, vocab, names)
+					n := randomNode(rng, nodes[rng.IntN(len(nodes))].ID, vocab, names, skew)
 					if err := s.UpsertNode(ctx, n, "t"); err != nil {
 						t.Fatal(err)
 					}
 					nodes = append(nodes, n)
 				case 1:
-					n := randomNode(rng, fmt.Sprintf("added-%d-%d", round, rng.IntN(1e6)), vocab, names)
+					n := randomNode(rng, fmt.Sprintf("added-%d-%d", round, rng.IntN(1e6)), vocab, names, skew)
 					if err := s.UpsertNode(ctx, n, "t"); err != nil {
 						t.Fatal(err)
 					}
