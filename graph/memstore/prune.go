@@ -73,9 +73,6 @@ type pruner struct {
 	neUB   [mergeTerms]float64       // per term: the largest ub of its non-essential tiers
 	seeded bool                      // seed has offered the nodes in every name tier
 	theta  float64                   // the score to beat (the heap's worst) once the heap is full
-	// cut[i] is the tf below which a node found in essential tier i alone
-	// cannot rank (0: none is skipped so).
-	cut [2 * mergeTerms]float64
 	// neSum[mask] is the sum of neUB over the terms not in mask.
 	neSum [1 << mergeTerms]float64
 }
@@ -189,30 +186,12 @@ func (p *pruner) prepare() bool {
 // run offers every node not seeded that can rank.
 func (p *pruner) run() {
 	for p.ess < p.n {
-		d, next, lead := int32(math.MaxInt32), int32(math.MaxInt32), 0
-		for i := p.ess; i < p.n; i++ {
-			switch c := p.docs[i]; {
-			case c < d:
-				d, next, lead = c, d, i
-			case c < next:
-				next = c
-			}
+		d := int32(math.MaxInt32)
+		for _, c := range p.docs[p.ess:p.n] {
+			d = min(d, c)
 		}
 		if d == math.MaxInt32 {
 			return
-		}
-		if d < next && p.ess > 0 {
-			// Only the lead tier has the nodes before next: pass over
-			// those whose tf is too low for them to rank on their own.
-			c, cut := &p.cur[lead], p.cut[lead]
-			if float64(c.ps[c.pos].tf) < cut {
-				c.pos++
-				for c.pos < len(c.ps) && c.ps[c.pos].doc < next && float64(c.ps[c.pos].tf) < cut {
-					c.pos++
-				}
-				p.docs[lead] = c.doc()
-				continue
-			}
 		}
 		var tfs [mergeTerms]float32
 		var mask uint32
@@ -274,55 +253,30 @@ func (p *pruner) raise() {
 	if !p.top.full() {
 		return
 	}
-	if theta := p.top.hs[0].score; theta == p.theta {
-		return
-	}
 	p.theta = p.top.hs[0].score
 	ess := p.ess
 	for ess < p.n && p.prefix[ess+1] < p.theta {
 		ess++
 	}
-	if ess != p.ess {
-		p.ess = ess
-		p.neUB = [mergeTerms]float64{}
-		for i := range ess {
-			c := &p.cur[i]
-			p.neUB[c.term] = max(p.neUB[c.term], c.ub)
-		}
-		m := len(p.lists)
-		for mask := range 1 << m {
-			sum := 0.0
-			for t := range m {
-				if mask&(1<<t) == 0 {
-					sum += p.neUB[t]
-				}
+	if ess == p.ess {
+		return
+	}
+	p.ess = ess
+	p.neUB = [mergeTerms]float64{}
+	for i := range ess {
+		c := &p.cur[i]
+		p.neUB[c.term] = max(p.neUB[c.term], c.ub)
+	}
+	m := len(p.lists)
+	for mask := range 1 << m {
+		sum := 0.0
+		for t := range m {
+			if mask&(1<<t) == 0 {
+				sum += p.neUB[t]
 			}
-			p.neSum[mask] = sum
 		}
+		p.neSum[mask] = sum
 	}
-	for i := p.ess; i < p.n; i++ {
-		p.cut[i] = p.tfCut(&p.cur[i])
-	}
-}
-
-// tfCut returns a tf below which a node found in c's tier and in no other
-// essential tier cannot rank: its score there, with the tier's smallest
-// norm, plus the bounds of the other terms' non-essential tiers, stays
-// below the score to beat. It solves idf·tf/(tf + norm) = need for tf,
-// then lowers the answer until the bound, as run checks it, holds.
-func (p *pruner) tfCut(c *cursor) float64 {
-	need := p.theta - p.neSum[1<<c.term]
-	if need <= 0 {
-		return 0
-	}
-	if need >= c.idf {
-		return math.Inf(1) // idf·tf/(tf + norm) < idf
-	}
-	cut := need * c.norm / (c.idf - need) * (1 - 1e-6)
-	for cut > 0 && termScore(c.idf, cut, c.norm)*boundSlack+p.neSum[1<<c.term] >= p.theta {
-		cut *= 0.99
-	}
-	return cut
 }
 
 // complete finds node d's terms in the non-essential tiers, given those
