@@ -5,19 +5,23 @@ package memstore
 //
 //  1. seed: the nodes in the name tier of every query term, the only ones
 //     that can earn the exact-name bonus, are found by intersecting those
-//     tiers (galloping from the shortest) and offered with their full
-//     score. On a name query this fills the heap with bonus hits, whose
-//     scores no other node can reach.
-//  2. run: every other node. Each tier has an upper bound on its scores,
+//     tiers (the two shortest side by side, galloping when one is much
+//     longer; the others probed) and offered with their full score. On a
+//     name query this fills the heap with bonus hits, whose scores no
+//     other node can reach.
+//  2. run, when the seeded heap is full and puts some tier out of play
+//     (otherwise Search runs the plain merge, skipping the seeded nodes):
+//     every other node. Each tier has an upper bound on its scores,
 //     idf·maxTf/(maxTf + norm(minDl)), from the bounds the index keeps up
-//     to date on every write. Tiers are sorted by bound; once the heap is
-//     full, the longest prefix whose bounds add up to less than the score
-//     to beat is non-essential: a node in none of the other tiers cannot
-//     rank, so only the essential tiers are walked, and a node found there
-//     is completed from the non-essential ones only while its bound (its
-//     known terms' exact scores plus, for each term still unknown, the
-//     best bound of that term's tiers with this node's length norm) can
-//     still reach the heap. A node is in at most one tier of a term.
+//     to date on every write. Tiers are sorted by bound; the longest
+//     prefix whose bounds add up to less than the score to beat is
+//     non-essential: a node in none of the other tiers cannot rank, so
+//     only the essential tiers are walked. A node found there is dropped
+//     if its hits' scores with their tiers' smallest norm, plus the best
+//     non-essential bound of each term it lacks, cannot reach the heap;
+//     then the same with its own norm; it is completed from the
+//     non-essential tiers only while that bound still can. A node is in
+//     at most one tier of a term.
 //
 // Pruning changes which nodes are scored, never a score: a node that is
 // offered has its exact score, summed in term order as everywhere else,
