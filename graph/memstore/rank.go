@@ -1,7 +1,8 @@
 package memstore
 
-// Search's query side: the query terms' posting lists merged into a
-// bounded heap of hits; the index it reads is in search.go.
+// Search's query side: the query terms' posting lists scored into a
+// bounded heap of hits, pruned (prune.go) or merged in full; the index it
+// reads is in search.go.
 
 import (
 	"bytes"
