@@ -38,6 +38,9 @@ func nodeMapFor(v string, f *graph.Fields) string {
 	if f == nil {
 		return nodeMap(v)
 	}
+	if f.Bare {
+		return v + " {.id, .kind, .name" + chosen(graph.NodeFieldNames, f.Node) + "}"
+	}
 	return v + " {.id, .kind, .name, .sources" + chosen(graph.NodeFieldNames, f.Node) + "}"
 }
 
@@ -45,6 +48,9 @@ func nodeMapFor(v string, f *graph.Fields) string {
 func relMapFor(f *graph.Fields) string {
 	if f == nil {
 		return relMap
+	}
+	if f.Bare {
+		return "r {.id" + chosen(graph.RelFieldNames, f.Rel) + ", type: type(r), from: startNode(r).id, to: endNode(r).id}"
 	}
 	return "r {.id, .sources, .tensions, .status" + chosen(graph.RelFieldNames, f.Rel) + ", type: type(r), from: startNode(r).id, to: endNode(r).id}"
 }
@@ -67,7 +73,11 @@ func fieldsKey(f *graph.Fields) string {
 	if f == nil {
 		return "*"
 	}
-	return chosen(graph.NodeFieldNames, f.Node) + "|" + chosen(graph.RelFieldNames, f.Rel)
+	k := chosen(graph.NodeFieldNames, f.Node) + "|" + chosen(graph.RelFieldNames, f.Rel)
+	if f.Bare {
+		k += "|bare"
+	}
+	return k
 }
 
 // sourceMap projects the source variable s into the map toSource reads.
