@@ -205,17 +205,18 @@ CALL (rs) {
 }`)
 		}
 	}
+	// Nodes and relationships as lists (nodeListFor, relListFor).
 	var cols []string
 	if t.nodes {
-		cols = append(cols, "[n IN ns | "+nodeMapFor("n", t.nf)+"] AS ns")
+		cols = append(cols, "[n IN ns | "+nodeListFor("n", t.nf)+"] AS ns")
 	}
 	if t.sources {
 		cols = append(cols, "ss")
 	}
 	if t.rels {
-		cols = append(cols, "[r IN rs | "+relMapFor(t.rf)+"] AS rels")
+		cols = append(cols, "[r IN rs | "+relListFor(t.rf)+"] AS rels")
 		if t.endpoints {
-			cols = append(cols, "[n IN rns | "+nodeMapFor("n", t.rf)+"] AS rns")
+			cols = append(cols, "[n IN rns | "+nodeListFor("n", t.rf)+"] AS rns")
 		}
 		if t.relSources {
 			cols = append(cols, "rss")
@@ -233,7 +234,7 @@ func decodePlanned(rec *neo4j.Record, t tailSpec, ns []*graph.Node) ([]*graph.So
 	if err != nil || !t.rels {
 		return ss, nil, err
 	}
-	rl, err := decodeRelLevel(rec)
+	rl, err := decodeRelList(rec, t.rf)
 	if err != nil || !t.endpoints || !t.shared() || len(rl.Relationships) == 0 {
 		return ss, rl, err
 	}
@@ -343,6 +344,47 @@ func decodeRelLevel(rec *neo4j.Record) (*graph.RelPlanResult, error) {
 	return res, nil
 }
 
+// decodeRelList reads the relationships level of a tail (tailSpec.text):
+// rels and rns as lists projected for f, and rss.
+func decodeRelList(rec *neo4j.Record, f *graph.Fields) (*graph.RelPlanResult, error) {
+	rels, _ := value(rec, "rels").([]any)
+	res := &graph.RelPlanResult{Relationships: make([]*graph.Relationship, 0, len(rels))}
+	for _, v := range rels {
+		r, err := relFromList(v, f)
+		if err != nil {
+			return nil, err
+		}
+		res.Relationships = append(res.Relationships, r)
+	}
+	var err error
+	if res.Nodes, err = decodeNodeList(value(rec, "rns"), f); err != nil {
+		return nil, err
+	}
+	if res.Sources, err = decodeSources(value(rec, "rss")); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// decodeNodeList reads a list of nodes projected by nodeListFor with f.
+func decodeNodeList(v any, f *graph.Fields) ([]*graph.Node, error) {
+	list, _ := v.([]any)
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := make([]*graph.Node, 0, len(list))
+	for _, x := range list {
+		n, err := nodeFromList(x, f)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 func decodeNodes(v any) ([]*graph.Node, error) {
 	list, _ := v.([]any)
 	var out []*graph.Node
@@ -405,7 +447,7 @@ func (s *Store) PlanRelationships(ctx context.Context, p graph.RelPlan) (*graph.
 		if err != nil {
 			return nil, err
 		}
-		return decodeRelLevel(rec)
+		return decodeRelList(rec, t.rf)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan relationships: %w", err)
@@ -443,7 +485,7 @@ func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePla
 		if err != nil {
 			return nil, err
 		}
-		ns, err := decodeNodes(value(rec, "ns"))
+		ns, err := decodeNodeList(value(rec, "ns"), t.nf)
 		if err != nil {
 			return nil, err
 		}
@@ -513,7 +555,7 @@ func (s *Store) PlanPage(ctx context.Context, p graph.PagePlan) (*graph.PagePlan
 		if err != nil {
 			return nil, err
 		}
-		ns, err := decodeNodes(value(rec, "ns"))
+		ns, err := decodeNodeList(value(rec, "ns"), t.nf)
 		if err != nil {
 			return nil, err
 		}
