@@ -63,20 +63,12 @@ func TestProfilePlans(t *testing.T) {
 	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(relShape{dir: graph.DirectionBoth}, &graph.Fields{}, nil), params})
 	// The neighbourhood and path statements with the GraphQL defaults
 	// (disputed relationships left out).
-	np := map[string]any{"seeds": []string{"act-up"}, "types": []any{}, "kinds": []any{}, "asOf": nil,
-		"assertedOnly": true, "room": int64(graph.MaxNeighbourhoodSize)}
-	stmts = append(stmts, stmt{"2-hop neighbourhood: seeds", cypherSeeds, np})
-	stmts = append(stmts, stmt{"2-hop neighbourhood: reach", fmt.Sprintf(cypherReachTemplate, relPattern[graph.DirectionBoth], 2), np})
-	sub, err := s.Neighbourhood(ctx, graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 2, Limit: 500, ExcludeContested: true})
-	if err != nil {
+	nq := graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 2, Limit: 500, ExcludeContested: true}
+	if err := nq.Normalize(); err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]string, len(sub.Nodes))
-	for i, n := range sub.Nodes {
-		ids[i] = n.ID
-	}
-	stmts = append(stmts, stmt{"2-hop neighbourhood: among", cypherAmong,
-		map[string]any{"ids": ids, "types": []any{}, "asOf": nil, "assertedOnly": true}})
+	ncypher, np, _, _ := neighbourhoodStatement(nq, nq.Seeds)
+	stmts = append(stmts, stmt{"2-hop neighbourhood", ncypher, np})
 	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", fmt.Sprintf(cypherFirstPathsTemplate, 1, 8),
 		map[string]any{"from": "act-up", "to": "nhs-england", "types": []any{}, "asOf": nil, "assertedOnly": true}})
 	page, params, err := planPageStatement(graph.PagePlan{Fields: &graph.Fields{},
