@@ -2,13 +2,18 @@
 // starts a real `hmkg serve` on 127.0.0.1:0 for each store (the embedded
 // store in a fresh data directory; Neo4j from NEO4J_URI etc., wiped and
 // seeded with the curated graph), and drives the six questions of issue 10
-// with vegeta at each connection count for a fixed time each. It prints a
+// with vegeta at each connection count for a fixed time each. Target
+// neo4jlib is the Neo4j GraphQL Library on Apollo Server (bench/neo4jlib)
+// over the same Neo4j and graph, asked the same questions in its own
+// GraphQL; its answers must hold the same ids and counts as hmkg's, and the
+// report adds hmkg-on-Neo4j/library ratios. It prints a
 // progress line per measurement and a table of requests/s, p50 and p99;
 // any non-2xx answer or GraphQL error counts as an error, is reported, and
 // makes the command fail.
 //
 //	go run ./bench/load                           # both stores, 16/64/200 connections, 5 s each
 //	go run ./bench/load -stores embedded -conns 16 -duration 2s
+//	go run ./bench/load -stores neo4j,neo4jlib -conns 16 -duration 3s   # hmkg vs the Neo4j GraphQL Library
 //
 // scripts/bench (make bench) runs it and keeps its output in test-output/bench/.
 package main
@@ -21,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +43,7 @@ func main() {
 
 // config is what one run measures.
 type config struct {
-	stores    []string      // embedded, neo4j
+	stores    []string      // embedded, neo4j, neo4jlib
 	conns     []int         // connection counts
 	duration  time.Duration // per question and connection count
 	warmup    time.Duration // per question, before the first measurement
@@ -45,6 +51,8 @@ type config struct {
 	hmkg      string        // hmkg binary; empty builds one
 	outDir    string        // where the table and server logs go; empty keeps none
 	wipeNeo4j bool          // empty the Neo4j database before serving it
+	node      string        // node binary for neo4jlib
+	libDir    string        // bench/neo4jlib
 	getenv    func(string) string
 }
 
@@ -52,13 +60,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	c := config{getenv: getenv}
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	stores := fs.String("stores", "embedded,neo4j", "stores to measure, comma-separated: embedded, neo4j (neo4j reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE)")
+	stores := fs.String("stores", "embedded,neo4j", "targets to measure, comma-separated: embedded, neo4j (hmkg serve on each store), neo4jlib (the Neo4j GraphQL Library on the same Neo4j, bench/neo4jlib; hmkg seeds the graph first); neo4j and neo4jlib read NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE")
 	conns := fs.String("conns", "16,64,200", "connection counts, comma-separated")
 	only := fs.String("questions", "", "questions to run, comma-separated (default all: "+strings.Join(questionNames(), ", ")+")")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measurement time per question and connection count")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "warm-up time per question before the first measurement of a store")
 	fs.StringVar(&c.hmkg, "hmkg", "", "hmkg binary to serve (default: go build ./cmd/hmkg into a temporary directory)")
 	fs.StringVar(&c.outDir, "out", "", "directory for load.md (the table) and the servers' logs")
+	fs.StringVar(&c.node, "node", "node", "Node.js binary that runs bench/neo4jlib/server.mjs (neo4jlib)")
+	fs.StringVar(&c.libDir, "neo4jlib-dir", "bench/neo4jlib", "directory of the library's server, its dependencies installed by scripts/neo4jlib-setup (neo4jlib)")
 	fs.BoolVar(&c.wipeNeo4j, "wipe-neo4j", true, "delete everything in the Neo4j database first, so the server seeds the curated graph (takes the tests' lock on it)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -68,10 +78,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	for s := range strings.SplitSeq(*stores, ",") {
 		switch s = strings.TrimSpace(s); s {
-		case "embedded", "neo4j":
+		case "embedded", "neo4j", "neo4jlib":
+			if slices.Contains(c.stores, s) {
+				return c, fmt.Errorf("-stores: %q twice", s)
+			}
 			c.stores = append(c.stores, s)
 		default:
-			return c, fmt.Errorf("-stores: unknown store %q (want embedded or neo4j)", s)
+			return c, fmt.Errorf("-stores: unknown store %q (want embedded, neo4j or neo4jlib)", s)
 		}
 	}
 	for s := range strings.SplitSeq(*conns, ",") {

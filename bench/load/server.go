@@ -28,9 +28,10 @@ func buildHmkg(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// server is a running `hmkg serve`.
+// server is a running `hmkg serve` or library server.
 type server struct {
 	cmd  *exec.Cmd
+	what string // what it is, for messages
 	url  string
 	log  string // path of its log
 	done chan error
@@ -39,21 +40,42 @@ type server struct {
 // startServer runs `hmkg serve --addr 127.0.0.1:0` for store with the
 // given environment and waits for its "listening" line (after seeding).
 func startServer(ctx context.Context, bin, store, dataDir, logPath string, env []string) (*server, error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--store", store, "--data-dir", dataDir)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(cmd.Env, "HMKG_LOG_FORMAT=json", "HMKG_LOG_LEVEL=info", "HMKG_SEED=true")
+	return startProcess(ctx, cmd, "hmkg serve --store "+store, logPath)
+}
+
+// startLibrary runs the Neo4j GraphQL Library's server (bench/neo4jlib,
+// whose dependencies scripts/neo4jlib-setup installs) with node on
+// 127.0.0.1:0 against the Neo4j in env, in production mode as it would be
+// deployed, and waits for its "listening" line.
+func startLibrary(ctx context.Context, node, dir, logPath string, env []string) (*server, error) {
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@neo4j", "graphql")); err != nil {
+		return nil, fmt.Errorf("%s has no node_modules/@neo4j/graphql: run scripts/neo4jlib-setup (npm ci) first", dir)
+	}
+	cmd := exec.Command(node, "server.mjs", "--port", "0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(cmd.Env, "NODE_ENV=production")
+	return startProcess(ctx, cmd, "neo4jlib (node server.mjs)", logPath)
+}
+
+// startProcess starts cmd, copies its output to logPath and waits until it
+// prints a JSON line {"msg":"listening","addr":...}.
+func startProcess(ctx context.Context, cmd *exec.Cmd, what, logPath string) (*server, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("server log: %w", err)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--store", store, "--data-dir", dataDir)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Env = append(cmd.Env, "HMKG_LOG_FORMAT=json", "HMKG_LOG_LEVEL=info", "HMKG_SEED=true")
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
 	cmd.Stdout = pw
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		return nil, fmt.Errorf("start hmkg serve: %w", err)
+		return nil, fmt.Errorf("start %s: %w", what, err)
 	}
-	s := &server{cmd: cmd, log: logPath, done: make(chan error, 1)}
+	s := &server{cmd: cmd, what: what, log: logPath, done: make(chan error, 1)}
 	go func() {
 		err := cmd.Wait()
 		pw.Close()
@@ -82,10 +104,10 @@ func startServer(ctx context.Context, bin, store, dataDir, logPath string, env [
 		s.url = "http://" + a
 		return s, nil
 	case err := <-s.done:
-		return nil, fmt.Errorf("hmkg serve --store %s exited before listening (%v); see %s", store, err, logPath)
+		return nil, fmt.Errorf("%s exited before listening (%v); see %s", what, err, logPath)
 	case <-time.After(5 * time.Minute):
 		s.stop()
-		return nil, fmt.Errorf("hmkg serve --store %s did not listen within 5 minutes; see %s", store, logPath)
+		return nil, fmt.Errorf("%s did not listen within 5 minutes; see %s", what, logPath)
 	case <-ctx.Done():
 		s.stop()
 		return nil, ctx.Err()
@@ -96,18 +118,18 @@ func startServer(ctx context.Context, bin, store, dataDir, logPath string, env [
 // other than the clean one after SIGTERM.
 func (s *server) stop() error {
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("stop hmkg serve: %w", err)
+		return fmt.Errorf("stop %s: %w", s.what, err)
 	}
 	select {
 	case err := <-s.done:
 		if err != nil {
-			return fmt.Errorf("hmkg serve: %w (see %s)", err, s.log)
+			return fmt.Errorf("%s: %w (see %s)", s.what, err, s.log)
 		}
 		return nil
 	case <-time.After(30 * time.Second):
 		s.cmd.Process.Kill()
 		<-s.done
-		return fmt.Errorf("hmkg serve did not stop within 30 s after SIGTERM; killed (see %s)", s.log)
+		return fmt.Errorf("%s did not stop within 30 s after SIGTERM; killed (see %s)", s.what, s.log)
 	}
 }
 
@@ -135,8 +157,18 @@ func lockNeo4j(uri string) (release func(), err error) {
 	}, nil
 }
 
-// wipeNeo4j deletes every node and relationship, in batches.
-func wipeNeo4j(ctx context.Context, uri, user, password, database string) error {
+// wipeNeo4j deletes every node and relationship, in batches, in the
+// database that env (neo4jEnv) names.
+func wipeNeo4j(ctx context.Context, env []string) error {
+	get := func(key string) string {
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, key+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	uri, user, password, database := get("NEO4J_URI"), get("NEO4J_USERNAME"), get("NEO4J_PASSWORD"), get("NEO4J_DATABASE")
 	drv, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(user, password, ""))
 	if err != nil {
 		return fmt.Errorf("wipe neo4j: %w", err)

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -86,6 +87,9 @@ type Store struct {
 	maxTx    time.Duration
 	importTx time.Duration
 	circuit  *circuit
+	// replanDenied logs once that the user may not refresh plans
+	// (replan.go).
+	replanDenied sync.Once
 
 	// failAfter, when positive, makes an import fail after that many
 	// statements inside its write transaction (tests only).

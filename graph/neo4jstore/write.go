@@ -157,11 +157,13 @@ func (s *Store) Import(ctx context.Context, d *graph.Dataset, actor string) erro
 		if err != nil {
 			return fmt.Errorf("import %s: %w", d.Name, err)
 		}
+		s.replanAfterImport(ctx, len(d.Nodes)+len(d.Relationships))
 		return nil
 	}
 	if err := s.apply(ctx, d, actor, change{graph.ActionImport, d.Name, string(detail)}, meta, nil); err != nil {
 		return fmt.Errorf("import %s: %w", d.Name, err)
 	}
+	s.replanAfterImport(ctx, len(d.Nodes)+len(d.Relationships))
 	return nil
 }
 
