@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -177,6 +178,63 @@ func BenchmarkSearch(b *testing.B) {
 	lat.report(b)
 }
 
+// BenchmarkSearchPruning alternates the pruned search (Search) and the
+// exhaustive merge it replaced (memstore.SearchExhaustive, every node with
+// a query term scored) on each query, in one loop, so that both see the
+// same machine load: pruned-µs and exhaustive-µs are per-call means,
+// their p50/p99 beside them, and ratio is pruned ÷ exhaustive.
+func BenchmarkSearchPruning(b *testing.B) {
+	s, _ := loaded(b)
+	ctx := context.Background()
+	for _, text := range []string{"patient voice", "patient rights movement", "mental health recovery", "women treatment access", "health", "ACT UP", "zzz"} {
+		b.Run(strings.ReplaceAll(text, " ", "_"), func(b *testing.B) {
+			q := graph.SearchQuery{Text: text, Limit: 10}
+			var pruned, exhaustive latencies
+			for b.Loop() {
+				start := time.Now()
+				if _, err := s.Search(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+				pruned.time(start)
+				start = time.Now()
+				if _, err := memstore.SearchExhaustive(s, ctx, q); err != nil {
+					b.Fatal(err)
+				}
+				exhaustive.time(start)
+			}
+			p, e := pruned.mean(), exhaustive.mean()
+			b.ReportMetric(p, "pruned-µs")
+			b.ReportMetric(e, "exhaustive-µs")
+			b.ReportMetric(p/e, "ratio")
+			b.ReportMetric(pruned.at(0.50), "pruned-p50-µs")
+			b.ReportMetric(pruned.at(0.99), "pruned-p99-µs")
+			b.ReportMetric(exhaustive.at(0.50), "exh-p50-µs")
+			b.ReportMetric(exhaustive.at(0.99), "exh-p99-µs")
+		})
+	}
+}
+
+// BenchmarkUpsertNode replaces nodes with themselves (the same fields, so
+// that the graph the other benchmarks see is unchanged): each write takes
+// the node's postings out of the search index and puts them back, keeping
+// the tiers' score bounds.
+func BenchmarkUpsertNode(b *testing.B) {
+	s, d := loaded(b)
+	ctx := context.Background()
+	i := 0
+	var lat latencies
+	for b.Loop() {
+		n := *d.Nodes[5+(i*7919)%(len(d.Nodes)-5)]
+		start := time.Now()
+		if err := s.UpsertNode(ctx, &n, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		lat.time(start)
+		i++
+	}
+	lat.report(b)
+}
+
 // latencies records the duration of every operation of a benchmark and
 // reports their p50 and p99, so that a tail is visible beside the mean.
 type latencies []time.Duration
@@ -187,10 +245,26 @@ func (l latencies) report(b *testing.B) {
 	if len(l) == 0 {
 		return
 	}
+	b.ReportMetric(l.at(0.50), "p50-µs")
+	b.ReportMetric(l.at(0.99), "p99-µs")
+}
+
+// at returns the q quantile in µs; it sorts l.
+func (l latencies) at(q float64) float64 {
+	if len(l) == 0 {
+		return 0
+	}
 	slices.Sort(l)
-	at := func(q float64) float64 { return float64(l[min(len(l)-1, int(q*float64(len(l))))].Nanoseconds()) / 1e3 }
-	b.ReportMetric(at(0.50), "p50-µs")
-	b.ReportMetric(at(0.99), "p99-µs")
+	return float64(l[min(len(l)-1, int(q*float64(len(l))))].Nanoseconds()) / 1e3
+}
+
+// mean returns the mean in µs.
+func (l latencies) mean() float64 {
+	var sum time.Duration
+	for _, d := range l {
+		sum += d
+	}
+	return float64(sum.Nanoseconds()) / 1e3 / float64(max(1, len(l)))
 }
 
 func BenchmarkNeighbourhood2Hop(b *testing.B) {

@@ -1,7 +1,8 @@
 package memstore
 
-// Search's query side: the query terms' posting lists merged into a
-// bounded heap of hits; the index it reads is in search.go.
+// Search's query side: the query terms' posting lists scored into a
+// bounded heap of hits, pruned (prune.go) or merged in full; the index it
+// reads is in search.go.
 
 import (
 	"bytes"
@@ -15,6 +16,13 @@ import (
 // Search ranks nodes by BM25 relevance; see the scoring notes in
 // graph/search.go.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	return s.rankedSearch(ctx, q, false)
+}
+
+// rankedSearch is Search; with exhaustive set it scores every node that holds a
+// query term instead of pruning (the way Search worked before pruning, kept
+// for the tests and benchmarks that compare the two).
+func (s *Store) rankedSearch(ctx context.Context, q graph.SearchQuery, exhaustive bool) ([]graph.SearchHit, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
@@ -36,18 +44,20 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	lists := make([]termList, 0, len(terms))
 	for _, t := range terms {
 		if id, ok := ix.terms[t]; ok {
-			ps := ix.postings[id]
-			lists = append(lists, termList{ps: ps, idf: graph.BM25IDF(float64(ix.docs), float64(len(ps)))})
+			lists = append(lists, termList{tiers: &ix.postings[id], idf: graph.BM25IDF(float64(ix.docs), float64(ix.df(id)))})
 		}
 	}
 	top := hitHeap{s: s, k: limit, kinds: kinds}
 	var tb tokenBuf
 	// offer completes the score of a matching node with the exact-name
 	// bonus and keeps it if it ranks among the best so far. Only a node
-	// with every query term in its name or aliases can match exactly; the
-	// others skip the re-tokenizing.
+	// with every query term in its name or aliases (named: in the name
+	// tier) and the query key's bits in its filter can match exactly; the
+	// others skip the re-tokenizing, and so do those that could not rank
+	// even with the bonus.
+	qbits := keyBits(qkey)
 	offer := func(h int32, score float64, named int) {
-		if named == len(terms) {
+		if named == len(terms) && ix.keys[h]&qbits == qbits && top.wants(score+graph.SearchExactBonus) {
 			if sameTokens(&tb, s.nodes[h].name(), qkey) {
 				score += graph.SearchExactBonus
 			} else {
@@ -61,22 +71,49 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		}
 		top.offer(h, score)
 	}
-	if len(lists) <= mergeTerms {
-		mergeLists(lists, norms, func(score float64, named int) bool {
-			return named == len(terms) || top.wants(score)
-		}, offer)
-	} else {
+	switch {
+	case len(lists) > mergeTerms:
 		sc := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(sc)
 		sc.reset(len(s.nodes))
 		for _, l := range lists {
-			for _, p := range l.ps {
-				sc.add(p.doc, termScore(l.idf, float64(p.tf), norms[p.doc]), p.tf >= nameWeight)
+			for k := range l.tiers {
+				for _, p := range l.tiers[k].ps {
+					sc.add(p.doc, termScore(l.idf, float64(p.tf), norms[p.doc]), k == nameTier)
+				}
 			}
 		}
 		for _, h := range sc.touched {
 			offer(h, sc.score[h], int(sc.named[h]))
 		}
+	default:
+		// Prune when the exact-name seeds fill the heap with a score that
+		// puts some tier out of play; otherwise (a rare name, a low score
+		// to beat) the plain merge costs less than bounds checked on every
+		// node, and it skips the nodes already seeded.
+		p := pruner{lists: lists, nterms: len(terms), norms: norms, avgdl: ix.avgLen(), top: &top, offer: offer}
+		if !exhaustive {
+			p.seed()
+			if p.prepare() {
+				p.run()
+				break
+			}
+		}
+		var flat [2 * mergeTerms]flatList
+		n := 0
+		for _, l := range lists {
+			for k := range l.tiers {
+				flat[n] = flatList{ps: l.tiers[k].ps, idf: l.idf}
+				n++
+			}
+		}
+		mergeLists(flat[:n], norms, func(score float64, named int) bool {
+			return named == len(terms) && !p.seeded || top.wants(score)
+		}, func(h int32, score float64, named int) {
+			if named < len(terms) || !p.seeded {
+				offer(h, score, named)
+			}
+		})
 	}
 	hits := top.sorted()
 	hs := make([]int32, len(hits))
@@ -96,21 +133,29 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 // arrays, whose cost does not grow with the number of terms.
 const mergeTerms = 8
 
-// termList is the posting list of one query term with its idf.
+// termList is the postings of one query term, both tiers, with its idf.
 type termList struct {
+	tiers *[2]tier
+	idf   float64
+}
+
+// flatList is one tier of a term's postings with the term's idf.
+type flatList struct {
 	ps  []posting
 	idf float64
 }
 
 // mergeLists walks the posting lists (each in handle order) together and
 // calls fn for every node in any of them with its BM25 score, summed in
-// the order of lists, and the number of lists that have it in its name,
-// unless worth says the node cannot be among the hits.
-func mergeLists(lists []termList, norms []float64, worth func(score float64, named int) bool, fn func(h int32, score float64, named int)) {
+// the order of lists, and the number of lists that have it in its name
+// tier, unless worth says the node cannot be among the hits. A node is in
+// at most one tier of a term, so the order of lists (both tiers of each
+// term in term order) sums the terms in term order.
+func mergeLists(lists []flatList, norms []float64, worth func(score float64, named int) bool, fn func(h int32, score float64, named int)) {
 	const done = math.MaxInt32
 	// cur[i] is the next node of list i (done at its end), at pos[i].
-	var cur [mergeTerms]int32
-	var pos [mergeTerms]int
+	var cur [2 * mergeTerms]int32
+	var pos [2 * mergeTerms]int
 	n := len(lists)
 	for i := range n {
 		cur[i] = done
@@ -163,6 +208,10 @@ type hitHeap struct {
 	kinds uint64
 	hs    []hit
 }
+
+// full reports whether the heap holds k hits, so that its root's score
+// is the one to beat.
+func (t *hitHeap) full() bool { return t.k > 0 && len(t.hs) >= t.k }
 
 // wants reports whether a hit with this score (before any exact-name
 // bonus) may enter the heap.

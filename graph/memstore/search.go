@@ -1,7 +1,9 @@
 package memstore
 
 import (
+	"bytes"
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -20,18 +22,113 @@ type posting struct {
 	tf  float32
 }
 
-// searchIndex is an inverted index over node handles. Each posting list
-// is in handle order.
+// The two tiers of a term's postings: nameTier holds the nodes where the
+// term weighs at least nameWeight (it is in the name or an alias, or
+// repeated in the summary), bodyTier the others. A node is in at most one
+// tier of a term. Only a node in the name tier of every query term can
+// earn the exact-name bonus, and the body tier's scores are bounded by a
+// small tf, which is what lets Search prune (rank.go).
+const (
+	nameTier = iota
+	bodyTier
+)
+
+func tierOf(tf float32) int {
+	if tf >= nameWeight {
+		return nameTier
+	}
+	return bodyTier
+}
+
+// tier is one tier of a term's postings, in handle order, with what bounds
+// their BM25 scores: the largest tf and the smallest document length among
+// them, and how many postings reach each. Writes keep them exact: an add
+// widens them, a remove that takes the last posting at a bound rescans.
+type tier struct {
+	ps         []posting
+	maxTf      float32
+	minDl      float32
+	nMax, nMin int32
+}
+
+// note widens the bounds for a posting of tf in a document of length dl.
+func (tr *tier) note(tf, dl float32) {
+	switch {
+	case tr.nMax == 0 || tf > tr.maxTf:
+		tr.maxTf, tr.nMax = tf, 1
+	case tf == tr.maxTf:
+		tr.nMax++
+	}
+	switch {
+	case tr.nMin == 0 || dl < tr.minDl:
+		tr.minDl, tr.nMin = dl, 1
+	case dl == tr.minDl:
+		tr.nMin++
+	}
+}
+
+// bounds recomputes the bounds from the postings.
+func (tr *tier) bounds(docLen []float32) {
+	tr.maxTf, tr.minDl, tr.nMax, tr.nMin = 0, 0, 0, 0
+	for _, p := range tr.ps {
+		tr.note(p.tf, docLen[p.doc])
+	}
+}
+
+// insert adds the posting of document h (length dl), keeping handle order:
+// a replaced node keeps its handle.
+func (tr *tier) insert(h int32, tf, dl float32) {
+	ps := tr.ps
+	i := len(ps)
+	if i > 0 && ps[i-1].doc > h {
+		i, _ = slices.BinarySearchFunc(ps, h, func(p posting, h int32) int { return cmp.Compare(p.doc, h) })
+	}
+	tr.ps = slices.Insert(ps, i, posting{doc: h, tf: tf})
+	tr.note(tf, dl)
+}
+
+// delete removes the posting of document h (length dl), if there is one.
+func (tr *tier) delete(h int32, dl float32, docLen []float32) bool {
+	i, ok := slices.BinarySearchFunc(tr.ps, h, func(p posting, h int32) int { return cmp.Compare(p.doc, h) })
+	if !ok {
+		return false
+	}
+	tf := tr.ps[i].tf
+	tr.ps = slices.Delete(tr.ps, i, i+1)
+	if tf == tr.maxTf {
+		tr.nMax--
+	}
+	if dl == tr.minDl {
+		tr.nMin--
+	}
+	if tr.nMax <= 0 || tr.nMin <= 0 {
+		tr.bounds(docLen)
+	}
+	return true
+}
+
+// searchIndex is an inverted index over node handles: for each term, its
+// postings in two tiers.
 type searchIndex struct {
 	terms    map[string]int32
-	postings [][]posting
+	postings [][2]tier
 	docLen   []float32
+	// keys is, per node, a filter of its name keys (graph.NameKey of its
+	// name and aliases): the two bits keyBits gives each. A node whose
+	// filter lacks a query key's bits cannot earn the exact-name bonus, so
+	// Search tokenizes only the few others.
+	keys     []uint32
 	totalLen float64
 	docs     int
 	// gen counts changes; norms caches the BM25 length norm of every
 	// document for the index as of generation gen.
 	gen   uint64
 	norms atomic.Pointer[normCache]
+}
+
+// df is the number of documents that hold term id.
+func (ix *searchIndex) df(id int32) int {
+	return len(ix.postings[id][nameTier].ps) + len(ix.postings[id][bodyTier].ps)
 }
 
 // normCache holds BM25's length norm k1·(1 − b + b·dl/avgdl) per document,
@@ -43,13 +140,16 @@ type normCache struct {
 	norm []float64
 }
 
+// avgLen is the average document length, avgdl.
+func (ix *searchIndex) avgLen() float64 { return ix.totalLen / float64(ix.docs) }
+
 // lengthNorms returns the norms for the index as it is now; the caller
 // holds the store's read lock.
 func (ix *searchIndex) lengthNorms() []float64 {
 	if c := ix.norms.Load(); c != nil && c.gen == ix.gen {
 		return c.norm
 	}
-	avgdl := ix.totalLen / float64(ix.docs)
+	avgdl := ix.avgLen()
 	norm := make([]float64, len(ix.docLen))
 	for h, dl := range ix.docLen {
 		norm[h] = lengthNorm(float64(dl), avgdl)
@@ -97,37 +197,43 @@ func (ix *searchIndex) add(h int32, n *nodeRec) {
 		if !ok {
 			id = int32(len(ix.postings))
 			ix.terms[strings.Clone(t)] = id
-			ix.postings = append(ix.postings, nil)
+			ix.postings = append(ix.postings, [2]tier{})
 		}
-		// Keep the list in handle order: a replaced node keeps its handle.
-		ps := ix.postings[id]
-		i := len(ps)
-		if i > 0 && ps[i-1].doc > h {
-			i, _ = slices.BinarySearchFunc(ps, h, func(p posting, h int32) int { return cmp.Compare(p.doc, h) })
-		}
-		ix.postings[id] = slices.Insert(ps, i, posting{doc: h, tf: f})
+		ix.postings[id][tierOf(f)].insert(h, f, dl)
 	}
 	for int(h) >= len(ix.docLen) {
 		ix.docLen = append(ix.docLen, 0)
+		ix.keys = append(ix.keys, 0)
 	}
 	ix.docLen[h] = dl
+	ix.keys[h] = keyBits(graph.NameKey(n.name()))
+	for _, a := range n.aliases() {
+		ix.keys[h] |= keyBits(graph.NameKey(a))
+	}
 	ix.totalLen += float64(dl)
 	ix.docs++
 	ix.gen++
 }
 
+// remove takes out the postings of node h, whose record n is the one that
+// was added.
 func (ix *searchIndex) remove(h int32, n *nodeRec) {
 	if int(h) >= len(ix.docLen) {
 		return
 	}
 	tf, _ := docTerms(n, nil)
-	for t := range tf {
+	dl := ix.docLen[h]
+	for t, f := range tf {
 		if id, ok := ix.terms[t]; ok {
-			ix.postings[id] = slices.DeleteFunc(ix.postings[id], func(p posting) bool { return p.doc == h })
+			tiers := &ix.postings[id]
+			if !tiers[tierOf(f)].delete(h, dl, ix.docLen) {
+				tiers[1-tierOf(f)].delete(h, dl, ix.docLen)
+			}
 		}
 	}
-	ix.totalLen -= float64(ix.docLen[h])
+	ix.totalLen -= float64(dl)
 	ix.docLen[h] = 0
+	ix.keys[h] = 0
 	ix.docs--
 	ix.gen++
 }
@@ -139,7 +245,10 @@ func (ix *searchIndex) rebuild(s *Store) {
 	gen := ix.gen + 1
 	ix.norms.Store(nil)
 	ix.terms, ix.postings, ix.docLen, ix.totalLen, ix.docs, ix.gen = make(map[string]int32), nil, make([]float32, len(s.nodes)), 0, 0, gen
+	ix.keys = make([]uint32, len(s.nodes))
 	var tb tokenBuf
+	var acc []float32 // tf of each term in the current node
+	var touched []int32
 	total := 0
 	for h := range s.nodes {
 		rec := &s.nodes[h]
@@ -148,13 +257,17 @@ func (ix *searchIndex) rebuild(s *Store) {
 		}
 		tb.reset()
 		tb.add(rec.name())
+		keys := tb.keyBits(0, len(tb.ends))
 		for _, a := range rec.aliases() {
+			from := len(tb.ends)
 			tb.add(a)
+			keys |= tb.keyBits(from, len(tb.ends))
 		}
+		ix.keys[h] = keys
 		named := len(tb.ends)
 		tb.add(rec.summary())
-		// A repeated term in the same node is always the last posting of its list.
 		var dl float32
+		touched = touched[:0]
 		for i := range tb.ends {
 			w := float32(1)
 			if i < named {
@@ -166,26 +279,62 @@ func (ix *searchIndex) rebuild(s *Store) {
 			if !ok {
 				id = int32(len(ix.postings))
 				ix.terms[string(t)] = id
-				ix.postings = append(ix.postings, nil)
+				ix.postings = append(ix.postings, [2]tier{})
+				acc = append(acc, 0)
 			}
-			ps := ix.postings[id]
-			if k := len(ps) - 1; k >= 0 && ps[k].doc == int32(h) {
-				ps[k].tf += w
-			} else {
-				ix.postings[id] = append(ps, posting{doc: int32(h), tf: w})
-				total++
+			if acc[id] == 0 {
+				touched = append(touched, id)
 			}
+			acc[id] += w
+		}
+		for _, id := range touched {
+			tf := acc[id]
+			acc[id] = 0
+			tr := &ix.postings[id][tierOf(tf)]
+			tr.ps = append(tr.ps, posting{doc: int32(h), tf: tf})
+			tr.note(tf, dl)
+			total++
 		}
 		ix.docLen[h] = dl
 		ix.totalLen += float64(dl)
 		ix.docs++
 	}
 	block := make([]posting, total)
-	for id, ps := range ix.postings {
-		n := copy(block, ps)
-		ix.postings[id] = block[:n:n]
-		block = block[n:]
+	for id := range ix.postings {
+		for k := range ix.postings[id] {
+			tr := &ix.postings[id][k]
+			n := copy(block, tr.ps)
+			tr.ps = block[:n:n]
+			block = block[n:]
+		}
 	}
+}
+
+// keySeed seeds the hash of name keys.
+var keySeed = maphash.MakeSeed()
+
+// keyBits returns the two bits of a name-key filter that stand for key.
+func keyBits(key string) uint32 { return bitsOf(maphash.String(keySeed, key)) }
+
+func bitsOf(h uint64) uint32 { return 1<<(h&31) | 1<<(h>>5&31) }
+
+// keyBits is the package's keyBits for the key of tokens [from, to):
+// those tokens sorted and joined by spaces, graph.NameKey's form.
+func (tb *tokenBuf) keyBits(from, to int) uint32 {
+	tb.order = tb.order[:0]
+	for i := from; i < to; i++ {
+		tb.order = append(tb.order, i)
+	}
+	slices.SortFunc(tb.order, func(a, b int) int { return bytes.Compare(tb.token(a), tb.token(b)) })
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	for k, i := range tb.order {
+		if k > 0 {
+			h.WriteByte(' ')
+		}
+		h.Write(tb.token(i))
+	}
+	return bitsOf(h.Sum64())
 }
 
 // tokenBuf holds the tokens of a text (as graph.Tokenize makes them) back to
