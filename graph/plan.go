@@ -35,6 +35,11 @@ type RelPlan struct {
 type Fields struct {
 	Node []string
 	Rel  []string
+	// Bare, when set, also lets a planned read leave out what is otherwise
+	// always filled in: a node's SourceIDs and a relationship's SourceIDs,
+	// TensionIDs and Status (for an operation that reads none of them:
+	// resolvers/planfields.go). A store may still fill them in.
+	Bare bool
 }
 
 // NodeFieldNames are the optional fields of a Node, by JSON name.
@@ -51,6 +56,9 @@ func (f *Fields) TrimNode(n *Node) *Node {
 		return n
 	}
 	c := &Node{ID: n.ID, Kind: n.Kind, Name: n.Name, SourceIDs: n.SourceIDs}
+	if f.Bare {
+		c.SourceIDs = nil
+	}
 	for _, name := range f.Node {
 		switch name {
 		case "summary":
@@ -96,6 +104,9 @@ func (f *Fields) TrimRel(r *Relationship) *Relationship {
 	}
 	c := &Relationship{ID: r.ID, Type: r.Type, From: r.From, To: r.To, SourceIDs: r.SourceIDs, TensionIDs: r.TensionIDs,
 		Status: r.Status}
+	if f.Bare {
+		c.SourceIDs, c.TensionIDs, c.Status = nil, nil, ""
+	}
 	for _, name := range f.Rel {
 		switch name {
 		case "year":
@@ -344,10 +355,17 @@ type PagePlan struct {
 	Sources bool
 	Rels    *RelPlan
 	Fields  *Fields
+	// NoTotal says the caller reads Page.Total only to know whether more
+	// nodes follow the page (a connection whose totalCount is not
+	// selected): a store may then read one node past the page instead of
+	// counting every match, and set Total to Offset+len(Nodes)+1 when one
+	// follows, Offset+len(Nodes) when none does. The exact count is always
+	// a valid answer.
+	NoTotal bool
 }
 
-// PagePlanResult answers a PagePlan: Page as Nodes(Query) returns it, the
-// rest as in NodePlanResult.
+// PagePlanResult answers a PagePlan: Page as Nodes(Query) returns it
+// (Total as PagePlan.NoTotal allows), the rest as in NodePlanResult.
 type PagePlanResult struct {
 	Page    *NodePage
 	Sources []*Source

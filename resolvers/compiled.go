@@ -37,10 +37,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime/debug"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/hmkg/hmkg/graph"
@@ -61,6 +63,23 @@ type CompiledReads struct {
 	ran, fellBack atomic.Int64
 	// lastSize is the size of the last answer, to size the next buffer.
 	lastSize atomic.Int64
+	// shapes remembers, per operation without variables, whether the path
+	// supports it and the fields supports collected (opShape).
+	shapes *lru.LRU[*opShape]
+}
+
+// opShape is what the support check found for one operation: whether the
+// path answers it and the fields of every selection set it collected.
+// gqlgen's query cache hands every request with the same text the same
+// parsed document, and an operation without variables collects the same
+// fields every time (only @skip and @include with variables could change
+// them), so later requests skip the check (a tenth of a request's CPU on
+// Neo4j's CHALLENGED question) and start with the fields collected. Never
+// written once stored.
+type opShape struct {
+	op        *ast.OperationDefinition
+	supported bool
+	collected map[fieldsKey][]graphql.CollectedField
 }
 
 var _ interface {
@@ -73,7 +92,7 @@ var _ interface {
 func SchemaWithCompiledReads(store graph.Store, exports chan struct{}) (graphql.ExecutableSchema, *CompiledReads) {
 	r := &Resolver{Store: store, Exports: exports}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r, Complexity: complexityRoot()})
-	c := &CompiledReads{r: r}
+	c := &CompiledReads{r: r, shapes: lru.New[*opShape](1000)}
 	c.init(es.Schema())
 	return es, c
 }
@@ -117,7 +136,7 @@ func (c *CompiledReads) InterceptOperation(ctx context.Context, next graphql.Ope
 		return next(ctx)
 	}
 	e := &compiledExec{c: c, r: c.r, opCtx: opCtx}
-	if !e.supports("Query", opCtx.Operation.SelectionSet, 0) {
+	if !e.supported(ctx) {
 		return next(ctx)
 	}
 	doc, err := e.execute(ctx)
@@ -226,8 +245,9 @@ type compiledExec struct {
 	r     *Resolver
 	opCtx *graphql.OperationContext
 	w     *bytes.Buffer
-	// collected holds the fields of each selection set per object type.
-	collected map[fieldsKey][]graphql.CollectedField
+	// collected holds the fields of each selection set per object type;
+	// shared, read only, those the operation's shape remembers.
+	collected, shared map[fieldsKey][]graphql.CollectedField
 	// fcs is the current block of resolver FieldContexts.
 	fcs []graphql.FieldContext
 	// ctxs holds, per field, the context last made for it (see
@@ -252,6 +272,23 @@ func (e *compiledExec) execute(ctx context.Context) (data []byte, err error) {
 	e.w.WriteByte('}')
 	e.c.lastSize.Store(min(int64(e.w.Len())+64, 256<<10))
 	return e.w.Bytes(), nil
+}
+
+// supported reports whether the path answers the operation, from the
+// operation's remembered shape when there is one (see opShape).
+func (e *compiledExec) supported(ctx context.Context) bool {
+	op := e.opCtx.Operation
+	if len(op.VariableDefinitions) > 0 || e.c.shapes == nil {
+		return e.supports("Query", op.SelectionSet, 0)
+	}
+	key := e.opCtx.RawQuery + "\x00" + e.opCtx.OperationName
+	if sh, ok := e.c.shapes.Get(ctx, key); ok && sh.op == op {
+		e.shared = sh.collected
+		return sh.supported
+	}
+	ok := e.supports("Query", op.SelectionSet, 0)
+	e.c.shapes.Add(ctx, key, &opShape{op: op, supported: ok, collected: maps.Clone(e.collected)})
+	return ok
 }
 
 // supports reports whether every field sel selects on typeName, under

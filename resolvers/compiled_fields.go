@@ -125,6 +125,9 @@ func (e *compiledExec) collect(sel ast.SelectionSet, typeName string) []graphql.
 	if len(sel) > 0 {
 		k.first = &sel[0]
 	}
+	if fs, ok := e.shared[k]; ok {
+		return fs
+	}
 	if fs, ok := e.collected[k]; ok {
 		return fs
 	}

@@ -85,13 +85,33 @@ func (r *Resolver) related(ctx context.Context, n *graph.Node, dir graph.Directi
 	if len(kinds) > 0 {
 		ns = slices.DeleteFunc(ns, func(x *graph.Node) bool { return !slices.Contains(kinds, x.Kind) })
 	}
-	slices.SortFunc(ns, func(a, b *graph.Node) int {
-		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+	sortByName(ns)
+	return ns, nil
+}
+
+// sortByName sorts nodes by lower-cased name, then id, lowering each name
+// once rather than at every comparison.
+func sortByName(ns []*graph.Node) {
+	if len(ns) < 2 {
+		return
+	}
+	type keyed struct {
+		key string
+		n   *graph.Node
+	}
+	ks := make([]keyed, len(ns))
+	for i, n := range ns {
+		ks[i] = keyed{strings.ToLower(n.Name), n}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(a.n.ID, b.n.ID)
 	})
-	return ns, nil
+	for i := range ks {
+		ns[i] = ks[i].n
+	}
 }
 
 // wrapAs converts nodes to one kind's wrapper type.

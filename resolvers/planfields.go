@@ -46,6 +46,13 @@ var relFieldProps = map[string][]string{
 	"status": nil,
 }
 
+// citing are the fields that read a node's or relationship's SourceIDs,
+// TensionIDs or Status (Node.sources, Relationship.sources, tensions and
+// status, Movement.tensions, Tension.episodes) and the other fields of
+// that name (Dispute, Position): an operation selecting none of them,
+// anywhere, reads bare nodes and relationships (graph.Fields.Bare).
+var citing = map[string]bool{"sources": true, "tensions": true, "status": true, "episodes": true}
+
 // operationFields returns the union of the node and relationship fields
 // op selects (nil: everything, when op is unknown).
 func operationFields(op *ast.OperationDefinition) *graph.Fields {
@@ -54,6 +61,7 @@ func operationFields(op *ast.OperationDefinition) *graph.Fields {
 	}
 	var node, rel []string
 	allNodes, allRels := false, false
+	bare := true
 	add := func(to *[]string, names []string) {
 		for _, n := range names {
 			if !slices.Contains(*to, n) {
@@ -67,6 +75,7 @@ func operationFields(op *ast.OperationDefinition) *graph.Fields {
 		for _, s := range sel {
 			switch x := s.(type) {
 			case *ast.Field:
+				bare = bare && !citing[x.Name]
 				parent := ""
 				if x.ObjectDefinition != nil {
 					parent = x.ObjectDefinition.Name
@@ -99,7 +108,7 @@ func operationFields(op *ast.OperationDefinition) *graph.Fields {
 	if allRels {
 		rel = graph.RelFieldNames
 	}
-	return &graph.Fields{Node: node, Rel: rel}
+	return &graph.Fields{Node: node, Rel: rel, Bare: bare && !allNodes && !allRels}
 }
 
 // requestFields returns the request's field union, computed once.

@@ -87,8 +87,9 @@ func (r *Resolver) queryNodes(ctx context.Context, kinds []graph.Kind, where *gr
 		// when selected, in one store step.
 		sels := p.connection(fieldSelection(ctx))
 		rp := p.root(sels)
+		// Without totalCount, Total only tells whether a next page exists.
 		res, err := graph.PlanPage(ctx, r.Store, graph.PagePlan{Query: q, Sources: rp.sources, Rels: rp.rels,
-			Fields: p.l.plannedFields()})
+			Fields: p.l.plannedFields(), NoTotal: !mentions(ctx, "totalCount")})
 		if err != nil {
 			return nil, err
 		}

@@ -64,13 +64,18 @@ func disputesJSON(ds []*graph.Dispute) string {
 }
 
 func getDisputes(p map[string]any) ([]*graph.Dispute, error) {
-	j := getString(p, "disputes")
+	return disputesFrom(getString(p, "disputes"), getString(p, "id"))
+}
+
+// disputesFrom decodes the disputes j stored on the node or relationship
+// id.
+func disputesFrom(j, id string) ([]*graph.Dispute, error) {
 	if j == "" {
 		return nil, nil
 	}
 	var ds []*graph.Dispute
 	if err := json.Unmarshal([]byte(j), &ds); err != nil {
-		return nil, fmt.Errorf("disputes of %q: %w", getString(p, "id"), err)
+		return nil, fmt.Errorf("disputes of %q: %w", id, err)
 	}
 	return ds, nil
 }
@@ -151,12 +156,12 @@ func getInt(p map[string]any, k string) *int {
 	return nil
 }
 
-func getStrings(p map[string]any, k string) []string {
-	l, ok := p[k].([]any)
-	if !ok {
-		return nil
-	}
-	if len(l) == 0 {
+func getStrings(p map[string]any, k string) []string { return listStrings(p[k]) }
+
+// listStrings reads a list of strings; nil when empty or null.
+func listStrings(v any) []string {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
 		return nil
 	}
 	out := make([]string, 0, len(l))
@@ -225,6 +230,129 @@ func toRel(v any) (*graph.Relationship, error) {
 	r.Status = graph.RelationshipStatus(getString(p, "status"))
 	if r.Disputes, err = getDisputes(p); err != nil {
 		return nil, err
+	}
+	return r, nil
+}
+
+// listString and listInt read an item of a list projection; a missing
+// property is null, so zero.
+func listString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func listInt(v any) *int {
+	if x, ok := v.(int64); ok {
+		i := int(x)
+		return &i
+	}
+	return nil
+}
+
+func listDisputes(v any, id string) ([]*graph.Dispute, error) { return disputesFrom(listString(v), id) }
+
+// nodeFromList reads a node projected by nodeListFor with the same f;
+// nil for a null.
+func nodeFromList(v any, f *graph.Fields) (*graph.Node, error) {
+	l, ok := v.([]any)
+	if !ok {
+		if v == nil {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("unexpected node value %T", v)
+	}
+	names := listNames(graph.NodeFieldNames, f, nodeNames)
+	fixed := 4
+	if f != nil && f.Bare {
+		fixed = 3
+	}
+	if len(l) != fixed+len(names) {
+		return nil, fmt.Errorf("node list of %d items, want %d", len(l), fixed+len(names))
+	}
+	n := &graph.Node{ID: listString(l[0]), Kind: graph.Kind(listString(l[1])), Name: listString(l[2]), SourceIDs: []string{}}
+	if fixed == 4 {
+		if ids := listStrings(l[3]); ids != nil {
+			n.SourceIDs = ids
+		}
+	}
+	for i, name := range names {
+		x := l[fixed+i]
+		switch name {
+		case "summary":
+			n.Summary = listString(x)
+		case "aliases":
+			n.Aliases = listStrings(x)
+		case "region":
+			n.Region = listString(x)
+		case "country":
+			n.Country = listString(x)
+		case "category":
+			n.Category = listString(x)
+		case "startYear":
+			n.StartYear = listInt(x)
+		case "endYear":
+			n.EndYear = listInt(x)
+		case "foundedYear":
+			n.FoundedYear = listInt(x)
+		case "year":
+			n.Year = listInt(x)
+		case "date":
+			n.Date = listString(x)
+		case "publisher":
+			n.Publisher = listString(x)
+		case "url":
+			n.URL = listString(x)
+		case "role":
+			n.Role = listString(x)
+		case "question":
+			n.Question = listString(x)
+		case "disputes":
+			var err error
+			if n.Disputes, err = listDisputes(x, n.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// relFromList reads a relationship projected by relListFor with the same
+// f.
+func relFromList(v any, f *graph.Fields) (*graph.Relationship, error) {
+	l, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected relationship value %T", v)
+	}
+	names := listNames(graph.RelFieldNames, f, relNames)
+	fixed := 7
+	if f != nil && f.Bare {
+		fixed = 4
+	}
+	if len(l) != fixed+len(names) {
+		return nil, fmt.Errorf("relationship list of %d items, want %d", len(l), fixed+len(names))
+	}
+	r := &graph.Relationship{ID: listString(l[0]), Type: graph.RelType(listString(l[1])), From: listString(l[2]),
+		To: listString(l[3]), SourceIDs: []string{}}
+	if fixed == 7 {
+		if ids := listStrings(l[4]); ids != nil {
+			r.SourceIDs = ids
+		}
+		r.TensionIDs = listStrings(l[5])
+		r.Status = graph.RelationshipStatus(listString(l[6]))
+	}
+	for i, name := range names {
+		x := l[fixed+i]
+		switch name {
+		case "year":
+			r.Year = listInt(x)
+		case "summary":
+			r.Summary = listString(x)
+		case "disputes":
+			var err error
+			if r.Disputes, err = listDisputes(x, r.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return r, nil
 }

@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
@@ -44,7 +43,7 @@ func TestProfilePlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmts = append(stmts, stmt{name, planNodesStatement(dir, f, relFields(rp)), params})
+		stmts = append(stmts, stmt{name, planNodesStatement(newTail(dir, sources, rp, true, f)), params})
 	}
 	nodes("node with its sources", []string{"act-up"}, true, &graph.Fields{Node: []string{"summary"}}, nil)
 	challenged := &graph.Fields{Rel: []string{"year", "summary"}}
@@ -60,7 +59,7 @@ func TestProfilePlans(t *testing.T) {
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}
-	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(relShape{dir: graph.DirectionBoth}, &graph.Fields{}, nil), params})
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(relShape{dir: graph.DirectionBoth}, &graph.Fields{Bare: true}, nil), params})
 	// The neighbourhood and path statements with the GraphQL defaults
 	// (disputed relationships left out).
 	nq := graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 2, Limit: 500, ExcludeContested: true}
@@ -69,13 +68,15 @@ func TestProfilePlans(t *testing.T) {
 	}
 	ncypher, np, _, _ := neighbourhoodStatement(nq, nq.Seeds)
 	stmts = append(stmts, stmt{"2-hop neighbourhood", ncypher, np})
-	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", fmt.Sprintf(cypherFirstPathsTemplate, 1, 8),
+	stmts = append(stmts, stmt{"shortest path act-up -> nhs-england", pathsStatement(true, graph.PathQuery{ExcludeContested: true}, 1, 8),
 		map[string]any{"from": "act-up", "to": "nhs-england", "types": []any{}, "asOf": nil, "assertedOnly": true}})
-	page, params, err := planPageStatement(graph.PagePlan{Fields: &graph.Fields{},
+	// What the resolvers ask for: no field reads sources, so bare nodes
+	// and relationships; totalCount is not selected.
+	page, _, params, err := planPageStatement(graph.PagePlan{Fields: &graph.Fields{Bare: true}, NoTotal: true,
 		Query: graph.NodeQuery{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindMovement}},
 			OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Limit: 20},
 		Rels: &graph.RelPlan{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true,
-			Fields: &graph.Fields{}, OtherKinds: []graph.Kind{graph.KindOrganisation}}})
+			Fields: &graph.Fields{Bare: true}, OtherKinds: []graph.Kind{graph.KindOrganisation}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -279,6 +279,29 @@ func collectNodes(ctx context.Context, tx *txn, cypher, key string, params map[s
 const relOK = `(size($types) = 0 OR type(r) IN $types) AND (NOT $assertedOnly OR r.status IS NULL) AND ($asOf IS NULL OR ((r.year IS NULL OR r.year <= $asOf)
   AND (a.since IS NULL OR a.since <= $asOf) AND (b.since IS NULL OR b.since <= $asOf)))`
 
+// relOKFor is relOK with only the parts a statement's parameters make
+// live: the type test when $types is not empty (and not already in the
+// pattern), the status test when $assertedOnly, the date tests when $asOf
+// is set; "" when none is. Neo4j 5.26 evaluates a parameter-guarded part
+// for every relationship all the same (the status test alone cost a
+// fifth of the members statement's database hits), and inside a
+// quantified path pattern the guards slow the search itself (the shortest
+// path statement took 1.08 ms with them and 0.78 ms without, p50 of 500
+// alternated runs).
+func relOKFor(types, assertedOnly, dated bool) string {
+	var parts []string
+	if types {
+		parts = append(parts, "type(r) IN $types")
+	}
+	if assertedOnly {
+		parts = append(parts, "r.status IS NULL")
+	}
+	if dated {
+		parts = append(parts, "(r.year IS NULL OR r.year <= $asOf) AND (a.since IS NULL OR a.since <= $asOf) AND (b.since IS NULL OR b.since <= $asOf)")
+	}
+	return strings.Join(parts, " AND ")
+}
+
 // Relationships touching q.NodeIDs, by direction, one statement per direction.
 var cypherRelationships = map[graph.Direction]string{
 	graph.DirectionOut:  relationshipsFor("(a:Node {id: id})-[r]->(b)"),

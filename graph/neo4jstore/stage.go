@@ -393,10 +393,35 @@ func (s *Store) stage(ctx context.Context, run *importRun, rows importRows) erro
 		m["a"], m["b"] = eids[m["from"].(string)], eids[m["to"].(string)]
 	}
 	for _, t := range graph.RelTypes {
-		each(cypherStageRels[t], rows.relsByType[t])
+		each(cypherStageRels[t], byStartNode(rows.relsByType[t]))
 	}
 	wg.Wait()
 	return failed(nil)
+}
+
+// byStartNode returns relationship rows grouped by their start node, the
+// groups in the order of their first row. Creating a relationship locks
+// both its nodes until the transaction commits; in the order of a dataset
+// a hub's relationships are spread over every batch, so the batches in
+// flight wait on each other's locks on it (and deadlock, which Neo4j breaks
+// by failing one of them, to be run again). Grouped, a start node's
+// relationships are in one batch, or in consecutive ones. (Grouping is one
+// map pass; a sort by element id took 7.5 s of CPU for 1M rows.)
+func byStartNode(rows []any) []any {
+	groups := make(map[string][]any)
+	var order []string
+	for _, row := range rows {
+		a := row.(map[string]any)["a"].(string)
+		if _, ok := groups[a]; !ok {
+			order = append(order, a)
+		}
+		groups[a] = append(groups[a], row)
+	}
+	out := make([]any, 0, len(rows))
+	for _, a := range order {
+		out = append(out, groups[a]...)
+	}
+	return out
 }
 
 // publish makes the stage visible and merges the rest, in one transaction.

@@ -300,3 +300,19 @@ func TestStageRelsNamesEveryProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestByStartNode checks the order staged relationships are sent in: every
+// row once, a start node's rows together, in their original order, the
+// groups in the order of their first row.
+func TestByStartNode(t *testing.T) {
+	row := func(a, id string) any { return map[string]any{"a": a, "id": id} }
+	in := []any{row("x", "1"), row("y", "2"), row("x", "3"), row("z", "4"), row("y", "5"), row("x", "6")}
+	var got []string
+	for _, r := range byStartNode(in) {
+		m := r.(map[string]any)
+		got = append(got, m["a"].(string)+m["id"].(string))
+	}
+	if want := "x1 x3 x6 y2 y5 z4"; strings.Join(got, " ") != want {
+		t.Fatalf("byStartNode: got %v, want %s", got, want)
+	}
+}

@@ -66,33 +66,50 @@ RETURN [s IN seeds | ` + nodeMap("s") + `] AS seeds, [m IN reached | ` + nodeMap
 	// cypherNoReach binds no reached nodes (depth 0, or the seeds alone
 	// exceed the limit).
 	cypherNoReach = `WITH seeds, [] AS reached`
-
-	cypherPathsTemplate = `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + pathsPart + `
-RETURN len, simple, ns, rs`
-
-	// cypherFirstPathsTemplate is cypherPathsTemplate with the endpoints
-	// looked up in the same statement: one row per trail of the shortest
-	// groups, or one row with a null len when there is none (or an
-	// endpoint is missing, the same node, or not yet there as of $asOf).
-	cypherFirstPathsTemplate = `OPTIONAL MATCH (s:Node {id: $from}) WHERE NOT s:` + stagedLabel + `
-OPTIONAL MATCH (t:Node {id: $to}) WHERE NOT t:` + stagedLabel + `
-OPTIONAL CALL (s, t) {
-  WITH s, t WHERE s <> t AND ($asOf IS NULL OR ((s.since IS NULL OR s.since <= $asOf) AND (t.since IS NULL OR t.since <= $asOf)))` +
-		pathsPart + `
-  RETURN len, simple, ns, rs
-}
-RETURN ` + nodeMap("s") + ` AS s, ` + nodeMap("t") + ` AS t, len, simple, ns, rs`
 )
 
-// pathsPart finds the trails of the %d shortest groups (of length
-// 1..%d) from the bound s to the bound t.
-var pathsPart = `
-MATCH p = SHORTEST %d GROUPS (s) ((a)-[r]-(b) WHERE ` + relOK + `){1,%d} (t)
+// pathsTemplate returns the template (taking the number of groups and the
+// longest length) of the statement that finds the trails of the shortest
+// groups between the endpoints, whose relationships pass where (relOKFor;
+// "": any). first: the endpoints are looked up in the same statement (the
+// first statement of ShortestPaths), which then returns one row per trail
+// of the shortest groups, or one row with a null len when there is none
+// (or an endpoint is missing, the same node, or not yet there as of
+// $asOf); otherwise the endpoints must exist and only the trails are
+// returned.
+func pathsTemplate(first bool, where string) string {
+	if where != "" {
+		where = " WHERE " + where
+	}
+	part := `
+MATCH p = SHORTEST %d GROUPS (s) ((a)-[r]-(b)` + where + `){1,%d} (t)
 WITH p, [n IN nodes(p) | n.id] AS ids
 WITH p, size(ids) = size(reduce(seen = [], id IN ids | CASE WHEN id IN seen THEN seen ELSE seen + id END)) AS simple
 WITH length(p) AS len, simple,
   CASE WHEN simple THEN [n IN nodes(p) | ` + nodeMap("n") + `] END AS ns,
   CASE WHEN simple THEN [r IN relationships(p) | ` + relMap + `] END AS rs`
+	if !first {
+		return `MATCH (s:Node {id: $from}), (t:Node {id: $to}) WHERE NOT s:` + stagedLabel + ` AND NOT t:` + stagedLabel + part + `
+RETURN len, simple, ns, rs`
+	}
+	return `OPTIONAL MATCH (s:Node {id: $from}) WHERE NOT s:` + stagedLabel + `
+OPTIONAL MATCH (t:Node {id: $to}) WHERE NOT t:` + stagedLabel + `
+OPTIONAL CALL (s, t) {
+  WITH s, t WHERE s <> t AND ($asOf IS NULL OR ((s.since IS NULL OR s.since <= $asOf) AND (t.since IS NULL OR t.since <= $asOf)))` +
+		part + `
+  RETURN len, simple, ns, rs
+}
+RETURN ` + nodeMap("s") + ` AS s, ` + nodeMap("t") + ` AS t, len, simple, ns, rs`
+}
+
+// pathsStatement is pathsTemplate's statement for groups and maxLen, with
+// the conditions q's parameters make live.
+func pathsStatement(first bool, q graph.PathQuery, groups, maxLen int) string {
+	where := relOKFor(len(q.Types) > 0, q.ExcludeContested, q.AsOf != nil)
+	return cachedStatement(fmt.Sprint("paths ", first, where, groups, maxLen), func() string {
+		return fmt.Sprintf(pathsTemplate(first, where), groups, maxLen)
+	})
+}
 
 var relPattern = map[graph.Direction]string{
 	graph.DirectionOut:  "-[r]->",
@@ -194,7 +211,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		"assertedOnly": q.ExcludeContested}
 	paths, err := read(ctx, s, func(tx *txn) ([]*graph.Path, error) {
 		// The endpoints and the first group in one statement.
-		recs, err := tx.collect(ctx, fmt.Sprintf(cypherFirstPathsTemplate, 1, maxLen), params)
+		recs, err := tx.collect(ctx, pathsStatement(true, q, 1, maxLen), params)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +239,7 @@ func (s *Store) ShortestPaths(ctx context.Context, q graph.PathQuery) ([]*graph.
 		}
 		for groups := 1; ; groups++ {
 			if groups > 1 {
-				if recs, err = tx.collect(ctx, fmt.Sprintf(cypherPathsTemplate, groups, maxLen), params); err != nil {
+				if recs, err = tx.collect(ctx, pathsStatement(false, q, groups, maxLen), params); err != nil {
 					return nil, err
 				}
 			}

@@ -87,13 +87,19 @@ var relPlans = []*graph.RelPlan{
 		OtherKinds: []graph.Kind{graph.KindOrganisation}, Fields: &graph.Fields{}},
 	{Query: graph.RelQuery{}, OtherKinds: []graph.Kind{graph.KindInstitution, graph.KindTension}, Fields: someFields},
 	{Query: graph.RelQuery{Direction: graph.DirectionOut}, Sources: true, OtherKinds: []graph.Kind{graph.KindMovement}},
+	{Query: graph.RelQuery{Direction: graph.DirectionIn, Types: []graph.RelType{graph.RelPartOf}}, Endpoints: true,
+		OtherKinds: []graph.Kind{graph.KindOrganisation}, Fields: bareFields},
+	{Query: graph.RelQuery{AsOf: ip(1990)}, Endpoints: true, Sources: true, Fields: bareFields},
 }
+
+// bareFields asks for bare nodes and relationships (graph.Fields.Bare).
+var bareFields = &graph.Fields{Node: []string{"year"}, Bare: true}
 
 // someFields asks planned reads for some of the optional fields only.
 var someFields = &graph.Fields{Node: []string{"summary", "year", "disputes", "publisher"}, Rel: []string{"year", "summary"}}
 
 // fieldSets are the root fields the planner tests ask for.
-var fieldSets = []*graph.Fields{nil, someFields, {}}
+var fieldSets = []*graph.Fields{nil, someFields, {}, bareFields}
 
 func trimNodes(f *graph.Fields, ns []*graph.Node) []*graph.Node {
 	out := make([]*graph.Node, len(ns))
@@ -250,6 +256,7 @@ func testPlanPage(t *testing.T, s graph.Store) {
 		{OrderBy: []*graph.NodeOrder{{Field: graph.OrderByDegree, Direction: graph.Desc}}, Offset: 2, Limit: 5},
 		{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindPerson}}, Limit: 3},
 		{Filter: &graph.NodeFilter{IDs: []string{"missing"}}, Limit: 10},
+		{Filter: &graph.NodeFilter{Kinds: []graph.Kind{graph.KindMovement}}, OrderBy: []*graph.NodeOrder{{Field: graph.OrderByName}}, Offset: 1, Limit: 2},
 	}
 	for i, q := range queries {
 		for k, sources := range []bool{false, true} {
@@ -272,6 +279,26 @@ func testPlanPage(t *testing.T, s graph.Store) {
 					t.Fatalf("%s (by parts): %v", name, err)
 				}
 				equal(t, name+": sources", sourcesByID(got.Sources), sourcesByID(ref.Sources))
+				checkRelLevel(t, s, name, rp, got.Page.Nodes, got.Rels)
+
+				// Without the count (and the nodes projected as the
+				// relationships' endpoints): the same page, and Total
+				// still tells whether another follows.
+				if rp != nil {
+					p.Fields = rp.Fields
+				}
+				p.NoTotal = true
+				name += " no total"
+				got, err = graph.PlanPage(ctx, s, p)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				equal(t, name+": page", trimNodes(p.Fields, got.Page.Nodes), trimNodes(p.Fields, want.Nodes))
+				end := q.Offset + len(got.Page.Nodes)
+				equal(t, name+": next page", got.Page.Total > end, want.Total > end)
+				if got.Page.Total < end || (got.Page.Total != want.Total && got.Page.Total > end+1) {
+					t.Errorf("%s: total %d for a page ending at %d (%d match)", name, got.Page.Total, end, want.Total)
+				}
 				checkRelLevel(t, s, name, rp, got.Page.Nodes, got.Rels)
 			}
 		}
