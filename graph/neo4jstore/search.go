@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/hmkg/hmkg/graph"
@@ -15,7 +16,7 @@ import (
 //     name and aliases repeated graph.SearchNameWeight times, and the
 //     weighted document length into dl. A counter keeps the sum of all dl.
 //   - The full-text index (whitespace analyser over searchText) finds the
-//     nodes holding any query term. The statement then scores them with
+//     nodes holding each query term. The statement then scores them with
 //     graph's BM25 (its constants are parameters; terms in graph.SearchTerms
 //     order), not with Lucene's score, whose document lengths are rounded to
 //     one byte: so scores agree with the embedded store's to the last bits
@@ -67,38 +68,142 @@ ORDER BY score DESC, node.id
 LIMIT $limit
 RETURN ` + nodeMap("node") + ` AS node, score`
 
-// searchScores binds node and score for every hit (see cypherSearch). It
-// does the least work per hit that keeps the scores exact, since that work
-// (not the index lookup) is most of the statement's time:
+// searchScores binds node and score for every hit that can reach the top
+// $limit (see cypherSearch). Scoring a hit (reading its searchText, dl and
+// nameKeys and counting terms) is most of the statement's time, far more
+// than the index lookups, so it scores as few hits as the answer allows,
+// bounding scores before computing them (as MaxScore does), without
+// changing the answer:
+//
+//  1. Each term is looked up on its own; its hits (staged nodes left out)
+//     are kept as a list, so df is the list's size and idf follows before
+//     any hit is read.
+//  2. A hit's bound is the sum of the idfs of the terms it holds (known from
+//     the lists alone), plus the exact-name bonus when it holds them all
+//     (the bonus needs every query token). Its score is below its bound:
+//     each term adds idf × tf/(tf+norm) < idf, and norm ≥ k1·(1−b) = 0.3
+//     keeps the factor below 1 by at least 0.3/(tf+0.3), over 10⁻⁷ for
+//     any tf under a million, where rounding moves sums by about 10⁻¹⁶.
+//  3. The hits whose bound is at least the $limit-th highest bound (beta)
+//     are scored: at least $limit of them, so their $limit-th best score
+//     (theta) is a score that the answer's last hit reaches.
+//  4. Of the rest, only hits whose bound is above theta are scored; the
+//     others score below theta, under at least $limit hits, ties included.
+//
+// For "ACT UP" on the curated graph step 3 scores the 39 hits holding both
+// terms and step 4 none (a hit with one of them cannot reach the tenth
+// score), where scoring every hit meant 125.
+//
+// A hit's score is computed as before, in the embedded store's operation
+// order (graph/search.go), so scores are the same to the last bit:
 //
 //   - tf: searchText is tokens each followed by one space, so an
 //     occurrence of term t is a split of " "+searchText at " t" whose next
 //     part starts with a space or is empty (the next token is t again;
-//     $sterms holds " t"). The text is split once
-//     per term, not into all its tokens and compared one by one (0.3 ms less
-//     over the 125 hits of "ACT UP" on the curated graph).
-//   - The hits are gathered as two parallel lists (nodes, tf vectors) for df;
-//     idf is computed once per term and the length norm once per hit.
-//   - Only id (ties), dl, nameKeys and searchText are read per hit; the
+//     $sterms holds " t").
+//   - idf is computed once per term, with Go's logarithm (goLog), and the
+//     length norm once per hit.
+//   - Only dl, nameKeys and searchText are read per scored hit, and id for
+//     the final order (kind is read per hit when kinds are asked); the
 //     node's fields are projected after the cut, for the top $limit only.
 //   - Nodes of an import still being staged are neither hits nor counted.
-const searchScores = `CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $query) YIELD node
-WHERE NOT node:` + stagedLabel + `
-WITH node, ' ' + node.searchText AS text
-WITH collect(node) AS ns,
-  collect([t IN $sterms | toFloat(size([p IN tail(split(text, t)) WHERE p = '' OR p STARTS WITH ' ']))]) AS tfs
+var searchScores = `CALL () {
+  UNWIND range(0, size($terms) - 1) AS i
+  CALL (i) {
+    CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $terms[i]) YIELD node
+    WHERE NOT node:` + stagedLabel + `
+    RETURN collect(node) AS termHits
+  }
+  WITH i, termHits ORDER BY i
+  RETURN collect(termHits) AS hits
+}
 OPTIONAL MATCH (k:Counter {name: 'searchLength'})
-WITH ns, tfs, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) }) AS docs
-WITH ns, tfs, totalLen / docs AS avgdl, docs,
-  [i IN range(0, size($sterms) - 1) | toFloat(size([tf IN tfs WHERE tf[i] > 0.0]))] AS df
-WITH ns, tfs, avgdl, [d IN df | log(1.0 + (docs - d + 0.5) / (d + 0.5))] AS idf
+WITH hits, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) }) AS docs
+WITH hits, totalLen / docs AS avgdl, [h IN hits | 1.0 + (docs - toFloat(size(h)) + 0.5) / (toFloat(size(h)) + 0.5)] AS xs
+` + goLog("xs", "idf") + `
+WITH hits, avgdl, idf
+CALL (hits, idf) {
+  UNWIND range(0, size(hits) - 1) AS i
+  UNWIND hits[i] AS node
+  WITH node, sum(idf[i]) AS bound, count(*) AS held
+  WHERE size($kinds) = 0 OR node.kind IN $kinds
+  WITH node, bound + CASE WHEN held = size(hits) THEN $bonus ELSE 0.0 END AS bound
+  ORDER BY bound DESC
+  RETURN collect(node) AS cands, collect(bound) AS bounds
+}
+WITH avgdl, idf, cands, bounds,
+  CASE WHEN size(bounds) > $limit THEN size([x IN bounds WHERE x >= bounds[$limit - 1]]) ELSE size(bounds) END AS first
+CALL (avgdl, idf, cands, first) {
+  UNWIND cands[0..first] AS node
+  WITH node, avgdl, idf
+` + scoreHit + `
+  WITH node, score ORDER BY score DESC
+  RETURN collect(node) AS ns1, collect(score) AS scores1
+}
+WITH avgdl, idf, cands, bounds, first, ns1, scores1, scores1[$limit - 1] AS theta
+CALL (avgdl, idf, cands, bounds, first, theta) {
+  UNWIND cands[first..first + size([x IN bounds[first..] WHERE x > theta])] AS node
+  WITH node, avgdl, idf
+` + scoreHit + `
+  RETURN collect(node) AS ns2, collect(score) AS scores2
+}
+WITH ns1 + ns2 AS ns, scores1 + scores2 AS scores
 UNWIND range(0, size(ns) - 1) AS j
-WITH ns[j] AS node, tfs[j] AS tf, avgdl, idf
-WHERE size($kinds) = 0 OR node.kind IN $kinds
-WITH node, tf, idf, $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl) AS norm
-WITH node, reduce(score = 0.0, i IN range(0, size(tf) - 1) |
-  CASE WHEN tf[i] = 0.0 THEN score ELSE score + idf[i] * tf[i] / (tf[i] + norm) END)
-  + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
+WITH ns[j] AS node, scores[j] AS score`
+
+// scoreHit binds tf and score for the hit node, given avgdl and idf.
+const scoreHit = `  WITH node, avgdl, idf, [t IN $sterms | toFloat(size([p IN tail(split(' ' + node.searchText, t)) WHERE p = '' OR p STARTS WITH ' ']))] AS tf
+  WITH node, tf, idf, $k1 * (1.0 - $b + $b * toFloat(node.dl) / avgdl) AS norm
+  WITH node, tf, reduce(score = 0.0, i IN range(0, size(tf) - 1) |
+    CASE WHEN tf[i] = 0.0 THEN score ELSE score + idf[i] * tf[i] / (tf[i] + norm) END)
+    + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
+
+// goLog is a subquery that binds out to the natural logarithms of the
+// list xs (each finite and above 0) as Go's math.Log computes them, bit
+// for bit, where Cypher's log() (Java's Math.log) differs from it in the
+// last bit for some arguments, which changed idf and so the scores of the
+// terms concerned (TestSearchBoundsKeepTheAnswer found "s" and "its" on the
+// curated graph; TestGoLogMatchesMathLog counts about 5% of arguments).
+// It is the algorithm of Go's log as amd64 runs it (math/log_amd64.s, the
+// operations of math/log.go, except that f1 exactly √2/2 is doubled):
+// x = f1·2^k with f1 in [0.5, 1), taken to (√2/2, √2], then a polynomial
+// in s = f/(2+f), each operation in the same order, with the constants
+// passed as $logc. Frexp is exact here: division by a power of two, k
+// first estimated with log() and then corrected. It runs once per query
+// term. (Where Go fuses multiply-adds, as on arm64, math.Log itself
+// rounds differently; the embedded store's scores are then not these.)
+func goLog(xs, out string) string {
+	return `CALL (` + xs + `) {
+  UNWIND range(0, size(` + xs + `) - 1) AS i
+  WITH i, ` + xs + `[i] AS x
+  WITH i, x, toInteger(floor(log(x) / log(2.0))) + 1 AS k
+  WITH i, x, CASE WHEN x / (2.0 ^ k) >= 1.0 THEN k + 1 WHEN x / (2.0 ^ k) < 0.5 THEN k - 1 ELSE k END AS k
+  WITH i, x / (2.0 ^ k) AS f1, toFloat(k) AS k
+  WITH i, CASE WHEN f1 <= $logc[0] THEN f1 * 2.0 ELSE f1 END - 1.0 AS f, CASE WHEN f1 <= $logc[0] THEN k - 1.0 ELSE k END AS k
+  WITH i, f, k, f / (2.0 + f) AS s
+  WITH i, f, k, s, s * s AS s2
+  WITH i, f, k, s, s2, s2 * s2 AS s4
+  WITH i, f, k, s, s2 * ($logc[3] + s4 * ($logc[5] + s4 * ($logc[7] + s4 * $logc[9]))) + s4 * ($logc[4] + s4 * ($logc[6] + s4 * $logc[8])) AS r,
+    0.5 * f * f AS hfsq
+  WITH i, k * $logc[1] - ((hfsq - (s * (hfsq + r) + k * $logc[2])) - f) AS ln ORDER BY i
+  RETURN collect(ln) AS ` + out + `
+}`
+}
+
+// logConstants are the constants of Go's log (math/log.go) in the order
+// goLog reads them from $logc: √2/2, Ln2Hi, Ln2Lo, L1 … L7.
+var logConstants = []float64{
+	math.Sqrt2 / 2,
+	6.93147180369123816490e-01, /* 3fe62e42 fee00000 */
+	1.90821492927058770002e-10, /* 3dea39ef 35793c76 */
+	6.666666666666735130e-01,   /* 3FE55555 55555593 */
+	3.999999999940941908e-01,   /* 3FD99999 9997FA04 */
+	2.857142874366239149e-01,   /* 3FD24924 94229359 */
+	2.222219843214978396e-01,   /* 3FCC71C5 1D8E78AF */
+	1.818357216161805012e-01,   /* 3FC74664 96CB03DE */
+	1.531383769920937332e-01,   /* 3FC39A09 D078C69F */
+	1.479819860511658591e-01,   /* 3FC2F112 DF3E5244 */
+}
 
 // planSearchStatement answers a graph.SearchPlan in one statement: the
 // hits exactly as cypherSearch ranks them, then the planned levels
@@ -125,9 +230,11 @@ func searchParams(q graph.SearchQuery) map[string]any {
 		spaced[i] = " " + t
 	}
 	return map[string]any{
-		// Tokens hold only letters and digits, so none is Lucene syntax;
-		// lower-case "and"/"or"/"not" are plain terms to Lucene.
-		"query":  strings.Join(terms, " OR "),
+		// Each term is a Lucene query: tokens hold only letters and
+		// digits, so none is Lucene syntax; lower-case "and"/"or"/"not"
+		// are plain terms to Lucene.
+		"terms":  terms,
+		"logc":   logConstants,
 		"sterms": spaced,
 		"kinds":  kindParams(q.Kinds),
 		"key":    keySep + graph.NameKey(q.Text) + keySep,

@@ -2,7 +2,12 @@ package neo4jstore
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
@@ -39,29 +44,136 @@ func TestSearchMatchesEmbedded(t *testing.T) {
 		{Text: "zzzzqqq", Limit: 10},
 	}
 	for _, q := range queries {
-		want, err := m.Search(ctx, q)
-		if err != nil {
-			t.Fatalf("embedded %q: %v", q.Text, err)
-		}
-		got, err := s.Search(ctx, q)
-		if err != nil {
-			t.Fatalf("neo4j %q: %v", q.Text, err)
-		}
-		plan, err := s.PlanSearch(ctx, graph.SearchPlan{Query: q, Fields: &graph.Fields{}})
-		if err != nil {
-			t.Fatalf("neo4j plan %q: %v", q.Text, err)
-		}
-		for name, hits := range map[string][]graph.SearchHit{"Search": got, "PlanSearch": plan.Hits} {
-			if len(hits) != len(want) {
-				t.Errorf("%s %q: %d hits, embedded %d", name, q.Text, len(hits), len(want))
-				continue
+		compareSearch(t, ctx, s, m, q)
+	}
+}
+
+// TestSearchBoundsKeepTheAnswer asks both stores a few hundred searches
+// built from the curated graph's own words (names, so that the exact-name
+// bonus applies, and summary words, common and rare, with words that match
+// nothing), with limits from 1 to 60 and kind filters, and requires the
+// same hits, order and scores. The Neo4j statement scores only the hits
+// whose score bound can reach the answer (searchScores); a bound that is
+// too low, or a cut on the wrong side of a tie, shows here as a missing or
+// extra hit.
+func TestSearchBoundsKeepTheAnswer(t *testing.T) {
+	s := openStore(t)
+	d, err := data.Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Import(ctx, d, "search"); err != nil {
+		t.Fatal(err)
+	}
+	m := memstore.New()
+	if err := m.Import(ctx, d, "search"); err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, n := range d.Nodes {
+		words = graph.Tokenize(words, n.Summary)
+	}
+	rng := rand.New(rand.NewPCG(10, 25))
+	kinds := []graph.Kind{graph.KindMovement, graph.KindOrganisation, graph.KindInstitution, graph.KindPerson}
+	limits := []int{1, 2, 3, 5, 10, 10, 10, 20, 60}
+	for i := range 300 {
+		var text string
+		switch i % 3 {
+		case 0: // a node's name, sometimes with a word more or a word less
+			n := d.Nodes[rng.IntN(len(d.Nodes))]
+			text = n.Name
+			if rng.IntN(2) == 0 {
+				text += " " + words[rng.IntN(len(words))]
+			} else if f := strings.Fields(text); len(f) > 1 {
+				text = strings.Join(f[1:], " ")
 			}
-			for i := range want {
-				if hits[i].Node.ID != want[i].Node.ID || hits[i].Score != want[i].Score {
-					t.Errorf("%s %q hit %d: %s %v, embedded %s %v", name, q.Text, i,
-						hits[i].Node.ID, hits[i].Score, want[i].Node.ID, want[i].Score)
-				}
+		case 1: // summary words, frequent ones most often
+			for range 1 + rng.IntN(4) {
+				text += " " + words[rng.IntN(len(words))]
+			}
+		default: // a word and one that matches nothing
+			text = words[rng.IntN(len(words))] + " zzqx" + string(rune('a'+rng.IntN(26)))
+		}
+		q := graph.SearchQuery{Text: text, Limit: limits[rng.IntN(len(limits))]}
+		if rng.IntN(4) == 0 {
+			q.Kinds = []graph.Kind{kinds[rng.IntN(len(kinds))]}
+		}
+		compareSearch(t, ctx, s, m, q)
+	}
+}
+
+// compareSearch requires s's Search and PlanSearch to give m's hits for q,
+// in the same order with the same scores to the last bit.
+func compareSearch(t *testing.T, ctx context.Context, s *Store, m graph.Store, q graph.SearchQuery) {
+	t.Helper()
+	want, err := m.Search(ctx, q)
+	if err != nil {
+		t.Fatalf("embedded %q: %v", q.Text, err)
+	}
+	got, err := s.Search(ctx, q)
+	if err != nil {
+		t.Fatalf("neo4j %q: %v", q.Text, err)
+	}
+	plan, err := s.PlanSearch(ctx, graph.SearchPlan{Query: q, Fields: &graph.Fields{}})
+	if err != nil {
+		t.Fatalf("neo4j plan %q: %v", q.Text, err)
+	}
+	for name, hits := range map[string][]graph.SearchHit{"Search": got, "PlanSearch": plan.Hits} {
+		if len(hits) != len(want) {
+			t.Errorf("%s %q (limit %d, kinds %v): %d hits, embedded %d", name, q.Text, q.Limit, q.Kinds, len(hits), len(want))
+			continue
+		}
+		for i := range want {
+			if hits[i].Node.ID != want[i].Node.ID || hits[i].Score != want[i].Score {
+				t.Errorf("%s %q (limit %d, kinds %v) hit %d: %s %v, embedded %s %v", name, q.Text, q.Limit, q.Kinds, i,
+					hits[i].Node.ID, hits[i].Score, want[i].Node.ID, want[i].Score)
 			}
 		}
 	}
+}
+
+// TestGoLogMatchesMathLog runs goLog in Neo4j over the idf arguments of
+// graphs of several sizes (every df), powers of two and their neighbours,
+// and random values, and requires Go's math.Log bit for bit: idf, and so
+// every score, must be the embedded store's.
+func TestGoLogMatchesMathLog(t *testing.T) {
+	s := openStore(t)
+	var xs []float64
+	for _, docs := range []float64{1, 2, 7, 756, 1000, 99_999, 1_000_000} {
+		step := max(1, docs/3000)
+		for df := 0.0; df <= docs; df += step {
+			xs = append(xs, 1+(docs-df+0.5)/(df+0.5))
+		}
+	}
+	for k := -3; k < 40; k++ {
+		p := math.Ldexp(1, k)
+		xs = append(xs, p, math.Nextafter(p, 0), math.Nextafter(p, math.Inf(1)), p*math.Sqrt2/2,
+			math.Nextafter(p*math.Sqrt2/2, 0), math.Nextafter(p*math.Sqrt2/2, math.Inf(1)))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		xs = append(xs, 1+rng.Float64()*math.Pow(10, rng.Float64()*7))
+	}
+	res, err := neo4j.ExecuteQuery(context.Background(), s.driver,
+		"WITH $xs AS xs "+goLog("xs", "lns")+" RETURN lns, [x IN xs | log(x)] AS javaLns",
+		map[string]any{"xs": xs, "logc": logConstants}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lns, _ := res.Records[0].Values[0].([]any)
+	javaLns, _ := res.Records[0].Values[1].([]any)
+	if len(lns) != len(xs) {
+		t.Fatalf("%d logarithms for %d values", len(lns), len(xs))
+	}
+	java := 0
+	for i, x := range xs {
+		if got, want := lns[i].(float64), math.Log(x); math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("log(%v): %v in Cypher, %v in Go", x, got, want)
+		}
+		if javaLns[i].(float64) != math.Log(x) {
+			java++
+		}
+	}
+	t.Logf("%d values; Cypher's log() differs from Go's for %d of them", len(xs), java)
 }
