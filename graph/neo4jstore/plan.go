@@ -56,67 +56,14 @@ func (r relShape) pattern() string {
 	return "(a)-[r" + t + "]-(" + b + ")"
 }
 
-// nodeSourcesPart binds ss, the sources cited by the nodes ns when $sources.
-var nodeSourcesPart = `
-CALL (ns) {
-  UNWIND CASE WHEN $sources THEN ns ELSE [] END AS n
-  UNWIND coalesce(n.sources, []) AS sid
-  WITH DISTINCT sid
-  MATCH (s:Source {id: sid})
-  RETURN collect(` + sourceMap + `) AS ss
-}`
-
-// relsOfPart binds rs, the relationships of the nodes ns (when $rels)
-// exactly as cypherRelationships selects them, sorted by id.
-func relsOfPart(shape relShape) string {
-	return `
-CALL (ns) {
-  UNWIND CASE WHEN $rels THEN ns ELSE [] END AS a
-  MATCH ` + shape.pattern() + `
-  WHERE ` + relOK + `
-  WITH DISTINCT r ORDER BY r.id
-  RETURN collect(r) AS rs
-}`
-}
-
-// relLevelPart binds rns, the endpoints of rs when $endpoints, and rss, the
-// sources rs cite when $relSources, each gathered once.
-var relLevelPart = `
-CALL (rs) {
-  UNWIND CASE WHEN $endpoints THEN rs ELSE [] END AS r
-  UNWIND [startNode(r), endNode(r)] AS n
-  RETURN collect(DISTINCT n) AS rns
-}
-CALL (rs) {
-  UNWIND CASE WHEN $relSources THEN rs ELSE [] END AS r
-  UNWIND coalesce(r.sources, []) AS sid
-  WITH DISTINCT sid
-  MATCH (s:Source {id: sid})
-  RETURN collect(` + sourceMap + `) AS rss
-}`
-
-// relLevelReturn are the columns decodeRelLevel reads, holding what f
-// asks for.
-func relLevelReturn(f *graph.Fields) string {
-	return "[r IN rs | " + relMapFor(f) + "] AS rels, [n IN rns | " + nodeMapFor("n", f) + "] AS rns, rss"
-}
-
-// nodesTail follows a statement that bound ns: the nodes' sources and
-// relationships level. Its columns: ns (projected as nf asks), ss, rels,
-// rns, rss (as rf asks).
-func nodesTail(shape relShape, nf, rf *graph.Fields) string {
-	return nodeSourcesPart + relsOfPart(shape) + relLevelPart + `
-RETURN [n IN ns | ` + nodeMapFor("n", nf) + `] AS ns, ss, ` + relLevelReturn(rf)
-}
-
 // tailSpec is what the text of a planned statement's tail (after it has
-// bound ns, the root's nodes) depends on: unlike nodesTail, whose parts are
-// switched by parameters, the tail holds only the parts asked for and
+// bound ns, the root's nodes) depends on: unlike the earlier tail, whose
+// parts were switched by parameters, it holds only the parts asked for and
 // tests only the conditions its parameters make live (relOKFor), and it
 // returns the relationships' endpoints without the nodes of ns, which it
 // returns anyway. Each such part cost database hits and time even when
 // switched off: the 20 movements with their members took 1,571 hits and
-// 1.3-1.7 ms (p50) with nodesTail, 1,041 hits and 1.0-1.1 ms with only the
+// 1.3-1.7 ms (p50) with the earlier tail, 1,041 hits and 1.0-1.1 ms with only the
 // live parts and the bare projections (bench/NOTES.md).
 type tailSpec struct {
 	shape                                relShape

@@ -42,27 +42,6 @@ func decodePlanned(rec *neo4j.Record, t tailSpec, ns []*graph.Node) ([]*graph.So
 	return ss, rl, nil
 }
 
-// decodeRelLevel reads the columns of relLevelReturn.
-func decodeRelLevel(rec *neo4j.Record) (*graph.RelPlanResult, error) {
-	res := &graph.RelPlanResult{Relationships: []*graph.Relationship{}}
-	rels, _ := value(rec, "rels").([]any)
-	for _, v := range rels {
-		r, err := toRel(v)
-		if err != nil {
-			return nil, err
-		}
-		res.Relationships = append(res.Relationships, r)
-	}
-	var err error
-	if res.Nodes, err = decodeNodes(value(rec, "rns")); err != nil {
-		return nil, err
-	}
-	if res.Sources, err = decodeSources(value(rec, "rss")); err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
 // decodeRelList reads the relationships level of a tail (tailSpec.text):
 // rels and rns as lists projected for f, and rss.
 func decodeRelList(rec *neo4j.Record, f *graph.Fields) (*graph.RelPlanResult, error) {
@@ -135,15 +114,4 @@ func decodeSources(v any) ([]*graph.Source, error) {
 		}
 	}
 	return out, nil
-}
-
-// decodeTail reads nodesTail's columns but ns: the node sources and, when
-// asked, the relationships level.
-func decodeTail(rec *neo4j.Record, relsAsked bool) ([]*graph.Source, *graph.RelPlanResult, error) {
-	ss, err := decodeSources(value(rec, "ss"))
-	if err != nil || !relsAsked {
-		return ss, nil, err
-	}
-	rl, err := decodeRelLevel(rec)
-	return ss, rl, err
 }

@@ -59,7 +59,7 @@ func TestProfilePlans(t *testing.T) {
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}
-	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(relShape{dir: graph.DirectionBoth}, &graph.Fields{Bare: true}, nil), params})
+	stmts = append(stmts, stmt{"search \"ACT UP\" top 10", planSearchStatement(newTail(relShape{dir: graph.DirectionBoth}, false, nil, true, &graph.Fields{Bare: true})), params})
 	// The neighbourhood and path statements with the GraphQL defaults
 	// (disputed relationships left out).
 	nq := graph.NeighbourhoodQuery{Seeds: []string{"act-up"}, Depth: 2, Limit: 500, ExcludeContested: true}

@@ -208,13 +208,13 @@ var logConstants = []float64{
 // planSearchStatement answers a graph.SearchPlan in one statement: the
 // hits exactly as cypherSearch ranks them, then the planned levels
 // (plan.go).
-func planSearchStatement(shape relShape, nf, rf *graph.Fields) string {
-	return cachedStatement("search "+shape.key()+fieldsKey(nf)+"/"+fieldsKey(rf), func() string {
+func planSearchStatement(t tailSpec) string {
+	return cachedStatement("search "+t.key(), func() string {
 		return `CALL () {
 ` + searchScores + `
   WITH node, score ORDER BY score DESC, node.id LIMIT $limit
   RETURN collect(node) AS ns, collect(score) AS scores
-}` + nodesTail(shape, nf, rf) + `, scores`
+}` + t.text() + `, scores`
 	})
 }
 
@@ -268,12 +268,13 @@ func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.Sear
 		}
 		return r, nil
 	}
+	t := newTail(dir, p.Sources, p.Rels, true, p.Fields)
 	out, err := read(ctx, s, func(tx *txn) (*graph.SearchPlanResult, error) {
-		rec, err := tx.single(ctx, planSearchStatement(dir, p.Fields, relFields(p.Rels)), params)
+		rec, err := tx.single(ctx, planSearchStatement(t), params)
 		if err != nil {
 			return nil, err
 		}
-		ns, err := decodeNodes(value(rec, "ns"))
+		ns, err := decodeNodeList(value(rec, "ns"), t.nf)
 		if err != nil {
 			return nil, err
 		}
@@ -286,7 +287,7 @@ func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.Sear
 			sc, _ := scores[i].(float64)
 			r.Hits[i] = graph.SearchHit{Node: n, Score: sc}
 		}
-		r.Sources, r.Rels, err = decodeTail(rec, p.Rels != nil)
+		r.Sources, r.Rels, err = decodePlanned(rec, t, ns)
 		return r, err
 	})
 	if err != nil {
