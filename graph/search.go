@@ -39,9 +39,50 @@ func SearchTerms(text string) []string {
 }
 
 // BM25IDF is the inverse document frequency of a term held by df of docs
-// documents: ln(1 + (docs − df + 0.5)/(df + 0.5)).
+// documents: ln(1 + (docs − df + 0.5)/(df + 0.5)), with SearchLog.
 func BM25IDF(docs, df float64) float64 {
-	return math.Log(1 + (docs-df+0.5)/(df+0.5))
+	return SearchLog(1 + (docs-df+0.5)/(df+0.5))
+}
+
+// SearchLogSeries are the coefficients 1/(2j+1), j = 0 … 11, of the series
+// SearchLog sums; a store that computes SearchLog itself (the Neo4j store,
+// in Cypher) takes them from here.
+var SearchLogSeries = func() []float64 {
+	c := make([]float64, 12)
+	for j := range c {
+		c[j] = 1 / float64(2*j+1)
+	}
+	return c
+}()
+
+// SearchLog is the natural logarithm of x > 0 as search computes it for
+// idf, so that every store ranks alike to the last bit. math.Log cannot be
+// that: its bits depend on the platform (assembly on amd64, fused
+// multiply-adds on arm64), and Cypher's log() (Java's Math.log) differs
+// from it in the last bit for about 5% of arguments. SearchLog uses only
+// IEEE-754 operations that every language rounds the same way, in a fixed
+// order, each product rounded on its own (the float64 conversions stop Go
+// from fusing a multiply and an add):
+//
+//	x = m·2^k, m in [√2/2, √2); s = (m−1)/(m+1), |s| < 0.172
+//	ln m = 2s·(1 + s²/3 + s⁴/5 + … + s²²/23)   (Horner's rule in s²)
+//	ln x = k·ln 2 + ln m
+//
+// The series' remainder is below 10⁻¹⁸ of ln m, so the result is within a
+// few units in the last place of the true logarithm (TestSearchLog).
+func SearchLog(x float64) float64 {
+	m, k := math.Frexp(x)
+	if m < math.Sqrt2/2 {
+		m, k = m*2, k-1
+	}
+	s := (m - 1) / (m + 1)
+	s2 := s * s
+	c := SearchLogSeries
+	p := c[len(c)-1]
+	for j := len(c) - 2; j >= 0; j-- {
+		p = float64(p*s2) + c[j]
+	}
+	return float64(float64(k)*math.Ln2) + float64(2*s*p)
 }
 
 // BM25Score is one term's contribution to a document's score: idf · tf /

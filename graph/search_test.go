@@ -24,3 +24,4 @@ func TestTokenizeAndNameKey(t *testing.T) {
 		t.Error("NameKey ignores repeated words")
 	}
 }
+

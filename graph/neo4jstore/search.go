@@ -101,7 +101,7 @@ RETURN ` + nodeMap("node") + ` AS node, score`
 //     occurrence of term t is a split of " "+searchText at " t" whose next
 //     part starts with a space or is empty (the next token is t again;
 //     $sterms holds " t").
-//   - idf is computed once per term, with Go's logarithm (goLog), and the
+//   - idf is computed once per term, with graph.SearchLog (searchLog), and the
 //     length norm once per hit.
 //   - Only dl, nameKeys and searchText are read per scored hit, and id for
 //     the final order (kind is read per hit when kinds are asked); the
@@ -120,7 +120,7 @@ var searchScores = `CALL () {
 OPTIONAL MATCH (k:Counter {name: 'searchLength'})
 WITH hits, toFloat(coalesce(k.value, 0)) AS totalLen, toFloat(COUNT { (:Node) } - COUNT { (:` + stagedLabel + `) }) AS docs
 WITH hits, totalLen / docs AS avgdl, [h IN hits | 1.0 + (docs - toFloat(size(h)) + 0.5) / (toFloat(size(h)) + 0.5)] AS xs
-` + goLog("xs", "idf") + `
+` + searchLog("xs", "idf") + `
 WITH hits, avgdl, idf
 CALL (hits, idf) {
   UNWIND range(0, size(hits) - 1) AS i
@@ -158,51 +158,36 @@ const scoreHit = `  WITH node, avgdl, idf, [t IN $sterms | toFloat(size([p IN ta
     CASE WHEN tf[i] = 0.0 THEN score ELSE score + idf[i] * tf[i] / (tf[i] + norm) END)
     + CASE WHEN node.nameKeys CONTAINS $key THEN $bonus ELSE 0.0 END AS score`
 
-// goLog is a subquery that binds out to the natural logarithms of the
-// list xs (each finite and above 0) as Go's math.Log computes them, bit
-// for bit, where Cypher's log() (Java's Math.log) differs from it in the
-// last bit for some arguments, which changed idf and so the scores of the
-// terms concerned (TestSearchBoundsKeepTheAnswer found "s" and "its" on the
-// curated graph; TestGoLogMatchesMathLog counts about 5% of arguments).
-// It is the algorithm of Go's log as amd64 runs it (math/log_amd64.s, the
-// operations of math/log.go, except that f1 exactly √2/2 is doubled):
-// x = f1·2^k with f1 in [0.5, 1), taken to (√2/2, √2], then a polynomial
-// in s = f/(2+f), each operation in the same order, with the constants
-// passed as $logc. Frexp is exact here: division by a power of two, k
-// first estimated with log() and then corrected. It runs once per query
-// term. (Where Go fuses multiply-adds, as on arm64, math.Log itself
-// rounds differently; the embedded store's scores are then not these.)
-func goLog(xs, out string) string {
+// searchLog is a subquery that binds out to graph.SearchLog of each value
+// in the list xs (each above 0), bit for bit: the same IEEE-754 operations
+// in the same order (Java rounds each one, as the Go code makes Go do),
+// with the series' coefficients, √2/2 and ln 2 passed as $logc, $sqrtHalf
+// and $ln2. Cypher's log() (Java's Math.log) differs in the last bit for
+// about 5% of idf's arguments, which changed the scores of the terms
+// concerned. m·2^k = x is found exactly: k first estimated with log(), then
+// corrected, and division by a power of two is exact. It runs once per
+// query term.
+func searchLog(xs, out string) string {
 	return `CALL (` + xs + `) {
   UNWIND range(0, size(` + xs + `) - 1) AS i
   WITH i, ` + xs + `[i] AS x
   WITH i, x, toInteger(floor(log(x) / log(2.0))) + 1 AS k
   WITH i, x, CASE WHEN x / (2.0 ^ k) >= 1.0 THEN k + 1 WHEN x / (2.0 ^ k) < 0.5 THEN k - 1 ELSE k END AS k
-  WITH i, x / (2.0 ^ k) AS f1, toFloat(k) AS k
-  WITH i, CASE WHEN f1 <= $logc[0] THEN f1 * 2.0 ELSE f1 END - 1.0 AS f, CASE WHEN f1 <= $logc[0] THEN k - 1.0 ELSE k END AS k
-  WITH i, f, k, f / (2.0 + f) AS s
-  WITH i, f, k, s, s * s AS s2
-  WITH i, f, k, s, s2, s2 * s2 AS s4
-  WITH i, f, k, s, s2 * ($logc[3] + s4 * ($logc[5] + s4 * ($logc[7] + s4 * $logc[9]))) + s4 * ($logc[4] + s4 * ($logc[6] + s4 * $logc[8])) AS r,
-    0.5 * f * f AS hfsq
-  WITH i, k * $logc[1] - ((hfsq - (s * (hfsq + r) + k * $logc[2])) - f) AS ln ORDER BY i
+  WITH i, x / (2.0 ^ k) AS m, k
+  WITH i, CASE WHEN m < $sqrtHalf THEN m * 2.0 ELSE m END AS m, CASE WHEN m < $sqrtHalf THEN k - 1 ELSE k END AS k
+  WITH i, k, (m - 1.0) / (m + 1.0) AS s
+  WITH i, k, s, s * s AS s2
+  WITH i, k, s, reduce(p = $logc[size($logc) - 1], j IN range(size($logc) - 2, 0, -1) | p * s2 + $logc[j]) AS p
+  WITH i, toFloat(k) * $ln2 + 2.0 * s * p AS ln ORDER BY i
   RETURN collect(ln) AS ` + out + `
 }`
 }
 
-// logConstants are the constants of Go's log (math/log.go) in the order
-// goLog reads them from $logc: √2/2, Ln2Hi, Ln2Lo, L1 … L7.
-var logConstants = []float64{
-	math.Sqrt2 / 2,
-	6.93147180369123816490e-01, /* 3fe62e42 fee00000 */
-	1.90821492927058770002e-10, /* 3dea39ef 35793c76 */
-	6.666666666666735130e-01,   /* 3FE55555 55555593 */
-	3.999999999940941908e-01,   /* 3FD99999 9997FA04 */
-	2.857142874366239149e-01,   /* 3FD24924 94229359 */
-	2.222219843214978396e-01,   /* 3FCC71C5 1D8E78AF */
-	1.818357216161805012e-01,   /* 3FC74664 96CB03DE */
-	1.531383769920937332e-01,   /* 3FC39A09 D078C69F */
-	1.479819860511658591e-01,   /* 3FC2F112 DF3E5244 */
+// logParams are the parameters searchLog reads.
+func logParams(params map[string]any) {
+	params["logc"] = graph.SearchLogSeries
+	params["sqrtHalf"] = math.Sqrt2 / 2
+	params["ln2"] = math.Ln2
 }
 
 // planSearchStatement answers a graph.SearchPlan in one statement: the
@@ -229,12 +214,11 @@ func searchParams(q graph.SearchQuery) map[string]any {
 	for i, t := range terms {
 		spaced[i] = " " + t
 	}
-	return map[string]any{
+	params := map[string]any{
 		// Each term is a Lucene query: tokens hold only letters and
 		// digits, so none is Lucene syntax; lower-case "and"/"or"/"not"
 		// are plain terms to Lucene.
 		"terms":  terms,
-		"logc":   logConstants,
 		"sterms": spaced,
 		"kinds":  kindParams(q.Kinds),
 		"key":    keySep + graph.NameKey(q.Text) + keySep,
@@ -243,6 +227,8 @@ func searchParams(q graph.SearchQuery) map[string]any {
 		"b":      graph.SearchB,
 		"limit":  q.Limit,
 	}
+	logParams(params)
+	return params
 }
 
 // PlanSearch answers search hits with their nodes' sources and

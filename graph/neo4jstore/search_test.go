@@ -12,6 +12,7 @@ import (
 	"github.com/hmkg/hmkg/data"
 	"github.com/hmkg/hmkg/graph"
 	"github.com/hmkg/hmkg/graph/memstore"
+	"github.com/hmkg/hmkg/graph/storetest"
 )
 
 // TestSearchMatchesEmbedded asks both stores the same searches on the
@@ -133,31 +134,18 @@ func compareSearch(t *testing.T, ctx context.Context, s *Store, m graph.Store, q
 	}
 }
 
-// TestGoLogMatchesMathLog runs goLog in Neo4j over the idf arguments of
-// graphs of several sizes (every df), powers of two and their neighbours,
-// and random values, and requires Go's math.Log bit for bit: idf, and so
-// every score, must be the embedded store's.
-func TestGoLogMatchesMathLog(t *testing.T) {
+// TestSearchLogInCypher runs searchLog in Neo4j over
+// storetest.LogArguments and requires graph.SearchLog's results bit for
+// bit: idf, and so every score, must be the embedded store's. It also
+// counts how often Cypher's own log() would have differed.
+func TestSearchLogInCypher(t *testing.T) {
 	s := openStore(t)
-	var xs []float64
-	for _, docs := range []float64{1, 2, 7, 756, 1000, 99_999, 1_000_000} {
-		step := max(1, docs/3000)
-		for df := 0.0; df <= docs; df += step {
-			xs = append(xs, 1+(docs-df+0.5)/(df+0.5))
-		}
-	}
-	for k := -3; k < 40; k++ {
-		p := math.Ldexp(1, k)
-		xs = append(xs, p, math.Nextafter(p, 0), math.Nextafter(p, math.Inf(1)), p*math.Sqrt2/2,
-			math.Nextafter(p*math.Sqrt2/2, 0), math.Nextafter(p*math.Sqrt2/2, math.Inf(1)))
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 5000 {
-		xs = append(xs, 1+rng.Float64()*math.Pow(10, rng.Float64()*7))
-	}
+	xs := storetest.LogArguments()
+	params := map[string]any{"xs": xs}
+	logParams(params)
 	res, err := neo4j.ExecuteQuery(context.Background(), s.driver,
-		"WITH $xs AS xs "+goLog("xs", "lns")+" RETURN lns, [x IN xs | log(x)] AS javaLns",
-		map[string]any{"xs": xs, "logc": logConstants}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db))
+		"WITH $xs AS xs "+searchLog("xs", "lns")+" RETURN lns, [x IN xs | log(x)] AS javaLns",
+		params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,12 +156,12 @@ func TestGoLogMatchesMathLog(t *testing.T) {
 	}
 	java := 0
 	for i, x := range xs {
-		if got, want := lns[i].(float64), math.Log(x); math.Float64bits(got) != math.Float64bits(want) {
+		if got, want := lns[i].(float64), graph.SearchLog(x); math.Float64bits(got) != math.Float64bits(want) {
 			t.Errorf("log(%v): %v in Cypher, %v in Go", x, got, want)
 		}
-		if javaLns[i].(float64) != math.Log(x) {
+		if javaLns[i].(float64) != graph.SearchLog(x) {
 			java++
 		}
 	}
-	t.Logf("%d values; Cypher's log() differs from Go's for %d of them", len(xs), java)
+	t.Logf("%d values; Cypher's log() differs from graph.SearchLog for %d of them", len(xs), java)
 }
