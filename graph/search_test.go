@@ -24,4 +24,3 @@ func TestTokenizeAndNameKey(t *testing.T) {
 		t.Error("NameKey ignores repeated words")
 	}
 }
-
