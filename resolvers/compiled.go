@@ -232,6 +232,58 @@ func htmlEscape(b []byte) []byte {
 	return append(out, b[start:]...)
 }
 
+// writeString writes s as a JSON string as gqlgen's graphql.MarshalString
+// writes it (", \ and control characters escaped, \t \r \n by name, the
+// rest as \u00XX; anything else as it is, invalid UTF-8 included) with
+// htmlEscape's escapes applied at once (<, >, & and U+2028/U+2029 as
+// \u003c, \u003e, \u0026, \u2028, \u2029), so that the document needs no
+// second pass that copies it (TestWriteStringIsMarshalThenEscape).
+func writeString(w *bytes.Buffer, s string) {
+	const hex, upperHex = "0123456789abcdef", "0123456789ABCDEF"
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && !stringEscape[c] {
+			continue
+		}
+		if c == 0xE2 && !(i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8) {
+			continue // another character beginning with E2
+		}
+		w.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.WriteString(`\t`)
+		case '\r':
+			w.WriteString(`\r`)
+		case '\n':
+			w.WriteString(`\n`)
+		case '\\':
+			w.WriteString(`\\`)
+		case '"':
+			w.WriteString(`\"`)
+		case '<', '>', '&': // json.Marshal's escapes, lower-case hex
+			w.WriteString(`\u00`)
+			w.WriteByte(hex[c>>4])
+			w.WriteByte(hex[c&0xF])
+		case 0xE2: // U+2028 is E2 80 A8, U+2029 E2 80 A9
+			w.WriteString(`\u202`)
+			w.WriteByte(hex[s[i+2]&0xF])
+			i += 2
+		default: // a control character: gqlgen's escape, upper-case hex
+			w.WriteString(`\u00`)
+			w.WriteByte(upperHex[c>>4])
+			w.WriteByte(upperHex[c&0xF])
+		}
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
+}
+
+// stringEscape marks the bytes at or above 0x20 that writeString looks at.
+var stringEscape = [256]bool{'"': true, '\\': true, '<': true, '>': true, '&': true, 0xE2: true}
+
 // escapeFirst marks the bytes htmlEscape looks at: <, >, & and the first
 // byte of U+2028 and U+2029.
 var escapeFirst = [256]bool{'<': true, '>': true, '&': true, 0xE2: true}
@@ -340,7 +392,7 @@ func (e *compiledExec) query(ctx context.Context, sel ast.SelectionSet) error {
 		}
 		e.key(f)
 		if f.Name == "__typename" {
-			graphql.MarshalString("Query").MarshalGQL(e.w)
+			writeString(e.w, "Query")
 			continue
 		}
 		fctx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: f.Name, Field: f})
@@ -354,7 +406,7 @@ func (e *compiledExec) query(ctx context.Context, sel ast.SelectionSet) error {
 
 // key writes a field's response key and the colon after it.
 func (e *compiledExec) key(f graphql.CollectedField) {
-	graphql.MarshalString(f.Alias).MarshalGQL(e.w)
+	writeString(e.w, f.Alias)
 	e.w.WriteByte(':')
 }
 

@@ -147,7 +147,7 @@ func (e *compiledExec) sep(i int, f graphql.CollectedField) {
 	e.key(f)
 }
 
-func (e *compiledExec) str(s string)   { graphql.MarshalString(s).MarshalGQL(e.w) }
+func (e *compiledExec) str(s string)   { writeString(e.w, s) }
 func (e *compiledExec) integer(v int)  { graphql.MarshalInt(v).MarshalGQL(e.w) }
 func (e *compiledExec) boolean(v bool) { graphql.MarshalBoolean(v).MarshalGQL(e.w) }
 
