@@ -216,7 +216,6 @@ func relFields(p *graph.RelPlan) *graph.Fields {
 // relLevelParams sets the parameters of the relationships level for rp
 // (nil: none asked) into params, and returns the shape to plan.
 func relLevelParams(rp *graph.RelPlan, params map[string]any) (relShape, error) {
-	params["rels"], params["endpoints"], params["relSources"] = false, false, false
 	params["types"], params["asOf"], params["assertedOnly"] = []any{}, nil, false
 	if rp == nil {
 		return relShape{dir: graph.DirectionBoth}, nil
@@ -225,7 +224,6 @@ func relLevelParams(rp *graph.RelPlan, params map[string]any) (relShape, error) 
 	if err := q.Normalize(); err != nil {
 		return relShape{}, err
 	}
-	params["rels"], params["endpoints"], params["relSources"] = true, rp.Endpoints, rp.Sources
 	params["types"], params["asOf"] = typeParams(q.Types), intParam(q.AsOf)
 	dated := q.AsOf != nil
 	names := make([]string, 0, len(q.Types))
@@ -289,7 +287,7 @@ WITH collect(n) AS ns` + t.text()
 // PlanNodes answers nodes with their sources and relationships level in
 // one round trip (graph.NodePlanner).
 func (s *Store) PlanNodes(ctx context.Context, p graph.NodePlan) (*graph.NodePlanResult, error) {
-	params := map[string]any{"ids": dedupe(p.IDs), "sources": p.Sources}
+	params := map[string]any{"ids": dedupe(p.IDs)}
 	dir, err := relLevelParams(p.Rels, params)
 	if err != nil {
 		return nil, err

@@ -55,7 +55,6 @@ func TestProfilePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	params := searchParams(sq)
-	params["sources"] = false
 	if _, err := relLevelParams(nil, params); err != nil {
 		t.Fatal(err)
 	}

@@ -242,7 +242,6 @@ func (s *Store) PlanSearch(ctx context.Context, p graph.SearchPlan) (*graph.Sear
 	if params == nil {
 		params = map[string]any{}
 	}
-	params["sources"] = p.Sources
 	dir, err := relLevelParams(p.Rels, params)
 	if err != nil {
 		return nil, err

@@ -15,11 +15,10 @@ import (
 	"github.com/hmkg/hmkg/graph/storetest"
 )
 
-// TestSearchMatchesEmbedded asks both stores the same searches on the
-// curated graph and requires the same hits in the same order with the same
-// scores, to the last bit: the ranking is graph's BM25 (graph/search.go),
-// computed in Go by the embedded store and in Cypher here.
-func TestSearchMatchesEmbedded(t *testing.T) {
+// curatedInBoth returns a Neo4j store and an embedded one, both holding
+// the curated graph, and the graph.
+func curatedInBoth(t *testing.T) (*Store, *memstore.Store, *graph.Dataset) {
+	t.Helper()
 	s := openStore(t)
 	d, err := data.Curated()
 	if err != nil {
@@ -33,6 +32,16 @@ func TestSearchMatchesEmbedded(t *testing.T) {
 	if err := m.Import(ctx, d, "search"); err != nil {
 		t.Fatal(err)
 	}
+	return s, m, d
+}
+
+// TestSearchMatchesEmbedded asks both stores the same searches on the
+// curated graph and requires the same hits in the same order with the same
+// scores, to the last bit: the ranking is graph's BM25 (graph/search.go),
+// computed in Go by the embedded store and in Cypher here.
+func TestSearchMatchesEmbedded(t *testing.T) {
+	s, m, _ := curatedInBoth(t)
+	ctx := context.Background()
 	queries := []graph.SearchQuery{
 		{Text: "ACT UP", Limit: 10},
 		{Text: "ACT UP", Limit: 100},
@@ -58,19 +67,8 @@ func TestSearchMatchesEmbedded(t *testing.T) {
 // too low, or a cut on the wrong side of a tie, shows here as a missing or
 // extra hit.
 func TestSearchBoundsKeepTheAnswer(t *testing.T) {
-	s := openStore(t)
-	d, err := data.Curated()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, m, d := curatedInBoth(t)
 	ctx := context.Background()
-	if err := s.Import(ctx, d, "search"); err != nil {
-		t.Fatal(err)
-	}
-	m := memstore.New()
-	if err := m.Import(ctx, d, "search"); err != nil {
-		t.Fatal(err)
-	}
 	var words []string
 	for _, n := range d.Nodes {
 		words = graph.Tokenize(words, n.Summary)
